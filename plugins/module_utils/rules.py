@@ -1,0 +1,402 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, webroot.enterprise contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Turns the catalog into the firewall rules one host needs, and reads back ours.
+
+Pure functions over plain data, used by the filter plugins (controller side) and
+the tests. Nothing here talks to a host.
+
+A *rule* is one (component, direction) on one host::
+
+    {"component": "sweep_now", "port": 50001, "protocol": "tcp",
+     "direction": "in", "peers": ["198.18.10.21/32"], "any_peer": False,
+     "comment": "webroot.enterprise sweep_now 50001/tcp in", ...}
+
+``peers`` are the addresses on the other side of the flow (sources of an inbound
+rule, destinations of an outbound one). Every backend expands a rule into one
+native rule per peer (or one unscoped rule when ``any_peer``), each carrying the
+marker so that ours can be told apart from everyone else's.
+"""
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import ipaddress
+import re
+import shlex
+
+from ansible.module_utils.six import string_types
+
+from ansible_collections.webroot.enterprise.plugins.module_utils.catalog import (
+    MARKER,
+    TABLE_11,
+    WINDOWS_GROUP,
+)
+
+STATES = ("present", "absent")
+BACKENDS = ("auto", "firewalld", "ufw", "iptables", "windows")
+DIRECTIONS = {"inbound": "in", "outbound": "out"}
+
+
+class RuleError(ValueError):
+    """Bad input: the message names the variable and what was expected."""
+
+
+def component(name):
+    for row in TABLE_11:
+        if row["component"] == name:
+            return row
+    raise RuleError(
+        "unknown Webroot component %r; expected one of: %s"
+        % (name, ", ".join(r["component"] for r in TABLE_11))
+    )
+
+
+def marker(component_name, port, protocol, direction):
+    """The comment/label our rule carries, e.g. 'webroot.enterprise poll_now 50002/tcp in'."""
+    return "%s %s %s/%s %s" % (MARKER, component_name, port, protocol, direction)
+
+
+def service_name(component_name):
+    """firewalld service that carries our port, e.g. 'webroot-poll-now'."""
+    return "webroot-" + component_name.replace("_", "-")
+
+
+def windows_name(row, port, direction):
+    return "%s - %s (TCP %s %s)" % (WINDOWS_GROUP, row["title"], port, direction)
+
+
+def check_port(value, var):
+    if isinstance(value, bool) or value is None:
+        raise RuleError("%s must be a port number from 1 to 65535, got %r" % (var, value))
+    try:
+        port = int(str(value).strip())
+    except ValueError:
+        raise RuleError("%s must be a port number from 1 to 65535, got %r" % (var, value))
+    if not 1 <= port <= 65535:
+        raise RuleError("%s must be a port number from 1 to 65535, got %r" % (var, value))
+    return port
+
+
+def check_cidrs(values, var):
+    if isinstance(values, string_types) or not isinstance(values, (list, tuple)):
+        raise RuleError("%s must be a list of addresses or CIDRs, got %r" % (var, values))
+    out = []
+    for value in values:
+        out.append(normalize_cidr(value, var))
+    return sorted(set(out), key=_cidr_key)
+
+
+def normalize_cidr(value, var):
+    if not isinstance(value, string_types) or not value.strip():
+        raise RuleError("%s: %r is not an IPv4/IPv6 address or CIDR" % (var, value))
+    try:
+        net = ipaddress.ip_network(value.strip(), strict=False)
+    except ValueError:
+        raise RuleError("%s: %r is not an IPv4/IPv6 address or CIDR (e.g. 198.18.10.0/24)" % (var, value))
+    if net.prefixlen == 0:
+        raise RuleError(
+            "%s: %r admits every address; use the any-source variable to opt in to that explicitly"
+            % (var, value)
+        )
+    return str(net)
+
+
+def _cidr_key(cidr):
+    net = ipaddress.ip_network(cidr)
+    return (net.version, int(net.network_address), net.prefixlen)
+
+
+def host_address(name, hostvars):
+    """The address other hosts see for inventory host ``name``.
+
+    In order: ``webroot_address`` (set it when hosts are reached through NAT or a
+    name), the gathered default IPv4 address, then ``ansible_host`` when it is an
+    IP literal.
+    """
+    hv = hostvars.get(name) if hasattr(hostvars, "get") else hostvars[name]
+    hv = hv or {}
+    candidates = [("webroot_address", hv.get("webroot_address"))]
+    facts = hv.get("ansible_facts") or {}
+    default_ipv4 = facts.get("default_ipv4") or {}
+    candidates.append(("gathered facts", default_ipv4.get("address")))
+    candidates.append(("ansible_host", hv.get("ansible_host")))
+    for origin, value in candidates:
+        if not value:
+            continue
+        try:
+            return str(ipaddress.ip_network(str(value).strip(), strict=False))
+        except ValueError:
+            if origin == "webroot_address":
+                raise RuleError(
+                    "webroot_address of host %s: %r is not an IP address or CIDR" % (name, value)
+                )
+    return None
+
+
+def _group_addresses(groups_wanted, groups, hostvars, role, var):
+    members = []
+    for group in groups_wanted:
+        members.extend(groups.get(group) or [])
+    if not members:
+        raise RuleError(
+            "%s: the scope of this rule comes from the inventory group(s) %s, which "
+            "have no hosts. Add hosts to %s, or set %s to explicit CIDRs, or set %s "
+            "to true to admit any address."
+            % (role, " / ".join(groups_wanted), " / ".join(groups_wanted),
+               var, _any_var(role))
+        )
+    addresses, unknown = [], []
+    for host in sorted(set(members)):
+        addr = host_address(host, hostvars)
+        if addr is None:
+            unknown.append(host)
+        else:
+            addresses.append(addr)
+    if unknown:
+        raise RuleError(
+            "%s: cannot tell the address of %s (no webroot_address, no gathered "
+            "facts, ansible_host is not an IP). Set webroot_address for them, gather "
+            "their facts, or set %s." % (role, ", ".join(unknown), var)
+        )
+    return addresses
+
+
+def _peers_var(role):
+    return role + ("_destinations" if role == "update_service" else "_sources")
+
+
+def _any_var(role):
+    return role + ("_any_destination" if role == "update_service" else "_any_source")
+
+
+def host_rules(role, host, groups, hostvars, settings):
+    """The rules ``host`` needs for component ``role``.
+
+    ``settings`` are the role's variables without the role prefix: ``state``,
+    ``port`` (None: the catalog's), ``peers`` (explicit CIDRs, [] to derive them
+    from the inventory), ``any_peer`` (bool). Raises RuleError on bad input; with
+    ``state: absent`` it still validates, and returns [] (nothing is wanted).
+    """
+    row = component(role)
+    state = settings.get("state", "present")
+    if state not in STATES:
+        raise RuleError("%s_state must be one of %s, got %r" % (role, ", ".join(STATES), state))
+    port = row["port"] if settings.get("port") in (None, "") else check_port(settings["port"], role + "_port")
+    peers_var, any_var = _peers_var(role), _any_var(role)
+    explicit = check_cidrs(settings.get("peers") or [], peers_var)
+    any_peer = settings.get("any_peer", False)
+    if not isinstance(any_peer, bool):
+        raise RuleError("%s must be true or false, got %r" % (any_var, any_peer))
+    if any_peer and explicit:
+        raise RuleError("%s and %s are mutually exclusive" % (peers_var, any_var))
+
+    wanted = {}
+    for flow in row["flows"]:
+        direction = DIRECTIONS[flow["direction"]]
+        here = flow["listeners"] if direction == "in" else flow["connectors"]
+        there = flow["connectors"] if direction == "in" else flow["listeners"]
+        if not any(host in (groups.get(g) or []) for g in here):
+            continue
+        rule = wanted.setdefault(direction, {
+            "component": role,
+            "title": row["title"],
+            "executable": row["executable"],
+            "description": row["vendor"],
+            "port": port,
+            "protocol": row["protocol"],
+            "direction": direction,
+            "peer_groups": [],
+            "peers": [],
+            "any_peer": any_peer,
+            "comment": marker(role, port, row["protocol"], direction),
+            "service": service_name(role),
+            "windows_name": windows_name(row, port, direction),
+        })
+        rule["peer_groups"] = sorted(set(rule["peer_groups"]) | set(there))
+        if explicit:
+            rule["peers"] = explicit
+        elif not any_peer:
+            rule["peers"] = sorted(
+                set(rule["peers"]) | set(_group_addresses(there, groups, hostvars, role, peers_var)),
+                key=_cidr_key,
+            )
+    if state == "absent":
+        return []
+    return [wanted[d] for d in sorted(wanted)]
+
+
+# --- reading back what is on a host --------------------------------------
+
+def _is_ours(comment, role):
+    return bool(comment) and comment.startswith("%s %s " % (MARKER, role))
+
+
+def expand(rules):
+    """One entry per native rule: (direction, peer or None, port, protocol, comment)."""
+    out = []
+    for rule in rules:
+        peers = [None] if rule["any_peer"] else rule["peers"]
+        for peer in peers:
+            out.append({
+                "direction": rule["direction"],
+                "peer": peer,
+                "port": rule["port"],
+                "protocol": rule["protocol"],
+                "comment": rule["comment"],
+                "ip_version": "ipv6" if peer and ":" in peer else "ipv4",
+                "family": "ipv6" if peer and ":" in peer else "ipv4",
+            })
+    return out
+
+
+def _key(entry):
+    return (entry["direction"], entry["peer"], int(entry["port"]), entry["protocol"], entry["comment"])
+
+
+def stale(current, wanted_rules):
+    """Ours on the host (``current``, parsed) that the wanted rules no longer contain."""
+    keep = set(_key(e) for e in expand(wanted_rules))
+    return [e for e in current if _key(e) not in keep]
+
+
+def _canon(addr):
+    if addr in (None, "", "any", "0.0.0.0/0", "::/0"):
+        return None
+    return str(ipaddress.ip_network(addr, strict=False))
+
+
+_IPT_OPT = re.compile(r"^-")
+
+
+def parse_iptables(lines, role, ip_version="ipv4"):
+    """Our rules in ``iptables -S`` output (INPUT and OUTPUT chains)."""
+    found = []
+    for line in lines:
+        try:
+            words = shlex.split(line)
+        except ValueError:
+            continue
+        if len(words) < 2 or words[0] != "-A" or words[1] not in ("INPUT", "OUTPUT"):
+            continue
+        opts = {}
+        i = 2
+        while i < len(words):
+            if _IPT_OPT.match(words[i]) and i + 1 < len(words) and not _IPT_OPT.match(words[i + 1]):
+                opts[words[i]] = words[i + 1]
+                i += 2
+            else:
+                i += 1
+        comment = opts.get("--comment")
+        if not _is_ours(comment, role) or opts.get("-j") != "ACCEPT":
+            continue
+        inbound = words[1] == "INPUT"
+        found.append({
+            "direction": "in" if inbound else "out",
+            "peer": _canon(opts.get("-s") if inbound else opts.get("-d")),
+            "port": int(opts.get("--dport", 0)),
+            "protocol": opts.get("-p", "tcp"),
+            "comment": comment,
+            "ip_version": ip_version,
+            "family": ip_version,
+        })
+    return found
+
+
+def parse_ufw(lines, role):
+    """Our rules in ``ufw show added`` output."""
+    found = []
+    for line in lines:
+        line = line.strip()
+        if not line.startswith("ufw "):
+            continue
+        try:
+            words = shlex.split(line)
+        except ValueError:
+            continue
+        if "comment" not in words:
+            continue
+        comment = words[words.index("comment") + 1]
+        if not _is_ours(comment, role) or words[1] != "allow":
+            continue
+        body = words[2:words.index("comment")]
+        direction = "in"
+        if body and body[0] in ("in", "out"):
+            direction = body.pop(0)
+        src = dst = None
+        port, proto = None, "tcp"
+        i = 0
+        while i < len(body):
+            word = body[i]
+            if word == "from" and i + 1 < len(body):
+                src = body[i + 1]
+                i += 2
+            elif word == "to" and i + 1 < len(body):
+                dst = body[i + 1]
+                i += 2
+            elif word == "port" and i + 1 < len(body):
+                port = body[i + 1]
+                i += 2
+            elif word == "proto" and i + 1 < len(body):
+                proto = body[i + 1]
+                i += 2
+            elif "/" in word and word.split("/")[0].isdigit():
+                port, proto = word.split("/", 1)
+                i += 1
+            elif word.isdigit():
+                port = word
+                i += 1
+            else:
+                i += 1
+        if port is None:
+            continue
+        peer = _canon(src if direction == "in" else dst)
+        found.append({
+            "direction": direction,
+            "peer": peer,
+            "port": int(port),
+            "protocol": proto,
+            "comment": comment,
+            "ip_version": "ipv6" if peer and ":" in peer else "ipv4",
+            "family": "ipv6" if peer and ":" in peer else "ipv4",
+        })
+    return found
+
+
+_RICH = re.compile(r'(\w+)="([^"]*)"')
+
+
+def parse_firewalld(rich_rules, services, role, port, protocol="tcp"):
+    """Our rules in a zone: rich rules naming our service, and the service itself."""
+    svc = service_name(role)
+    comment = marker(role, port, protocol, "in")
+    found = []
+    for line in rich_rules:
+        if 'service name="%s"' % svc not in line:
+            continue
+        attrs = dict(_RICH.findall(line))
+        src = None
+        m = re.search(r'source address="([^"]+)"', line)
+        if m:
+            src = m.group(1)
+        found.append({
+            "direction": "in",
+            "peer": _canon(src),
+            "port": port,
+            "protocol": protocol,
+            "comment": comment,
+            "family": attrs.get("family", "ipv4"),
+            "ip_version": attrs.get("family", "ipv4"),
+            "rich_rule": line.strip(),
+        })
+    if svc in services:
+        found.append({
+            "direction": "in", "peer": None, "port": port, "protocol": protocol,
+            "comment": comment, "family": "ipv4", "ip_version": "ipv4", "rich_rule": None,
+        })
+    return found
+
+
+def firewalld_rich_rule(entry, role):
+    return 'rule family="%s" source address="%s" service name="%s" accept' % (
+        entry["family"], entry["peer"], service_name(role))
