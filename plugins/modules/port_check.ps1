@@ -1,0 +1,693 @@
+#!powershell
+
+# Copyright: (c) 2026, webroot.enterprise contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+#AnsibleRequires -CSharpUtil Ansible.Basic
+
+# Windows side of webroot.enterprise.port_check; the documentation is in port_check.py.
+# Same options, same states, same results/summary shape as the Python implementation:
+#   open       connection accepted
+#   refused    ConnectionRefused / ConnectionReset (RST)
+#   filtered   no answer before the deadline, HostUnreachable, NetworkUnreachable,
+#              TimedOut, AccessDenied (ICMP unreachable/prohibited, local firewall)
+#   unresolved the name does not resolve
+# All connects of a wave (up to 'concurrency') are started with TcpClient.ConnectAsync
+# and awaited against one deadline; TLS handshakes (SslStream, optionally through an
+# HTTP CONNECT proxy) follow for the few targets that ask for them.
+
+$states = @('open', 'refused', 'filtered', 'unresolved')
+$expectChoices = @('open', 'refused', 'filtered', 'unresolved', 'reachable')
+
+$spec = @{
+    options = @{
+        targets = @{
+            type = 'list'
+            elements = 'dict'
+            required = $true
+            options = @{
+                host = @{ type = 'str'; required = $true }
+                port = @{ type = 'int'; required = $true }
+                expect = @{ type = 'str' }
+                tls = @{ type = 'bool'; default = $false }
+                name = @{ type = 'str' }
+            }
+        }
+        timeout = @{ type = 'float'; default = 2.0 }
+        concurrency = @{ type = 'int'; default = 2048 }
+        expect = @{ type = 'str'; default = 'open'; choices = $expectChoices }
+        fail_on_mismatch = @{ type = 'bool'; default = $true }
+        proxy = @{ type = 'str' }
+        tls_server_name = @{ type = 'str' }
+        validate_certs = @{ type = 'bool'; default = $false }
+        ca_path = @{ type = 'path' }
+    }
+    supports_check_mode = $true
+}
+
+$module = [Ansible.Basic.AnsibleModule]::Create($args, $spec)
+$module.Result.changed = $false
+
+$clock = [System.Diagnostics.Stopwatch]::StartNew()
+
+Function Get-ElapsedMs {
+    param([double]$Since)
+    [Math]::Round($clock.Elapsed.TotalMilliseconds - $Since, 1)
+}
+
+Function Get-Summary {
+    param([object[]]$Results, $ElapsedMs, $Concurrency)
+    $summary = [ordered]@{ total = $Results.Count }
+    foreach ($state in $states) {
+        $summary[$state] = 0
+    }
+    $mismatches = [System.Collections.Generic.List[object]]@()
+    $tlsFailed = 0
+    foreach ($result in $Results) {
+        $summary[$result.state] += 1
+        if ($result.tls -and ($result.tls_ok -eq $false)) {
+            $tlsFailed += 1
+        }
+        if (-not $result.ok) {
+            $tlsError = $null
+            if ($result.tls) {
+                $tlsError = $result.tls_error
+            }
+            $mismatches.Add([ordered]@{
+                    index = $result.index
+                    name = $result.name
+                    host = $result.host
+                    port = $result.port
+                    expected = $result.expected
+                    state = $result.state
+                    error = $result.error
+                    tls_error = $tlsError
+                })
+        }
+    }
+    $summary.ok = $Results.Count - $mismatches.Count
+    $summary.failed = $mismatches.Count
+    $summary.tls_failed = $tlsFailed
+    $summary.mismatches = @($mismatches)
+    $summary.elapsed_ms = $ElapsedMs
+    $summary.concurrency = $Concurrency
+    $summary
+}
+
+Function Test-Expectation {
+    param([string]$State, [string]$Expected)
+    if ($Expected -eq 'reachable') {
+        return ($State -eq 'open' -or $State -eq 'refused')
+    }
+    return ($State -eq $Expected)
+}
+
+Function Exit-Invalid {
+    param([string]$Message)
+    $module.Result.results = @()
+    $module.Result.summary = Get-Summary -Results @() -ElapsedMs 0 -Concurrency 0
+    $module.FailJson($Message)
+}
+
+Function Get-InnerSocketError {
+    # Returns the SocketException inside an exception chain, or $null.
+    param($Exception)
+    $current = $Exception
+    $depth = 0
+    while ($null -ne $current -and $depth -lt 10) {
+        if ($current -is [System.Net.Sockets.SocketException]) {
+            return $current
+        }
+        if ($current -is [System.AggregateException] -and $current.InnerExceptions.Count -gt 0) {
+            $current = $current.InnerExceptions[0]
+        }
+        else {
+            $current = $current.InnerException
+        }
+        $depth += 1
+    }
+    return $null
+}
+
+Function Get-ConnectState {
+    # Maps a connect failure to @(state, error text).
+    param($Exception, [double]$TimeoutSeconds)
+    $socketError = Get-InnerSocketError -Exception $Exception
+    if ($null -eq $socketError) {
+        $message = 'connection failed'
+        if ($null -ne $Exception) {
+            $message = $Exception.GetBaseException().Message
+        }
+        return @('filtered', $message)
+    }
+    $code = $socketError.SocketErrorCode
+    switch ($code.ToString()) {
+        'ConnectionRefused' { return @('refused', 'connection refused (RST)') }
+        'ConnectionReset' { return @('refused', 'connection reset (RST)') }
+        'TimedOut' { return @('filtered', ('connection timed out after {0}s' -f $TimeoutSeconds)) }
+        'HostUnreachable' { return @('filtered', ('host unreachable: {0}' -f $socketError.Message)) }
+        'NetworkUnreachable' { return @('filtered', ('network unreachable: {0}' -f $socketError.Message)) }
+        'HostDown' { return @('filtered', ('host down: {0}' -f $socketError.Message)) }
+        'NetworkDown' { return @('filtered', ('network down: {0}' -f $socketError.Message)) }
+        'AccessDenied' { return @('filtered', ('{0} (blocked by a local firewall rule)' -f $socketError.Message)) }
+        'HostNotFound' { return @('unresolved', ('name does not resolve: {0}' -f $socketError.Message)) }
+        'NoData' { return @('unresolved', ('name does not resolve: {0}' -f $socketError.Message)) }
+    }
+    return @('filtered', ('{0}: {1}' -f $code, $socketError.Message))
+}
+
+Function Get-TlsVersionName {
+    param($Protocol)
+    switch ($Protocol.ToString()) {
+        'Tls' { return 'TLSv1' }
+        'Tls11' { return 'TLSv1.1' }
+        'Tls12' { return 'TLSv1.2' }
+        'Tls13' { return 'TLSv1.3' }
+        'Ssl3' { return 'SSLv3' }
+    }
+    return $Protocol.ToString()
+}
+
+Function Get-EmptyTlsField {
+    [ordered]@{
+        tls_ok = $null
+        tls_version = $null
+        tls_cipher = $null
+        tls_error = $null
+        tls_cert_sha256 = $null
+        tls_elapsed_ms = $null
+    }
+}
+
+Function Invoke-TlsHandshake {
+    # TLS handshake over a connected TcpClient; the client is closed afterwards.
+    param(
+        [System.Net.Sockets.TcpClient]$Client,
+        [System.IO.Stream]$Stream,
+        [string]$ServerName,
+        [bool]$ValidateCerts,
+        [double]$TimeoutSeconds
+    )
+    $info = Get-EmptyTlsField
+    $info.tls_ok = $false
+    $started = $clock.Elapsed.TotalMilliseconds
+    $timeoutMs = [int][Math]::Ceiling($TimeoutSeconds * 1000)
+    $sslStream = $null
+    try {
+        $Client.ReceiveTimeout = $timeoutMs
+        $Client.SendTimeout = $timeoutMs
+        $Stream.ReadTimeout = $timeoutMs
+        $Stream.WriteTimeout = $timeoutMs
+        if ($ValidateCerts) {
+            $callback = [System.Net.Security.RemoteCertificateValidationCallback]{
+                param($callbackSender, $certificate, $chain, $sslPolicyErrors)
+                return ($sslPolicyErrors -eq [System.Net.Security.SslPolicyErrors]::None)
+            }
+        }
+        else {
+            $callback = [System.Net.Security.RemoteCertificateValidationCallback]{
+                param($callbackSender, $certificate, $chain, $sslPolicyErrors)
+                return $true
+            }
+        }
+        $sslStream = New-Object -TypeName System.Net.Security.SslStream -ArgumentList $Stream, $false, $callback
+        $protocols = [System.Security.Authentication.SslProtocols]::Tls12 -bor
+            [System.Security.Authentication.SslProtocols]::Tls11 -bor
+            [System.Security.Authentication.SslProtocols]::Tls
+        $protocolNames = [Enum]::GetNames([System.Security.Authentication.SslProtocols])
+        if (($protocolNames -contains 'Tls13') -and ([Environment]::OSVersion.Version.Build -ge 20348)) {
+            $protocols = $protocols -bor [System.Security.Authentication.SslProtocols]'Tls13'
+        }
+        $sslStream.AuthenticateAsClient($ServerName, $null, $protocols, $false)
+        $info.tls_ok = $true
+        $info.tls_version = Get-TlsVersionName -Protocol $sslStream.SslProtocol
+        $cipherSuite = $sslStream.PSObject.Properties['NegotiatedCipherSuite']
+        if ($null -ne $cipherSuite) {
+            $info.tls_cipher = $cipherSuite.Value.ToString()
+        }
+        else {
+            $info.tls_cipher = '{0}-{1}' -f $sslStream.CipherAlgorithm, $sslStream.HashAlgorithm
+        }
+        if ($null -ne $sslStream.RemoteCertificate) {
+            $sha = [System.Security.Cryptography.SHA256]::Create()
+            try {
+                $digest = $sha.ComputeHash($sslStream.RemoteCertificate.GetRawCertData())
+                $info.tls_cert_sha256 = ([System.BitConverter]::ToString($digest) -replace '-', '').ToLowerInvariant()
+            }
+            finally {
+                $sha.Dispose()
+            }
+        }
+    }
+    catch {
+        $exception = $_.Exception
+        $socketError = Get-InnerSocketError -Exception $exception
+        if ($null -ne $socketError -and $socketError.SocketErrorCode.ToString() -eq 'TimedOut') {
+            $info.tls_error = 'TLS handshake timed out after {0}s' -f $TimeoutSeconds
+        }
+        elseif ($exception.GetBaseException() -is [System.Security.Authentication.AuthenticationException]) {
+            $info.tls_error = 'TLS handshake failed: {0}' -f $exception.GetBaseException().Message
+        }
+        else {
+            $info.tls_error = 'TLS handshake failed: {0}' -f $exception.GetBaseException().Message
+        }
+    }
+    finally {
+        $info.tls_elapsed_ms = Get-ElapsedMs -Since $started
+        if ($null -ne $sslStream) {
+            $sslStream.Dispose()
+        }
+        $Client.Close()
+    }
+    $info
+}
+
+Function Open-ProxyTunnel {
+    # CONNECT host:port through the proxy. Returns a hashtable with state, error,
+    # elapsed_ms and (when state is open) client and stream.
+    param($Proxy, [string]$TargetHost, [int]$Port, [double]$TimeoutSeconds)
+    $started = $clock.Elapsed.TotalMilliseconds
+    $timeoutMs = [int][Math]::Ceiling($TimeoutSeconds * 1000)
+    $where = 'proxy {0}' -f $Proxy.url
+    $outcome = @{ state = 'filtered'; error = $null; elapsed_ms = $null; client = $null; stream = $null }
+    $client = New-Object -TypeName System.Net.Sockets.TcpClient
+    try {
+        $task = $client.ConnectAsync($Proxy.host, $Proxy.port)
+        $finished = $false
+        try {
+            $finished = $task.Wait($timeoutMs)
+        }
+        catch {
+            $finished = $true
+        }
+        if (-not $finished) {
+            $outcome.error = '{0}: no answer within {1}s' -f $where, $TimeoutSeconds
+            $client.Close()
+            return $outcome
+        }
+        if ($task.IsFaulted) {
+            $failure = Get-ConnectState -Exception $task.Exception -TimeoutSeconds $TimeoutSeconds
+            if ($failure[0] -eq 'unresolved') {
+                $outcome.state = 'unresolved'
+                $outcome.error = '{0} does not resolve: {1}' -f $where, $failure[1]
+            }
+            else {
+                $outcome.error = '{0} unreachable: {1}' -f $where, $failure[1]
+            }
+            $client.Close()
+            return $outcome
+        }
+        $stream = $client.GetStream()
+        $stream.ReadTimeout = $timeoutMs
+        $stream.WriteTimeout = $timeoutMs
+        if ($TargetHost.Contains(':')) {
+            $authority = '[{0}]:{1}' -f $TargetHost, $Port
+        }
+        else {
+            $authority = '{0}:{1}' -f $TargetHost, $Port
+        }
+        $request = "CONNECT $authority HTTP/1.1`r`nHost: $authority`r`n"
+        if ($null -ne $Proxy.auth) {
+            $request += "Proxy-Authorization: $($Proxy.auth)`r`n"
+        }
+        $request += "`r`n"
+        $bytes = [System.Text.Encoding]::ASCII.GetBytes($request)
+        $stream.Write($bytes, 0, $bytes.Length)
+        $stream.Flush()
+        # Read the answer byte by byte so nothing of the tunnel is consumed.
+        $answer = New-Object -TypeName System.Text.StringBuilder
+        $deadline = $clock.Elapsed.TotalMilliseconds + $timeoutMs
+        while ($answer.Length -lt 16384) {
+            if ($clock.Elapsed.TotalMilliseconds -gt $deadline) {
+                throw (New-Object -TypeName System.TimeoutException -ArgumentList 'no CONNECT answer')
+            }
+            $byte = $stream.ReadByte()
+            if ($byte -lt 0) {
+                break
+            }
+            [void]$answer.Append([char]$byte)
+            if ($answer.Length -ge 4 -and $answer.ToString($answer.Length - 4, 4) -eq "`r`n`r`n") {
+                break
+            }
+        }
+        $text = $answer.ToString()
+        $statusLine = ($text -split "`r`n")[0].Trim()
+        if ($text.EndsWith("`r`n`r`n") -and $statusLine -match '^HTTP/\S+\s+2\d\d') {
+            $outcome.state = 'open'
+            $outcome.client = $client
+            $outcome.stream = $stream
+            return $outcome
+        }
+        if (-not $statusLine) {
+            $statusLine = 'no answer (connection closed)'
+        }
+        $outcome.error = '{0} refused the tunnel: {1}' -f $where, $statusLine
+        $client.Close()
+    }
+    catch {
+        $socketError = Get-InnerSocketError -Exception $_.Exception
+        if (($_.Exception -is [System.TimeoutException]) -or ($null -ne $socketError -and $socketError.SocketErrorCode.ToString() -eq 'TimedOut')) {
+            $outcome.error = '{0}: no CONNECT answer within {1}s' -f $where, $TimeoutSeconds
+        }
+        else {
+            $outcome.error = '{0}: {1}' -f $where, $_.Exception.GetBaseException().Message
+        }
+        $client.Close()
+    }
+    finally {
+        $outcome.elapsed_ms = Get-ElapsedMs -Since $started
+    }
+    $outcome
+}
+
+# --------------------------------------------------------------------------- #
+# Validation (before any connection), same messages as the Python side.
+# --------------------------------------------------------------------------- #
+$timeout = [double]$module.Params.timeout
+if (-not ($timeout -gt 0) -or $timeout -gt 3600) {
+    Exit-Invalid -Message ("timeout: {0} must be greater than 0 and at most 3600 seconds" -f $timeout)
+}
+$concurrency = [int]$module.Params.concurrency
+if ($concurrency -lt 1) {
+    Exit-Invalid -Message ("concurrency: {0} must be at least 1" -f $concurrency)
+}
+$defaultExpect = $module.Params.expect
+$validateCerts = [bool]$module.Params.validate_certs
+$tlsServerName = $module.Params.tls_server_name
+$failOnMismatch = [bool]$module.Params.fail_on_mismatch
+if ($validateCerts -and $module.Params.ca_path) {
+    $module.Warn('ca_path is not supported on Windows; the system certificate store is used')
+}
+
+$errors = [System.Collections.Generic.List[string]]@()
+$items = [System.Collections.Generic.List[object]]@()
+$index = 0
+foreach ($target in $module.Params.targets) {
+    $where = 'targets[{0}]' -f $index
+    $targetHost = ''
+    if ($null -ne $target.host) {
+        $targetHost = ([string]$target.host).Trim()
+    }
+    if ($targetHost.StartsWith('[') -and $targetHost.EndsWith(']')) {
+        $targetHost = $targetHost.Substring(1, $targetHost.Length - 2)
+    }
+    if (-not $targetHost) {
+        $errors.Add(('{0}.host: must not be empty' -f $where))
+    }
+    $port = $target.port
+    if ($null -eq $port -or $port -lt 1 -or $port -gt 65535) {
+        $errors.Add(('{0}.port: {1} is outside 1-65535' -f $where, $port))
+    }
+    $expect = $target.expect
+    if (-not $expect) {
+        $expect = $defaultExpect
+    }
+    elseif ($expectChoices -notcontains $expect) {
+        $errors.Add(("{0}.expect: '{1}' is not one of {2}" -f $where, $expect, ($expectChoices -join ', ')))
+    }
+    $items.Add(@{
+            index = $index
+            name = $target.name
+            host = $targetHost
+            port = $port
+            expect = $expect
+            tls = [bool]$target.tls
+        })
+    $index += 1
+}
+if ($errors.Count -gt 0) {
+    Exit-Invalid -Message ('invalid targets: ' + ($errors -join '; '))
+}
+
+$proxy = $null
+if ($module.Params.proxy) {
+    $proxyUrl = [string]$module.Params.proxy
+    $pattern = '^http://(?:(?<user>[^:@/]*)(?::(?<pass>[^@/]*))?@)?(?<host>\[[^\]/]+\]|[^:/@\[\]]+):(?<port>\d+)/?$'
+    $match = [regex]::Match($proxyUrl, $pattern)
+    if (-not $match.Success) {
+        Exit-Invalid -Message ("proxy: '{0}' must be an http:// URL with a port (http://host:port)" -f $proxyUrl)
+    }
+    $proxyPort = [int]$match.Groups['port'].Value
+    if ($proxyPort -lt 1 -or $proxyPort -gt 65535) {
+        Exit-Invalid -Message ("proxy: '{0}' has a port outside 1-65535" -f $proxyUrl)
+    }
+    $proxyHost = $match.Groups['host'].Value
+    $auth = $null
+    if ($match.Groups['user'].Success) {
+        $user = [System.Uri]::UnescapeDataString($match.Groups['user'].Value)
+        $password = [System.Uri]::UnescapeDataString($match.Groups['pass'].Value)
+        $auth = 'Basic ' + [System.Convert]::ToBase64String([System.Text.Encoding]::UTF8.GetBytes(('{0}:{1}' -f $user, $password)))
+    }
+    $proxy = @{
+        host = $proxyHost.Trim('[', ']')
+        port = $proxyPort
+        auth = $auth
+        url = 'http://{0}:{1}' -f $proxyHost, $proxyPort
+    }
+}
+
+# --------------------------------------------------------------------------- #
+# Name resolution: each distinct name once, all lookups in flight together.
+# --------------------------------------------------------------------------- #
+$outcome = @{}
+$direct = [System.Collections.Generic.List[object]]@()
+foreach ($item in $items) {
+    if (-not ($item.tls -and $null -ne $proxy)) {
+        $direct.Add($item)
+    }
+}
+
+$resolved = @{}
+$lookups = @{}
+foreach ($item in $direct) {
+    $name = $item.host
+    if ($resolved.ContainsKey($name) -or $lookups.ContainsKey($name)) {
+        continue
+    }
+    $literal = $null
+    if ([System.Net.IPAddress]::TryParse($name, [ref]$literal)) {
+        $resolved[$name] = @{ address = $literal; error = $null }
+        continue
+    }
+    try {
+        $lookups[$name] = [System.Net.Dns]::GetHostAddressesAsync($name)
+    }
+    catch {
+        $resolved[$name] = @{ address = $null; error = ('name does not resolve: {0}' -f $_.Exception.GetBaseException().Message) }
+    }
+}
+if ($lookups.Count -gt 0) {
+    $resolveBound = [Math]::Max(5.0, $timeout)
+    $lookupTasks = [System.Threading.Tasks.Task[]]@($lookups.Values)
+    try {
+        [void][System.Threading.Tasks.Task]::WaitAll($lookupTasks, [int]($resolveBound * 1000))
+    }
+    catch {
+        # Faulted lookups are inspected one by one below.
+        $null = $_
+    }
+    foreach ($name in @($lookups.Keys)) {
+        $task = $lookups[$name]
+        if (-not $task.IsCompleted) {
+            $resolved[$name] = @{ address = $null; error = ('name resolution did not finish within {0}s' -f $resolveBound) }
+        }
+        elseif ($task.IsFaulted -or $task.IsCanceled -or $task.Result.Count -eq 0) {
+            $message = 'no address'
+            if ($task.IsFaulted) {
+                $message = $task.Exception.GetBaseException().Message
+            }
+            $resolved[$name] = @{ address = $null; error = ('name does not resolve: {0}' -f $message) }
+        }
+        else {
+            $addresses = @($task.Result)
+            $chosen = $addresses | Where-Object { $_.AddressFamily -eq [System.Net.Sockets.AddressFamily]::InterNetwork } | Select-Object -First 1
+            if ($null -eq $chosen) {
+                $chosen = $addresses[0]
+            }
+            $resolved[$name] = @{ address = $chosen; error = $null }
+        }
+    }
+}
+
+# --------------------------------------------------------------------------- #
+# TCP phase: waves of up to 'concurrency' ConnectAsync calls against one deadline.
+# --------------------------------------------------------------------------- #
+$jobs = [System.Collections.Generic.List[object]]@()
+foreach ($item in $direct) {
+    $answer = $resolved[$item.host]
+    if ($null -eq $answer.address) {
+        $outcome[$item.index] = @{ state = 'unresolved'; error = $answer.error; elapsed_ms = 0.0; address = $null; client = $null }
+        continue
+    }
+    $jobs.Add(@{ item = $item; address = $answer.address; client = $null; task = $null; started = 0.0 })
+}
+$used = [Math]::Max(1, [Math]::Min($concurrency, [Math]::Max(1, $jobs.Count)))
+$timeoutMs = [int][Math]::Ceiling($timeout * 1000)
+
+for ($offset = 0; $offset -lt $jobs.Count; $offset += $used) {
+    $last = [Math]::Min($jobs.Count, $offset + $used) - 1
+    $waiting = [System.Collections.Generic.List[object]]@()
+    foreach ($job in $jobs[$offset..$last]) {
+        $item = $job.item
+        $job.started = $clock.Elapsed.TotalMilliseconds
+        try {
+            $job.client = New-Object -TypeName System.Net.Sockets.TcpClient -ArgumentList $job.address.AddressFamily
+            $job.task = $job.client.ConnectAsync($job.address, [int]$item.port)
+            $waiting.Add($job)
+        }
+        catch {
+            $failure = Get-ConnectState -Exception $_.Exception -TimeoutSeconds $timeout
+            $outcome[$item.index] = @{ state = $failure[0]; error = $failure[1]; elapsed_ms = (Get-ElapsedMs -Since $job.started); address = $job.address.ToString(); client = $null }
+            if ($null -ne $job.client) {
+                $job.client.Close()
+            }
+        }
+    }
+    $deadline = $clock.Elapsed.TotalMilliseconds + $timeoutMs
+    $rounds = 0
+    while ($waiting.Count -gt 0 -and $rounds -le ($last - $offset + 1)) {
+        $rounds += 1
+        $remaining = [int][Math]::Ceiling($deadline - $clock.Elapsed.TotalMilliseconds)
+        if ($remaining -le 0) {
+            break
+        }
+        $pendingTasks = New-Object -TypeName 'System.Collections.Generic.List[System.Threading.Tasks.Task]'
+        foreach ($job in $waiting) {
+            $pendingTasks.Add($job.task)
+        }
+        try {
+            [void][System.Threading.Tasks.Task]::WaitAny($pendingTasks.ToArray(), $remaining)
+        }
+        catch {
+            $null = $_
+        }
+        $still = [System.Collections.Generic.List[object]]@()
+        foreach ($job in $waiting) {
+            $task = $job.task
+            if (-not $task.IsCompleted) {
+                $still.Add($job)
+                continue
+            }
+            $item = $job.item
+            $elapsed = Get-ElapsedMs -Since $job.started
+            if ($task.IsFaulted -or $task.IsCanceled) {
+                $failure = Get-ConnectState -Exception $task.Exception -TimeoutSeconds $timeout
+                $outcome[$item.index] = @{ state = $failure[0]; error = $failure[1]; elapsed_ms = $elapsed; address = $job.address.ToString(); client = $null }
+                $job.client.Close()
+            }
+            else {
+                $keptClient = $null
+                if ($item.tls) {
+                    $keptClient = $job.client
+                }
+                else {
+                    $job.client.Close()
+                }
+                $outcome[$item.index] = @{ state = 'open'; error = $null; elapsed_ms = $elapsed; address = $job.address.ToString(); client = $keptClient }
+            }
+        }
+        $waiting = $still
+    }
+    foreach ($job in $waiting) {
+        $item = $job.item
+        $outcome[$item.index] = @{ state = 'filtered'; error = ('no answer within {0}s' -f $timeout); elapsed_ms = (Get-ElapsedMs -Since $job.started); address = $job.address.ToString(); client = $null }
+        $job.client.Close()
+    }
+}
+
+# --------------------------------------------------------------------------- #
+# TLS phase (and proxied targets), then results in input order.
+# --------------------------------------------------------------------------- #
+$results = [System.Collections.Generic.List[object]]@()
+foreach ($item in $items) {
+    $tlsFields = Get-EmptyTlsField
+    $proxyShown = $null
+    if ($item.tls -and $null -ne $proxy) {
+        $proxyShown = $proxy.url
+        $tunnel = Open-ProxyTunnel -Proxy $proxy -TargetHost $item.host -Port $item.port -TimeoutSeconds $timeout
+        $out = @{ state = $tunnel.state; error = $tunnel.error; elapsed_ms = $tunnel.elapsed_ms; address = $null }
+        if ($tunnel.state -eq 'open') {
+            $serverName = $tlsServerName
+            if (-not $serverName) {
+                $serverName = $item.host
+            }
+            $tlsFields = Invoke-TlsHandshake -Client $tunnel.client -Stream $tunnel.stream -ServerName $serverName -ValidateCerts $validateCerts -TimeoutSeconds $timeout
+        }
+        else {
+            $tlsFields.tls_ok = $false
+            $tlsFields.tls_error = 'TLS not attempted: {0}' -f $tunnel.error
+        }
+    }
+    else {
+        $out = $outcome[$item.index]
+        if ($item.tls) {
+            if ($null -ne $out.client) {
+                $serverName = $tlsServerName
+                if (-not $serverName) {
+                    $serverName = $item.host
+                }
+                $tlsFields = Invoke-TlsHandshake -Client $out.client -Stream $out.client.GetStream() -ServerName $serverName -ValidateCerts $validateCerts -TimeoutSeconds $timeout
+            }
+            else {
+                $tlsFields.tls_ok = $false
+                $tlsFields.tls_error = 'TLS not attempted: port is {0}' -f $out.state
+            }
+        }
+    }
+    $ok = Test-Expectation -State $out.state -Expected $item.expect
+    if ($item.tls -and $out.state -eq 'open' -and -not $tlsFields.tls_ok) {
+        $ok = $false
+    }
+    $result = [ordered]@{
+        index = $item.index
+        name = $item.name
+        host = $item.host
+        address = $out.address
+        port = $item.port
+        state = $out.state
+        expected = $item.expect
+        ok = $ok
+        elapsed_ms = $out.elapsed_ms
+        error = $out.error
+        tls = $item.tls
+        proxy = $proxyShown
+    }
+    foreach ($key in $tlsFields.Keys) {
+        $result[$key] = $tlsFields[$key]
+    }
+    $results.Add($result)
+}
+
+$summary = Get-Summary -Results @($results) -ElapsedMs ([Math]::Round($clock.Elapsed.TotalMilliseconds, 1)) -Concurrency $used
+$module.Result.results = @($results)
+$module.Result.summary = $summary
+
+if ($summary.failed -gt 0 -and $failOnMismatch) {
+    $parts = [System.Collections.Generic.List[string]]@()
+    foreach ($mismatch in ($summary.mismatches | Select-Object -First 20)) {
+        $endpoint = '{0}:{1}' -f $mismatch.host, $mismatch.port
+        if ($mismatch.name) {
+            $label = 'targets[{0}] ({1}, {2})' -f $mismatch.index, $mismatch.name, $endpoint
+        }
+        else {
+            $label = 'targets[{0}] ({1})' -f $mismatch.index, $endpoint
+        }
+        if ((Test-Expectation -State $mismatch.state -Expected $mismatch.expected) -and $mismatch.tls_error) {
+            $parts.Add(('{0}: port open but TLS failed: {1}' -f $label, $mismatch.tls_error))
+        }
+        else {
+            $text = '{0}: expected {1}, got {2}' -f $label, $mismatch.expected, $mismatch.state
+            if ($mismatch.error) {
+                $text += ' ({0})' -f $mismatch.error
+            }
+            $parts.Add($text)
+        }
+    }
+    if ($summary.failed -gt 20) {
+        $parts.Add(('... and {0} more' -f ($summary.failed - 20)))
+    }
+    $module.FailJson(('{0} of {1} targets did not meet their expectation: {2}' -f $summary.failed, $summary.total, ($parts -join '; ')))
+}
+
+$module.Result.msg = '{0} of {1} targets met their expectation' -f $summary.ok, $summary.total
+$module.ExitJson()

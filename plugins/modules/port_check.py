@@ -1,0 +1,422 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, webroot.enterprise contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+---
+module: port_check
+short_description: Test many TCP ports from the managed host at once
+version_added: "1.0.0"
+description:
+  - Connects from the managed host (the source of the flow) to every target at once and
+    classifies each one as V(open), V(refused), V(filtered) or V(unresolved).
+  - V(open) means the connection was accepted. V(refused) means the target answered with a
+    TCP reset (nothing listens there, or a firewall rejects with a TCP reset).
+  - V(filtered) means there was no answer within O(timeout), or an ICMP unreachable or
+    prohibited answer came back (EHOSTUNREACH, ENETUNREACH), or a local firewall rule refused
+    the connection (EACCES, EPERM). On Linux an ICMP port unreachable (the default of
+    C(iptables -j REJECT)), which the kernel reports like a reset, is recognised from the socket
+    error queue and reported as V(filtered) too.
+  - V(unresolved) means the host name does not resolve on the managed host.
+  - Each target is compared with its expected state (O(targets[].expect), else O(expect)).
+    V(reachable) accepts V(open) and V(refused) (the packets get through, whatever listens).
+  - With O(targets[].tls=true) a TLS handshake follows the TCP connection. O(targets[].tls=true)
+    targets whose port is V(open) but whose handshake fails are not ok, whatever their
+    expectation; the reason is in RV(results[].tls_error).
+  - All connects of one call are in flight at the same time (up to O(concurrency)), so the
+    whole check takes about O(timeout) seconds however many targets there are.
+  - This module never changes anything; it runs its checks in check mode too (they are
+    read-only).
+  - On Linux and other POSIX hosts a Python implementation runs, on Windows a PowerShell one;
+    both take the same options and return the same values.
+author:
+  - webroot.enterprise contributors (@webroot-enterprise)
+options:
+  targets:
+    description:
+      - The endpoints to test, in the order the results are returned.
+    type: list
+    elements: dict
+    required: true
+    suboptions:
+      host:
+        description:
+          - Host name or IP address to connect to. Must not be empty.
+          - With O(proxy) and O(targets[].tls=true) the name is resolved by the proxy, not locally.
+        type: str
+        required: true
+      port:
+        description:
+          - TCP port, 1 to 65535.
+        type: int
+        required: true
+      expect:
+        description:
+          - The state this target must be in, one of V(open), V(refused), V(filtered), V(unresolved)
+            or V(reachable) (V(open) or V(refused)).
+          - Defaults to the module-level O(expect).
+          - Checked by the module itself so that an invalid value is reported with the index of the
+            target.
+        type: str
+      tls:
+        description:
+          - Complete a TLS handshake once connected, and report it in the C(tls_*) result fields.
+          - A target with O(targets[].tls=true) whose port is V(open) but whose handshake fails does
+            not meet its expectation.
+          - With O(proxy) set the connection goes through the proxy (HTTP C(CONNECT)).
+        type: bool
+        default: false
+      name:
+        description:
+          - A free label, returned as is in RV(results[].name) and used in failure messages.
+        type: str
+  timeout:
+    description:
+      - Seconds to wait for each connection attempt (and for each TLS handshake or proxy answer).
+      - A target that has not answered within this time is V(filtered).
+      - Name resolution is bounded separately by the larger of 5 seconds and this value.
+    type: float
+    default: 2.0
+  concurrency:
+    description:
+      - How many connects are in flight at the same time; the rest wait for a free slot.
+      - The default lets 1,500 targets go in one wave. The soft open-files limit
+        (RLIMIT_NOFILE) is raised up to the hard limit when needed, and the concurrency is
+        capped to what the limit allows; RV(summary.concurrency) tells the value used.
+    type: int
+    default: 2048
+  expect:
+    description:
+      - The expected state of targets that have no O(targets[].expect) of their own.
+    type: str
+    default: open
+    choices: [open, refused, filtered, unresolved, reachable]
+  fail_on_mismatch:
+    description:
+      - Fail, naming the offending targets, when a target does not meet its expectation.
+        RV(results) and RV(summary) are returned either way.
+      - With V(false) the module succeeds and RV(summary.mismatches) lists them.
+    type: bool
+    default: true
+  proxy:
+    description:
+      - An HTTP proxy, C(http://host:port) (credentials as C(http://user:password@host:port)),
+        through which the O(targets[].tls=true) targets are reached with HTTP C(CONNECT).
+      - Targets without O(targets[].tls) are always connected directly.
+      - For a proxied target RV(results[].state) describes the tunnel. V(open) when the proxy
+        answered 2xx to C(CONNECT), V(filtered) when the proxy could not be reached or answered
+        anything else (its answer is in RV(results[].error)), V(unresolved) when the proxy's name
+        does not resolve.
+    type: str
+  tls_server_name:
+    description:
+      - Server name (SNI, and the name checked with O(validate_certs=true)) for the TLS handshakes.
+      - Defaults to each target's O(targets[].host).
+    type: str
+  validate_certs:
+    description:
+      - Verify the server certificate (chain and name) during TLS handshakes.
+      - Defaults to V(false) because the lab's update endpoint uses a self-signed certificate;
+        with V(false) any certificate is accepted and only the handshake itself is tested.
+        RV(results[].tls_cert_sha256) still tells which certificate was presented.
+    type: bool
+    default: false
+  ca_path:
+    description:
+      - A PEM file or a directory of CA certificates to trust with O(validate_certs=true),
+        instead of the system's trust store.
+      - Not supported on Windows, where the system store is used.
+    type: path
+attributes:
+  check_mode:
+    description: Can run in check_mode and return changed status prediction without modifying target.
+    support: full
+    details: The checks are read-only, so they run in check mode as well.
+  diff_mode:
+    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
+    support: none
+  platform:
+    description: Target OS/families that can be operated against.
+    support: full
+    platforms: posix, windows
+notes:
+  - Traffic leaves from the managed host, so run this module on the host whose flows are checked
+    (with C(delegate_to) if needed).
+  - On Windows the TCP stack may retry a connection attempt that was answered with a reset for
+    a second or so before reporting it refused, so keep O(timeout) above 1 second there (the
+    default is 2).
+  - On POSIX hosts the connects are non-blocking sockets driven from one thread by a C(selectors)
+    loop, each distinct host name is resolved once, and the TLS handshakes are done afterwards by
+    a few threads.
+seealso:
+  - module: ansible.builtin.wait_for
+  - module: ansible.windows.win_wait_for
+"""
+
+EXAMPLES = r"""
+- name: Check the Webroot flows from a client
+  webroot.enterprise.port_check:
+    targets:
+      - {host: distributor01.example.com, port: 8080, name: distributor}
+      - {host: update.example.com, port: 443, tls: true, name: updates}
+      - {host: 10.0.0.5, port: 3389, expect: filtered, name: rdp must stay closed}
+
+- name: Check the update endpoint through the corporate proxy, and keep going on mismatch
+  webroot.enterprise.port_check:
+    targets:
+      - {host: update.example.com, port: 443, tls: true}
+    proxy: http://proxy.example.com:3128
+    validate_certs: true
+    fail_on_mismatch: false
+  register: updates
+
+- name: Show what did not match
+  ansible.builtin.debug:
+    var: updates.summary.mismatches
+
+- name: Many targets at once, only caring that packets get through
+  webroot.enterprise.port_check:
+    targets: "{{ groups['webroot_servers'] | map('community.general.dict_kv', 'host')
+                 | map('combine', {'port': 8080}) | list }}"
+    expect: reachable
+    timeout: 1
+"""
+
+RETURN = r"""
+results:
+  description:
+    - One entry per target, in the order of O(targets).
+    - Empty when the input was invalid.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    index:
+      description: Position of the target in O(targets).
+      type: int
+      returned: always
+      sample: 0
+    name:
+      description: The target's O(targets[].name), or V(null).
+      type: str
+      returned: always
+      sample: updates
+    host:
+      description: The target's host as given.
+      type: str
+      returned: always
+      sample: update.example.com
+    address:
+      description:
+        - The IP address that was connected to.
+        - V(null) when the name did not resolve, or when the target went through O(proxy).
+      type: str
+      returned: always
+      sample: 192.0.2.10
+    port:
+      description: The target's port.
+      type: int
+      returned: always
+      sample: 443
+    state:
+      description: What was found, V(open), V(refused), V(filtered) or V(unresolved).
+      type: str
+      returned: always
+      sample: open
+    expected:
+      description: The state that was expected (O(targets[].expect) or O(expect)).
+      type: str
+      returned: always
+      sample: open
+    ok:
+      description:
+        - Whether the target met its expectation (and, with O(targets[].tls=true) and an open
+          port, whether the TLS handshake succeeded).
+      type: bool
+      returned: always
+      sample: true
+    elapsed_ms:
+      description: Milliseconds the connection attempt took (the proxy tunnel for proxied targets).
+      type: float
+      returned: always
+      sample: 0.8
+    error:
+      description: Why the connection did not succeed, V(null) when it did.
+      type: str
+      returned: always
+      sample: no answer within 2s
+    tls:
+      description: Whether a TLS handshake was requested.
+      type: bool
+      returned: always
+      sample: true
+    proxy:
+      description: The proxy the target went through (without credentials), or V(null).
+      type: str
+      returned: always
+      sample: http://proxy.example.com:3128
+    tls_ok:
+      description:
+        - Whether the TLS handshake succeeded; V(null) without O(targets[].tls).
+        - V(false) when it failed or could not be attempted because the port was not open.
+      type: bool
+      returned: always
+      sample: true
+    tls_version:
+      description: Negotiated protocol version, or V(null).
+      type: str
+      returned: always
+      sample: TLSv1.3
+    tls_cipher:
+      description: Negotiated cipher suite, or V(null).
+      type: str
+      returned: always
+      sample: TLS_AES_256_GCM_SHA384
+    tls_cert_sha256:
+      description: SHA-256 fingerprint (hex) of the server certificate, or V(null).
+      type: str
+      returned: always
+      sample: 3f1c0e4b8e0d7f6a9b2c1d3e4f5a6b7c8d9e0f1a2b3c4d5e6f708192a3b4c5d6
+    tls_error:
+      description: Why the TLS handshake failed or was not attempted, or V(null).
+      type: str
+      returned: always
+      sample: "TLS handshake failed: WRONG_VERSION_NUMBER"
+    tls_elapsed_ms:
+      description: Milliseconds the TLS handshake took, or V(null).
+      type: float
+      returned: always
+      sample: 4.2
+summary:
+  description: Counts over all targets.
+  returned: always
+  type: dict
+  contains:
+    total:
+      description: Number of targets.
+      type: int
+      returned: always
+      sample: 3
+    open:
+      description: Targets found V(open).
+      type: int
+      returned: always
+      sample: 2
+    refused:
+      description: Targets found V(refused).
+      type: int
+      returned: always
+      sample: 0
+    filtered:
+      description: Targets found V(filtered).
+      type: int
+      returned: always
+      sample: 1
+    unresolved:
+      description: Targets found V(unresolved).
+      type: int
+      returned: always
+      sample: 0
+    ok:
+      description: Targets that met their expectation.
+      type: int
+      returned: always
+      sample: 3
+    failed:
+      description: Targets that did not meet their expectation.
+      type: int
+      returned: always
+      sample: 0
+    tls_failed:
+      description: Targets with O(targets[].tls=true) whose TLS handshake failed or was not attempted.
+      type: int
+      returned: always
+      sample: 0
+    mismatches:
+      description:
+        - The targets that did not meet their expectation, with C(index), C(name), C(host),
+          C(port), C(expected), C(state), C(error) and C(tls_error).
+      type: list
+      elements: dict
+      returned: always
+      sample:
+        - {index: 2, name: rdp, host: 10.0.0.5, port: 3389, expected: filtered, state: open,
+           error: null, tls_error: null}
+    elapsed_ms:
+      description: Milliseconds the whole check took.
+      type: float
+      returned: always
+      sample: 2004.7
+    concurrency:
+      description: The number of connects allowed in flight at once (after capping).
+      type: int
+      returned: always
+      sample: 3
+"""
+
+from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.webroot.enterprise.plugins.module_utils.portcheck import (
+    DEFAULT_CONCURRENCY,
+    DEFAULT_TIMEOUT,
+    EXPECT_CHOICES,
+    PortCheckError,
+    build_summary,
+    mismatch_message,
+    run_checks,
+)
+
+
+def argument_spec():
+    return dict(
+        targets=dict(
+            type="list",
+            elements="dict",
+            required=True,
+            options=dict(
+                host=dict(type="str", required=True),
+                port=dict(type="int", required=True),
+                expect=dict(type="str"),
+                tls=dict(type="bool", default=False),
+                name=dict(type="str"),
+            ),
+        ),
+        timeout=dict(type="float", default=DEFAULT_TIMEOUT),
+        concurrency=dict(type="int", default=DEFAULT_CONCURRENCY),
+        expect=dict(type="str", default="open", choices=list(EXPECT_CHOICES)),
+        fail_on_mismatch=dict(type="bool", default=True),
+        proxy=dict(type="str"),
+        tls_server_name=dict(type="str"),
+        validate_certs=dict(type="bool", default=False),
+        ca_path=dict(type="path"),
+    )
+
+
+def main():
+    module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
+    params = module.params
+    try:
+        results, summary = run_checks(
+            params["targets"],
+            timeout=params["timeout"],
+            concurrency=params["concurrency"],
+            expect=params["expect"],
+            proxy=params["proxy"],
+            tls_server_name=params["tls_server_name"],
+            validate_certs=params["validate_certs"],
+            ca_path=params["ca_path"],
+        )
+    except PortCheckError as exc:
+        module.fail_json(msg=str(exc), changed=False, results=[], summary=build_summary([]))
+    if summary["failed"] and params["fail_on_mismatch"]:
+        module.fail_json(msg=mismatch_message(summary), changed=False, results=results, summary=summary)
+    msg = "%d of %d targets met their expectation" % (summary["ok"], summary["total"])
+    module.exit_json(changed=False, msg=msg, results=results, summary=summary)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,104 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, webroot.enterprise contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Parse-check every PowerShell file of the collection with tree-sitter.
+
+There is no PowerShell on the project's machines, so this is the check that the
+Windows modules are at least syntactically sound: a parse tree with ERROR or
+MISSING nodes fails, naming the file, line and text.
+"""
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import os
+
+import pytest
+
+tree_sitter = pytest.importorskip("tree_sitter")
+tree_sitter_powershell = pytest.importorskip("tree_sitter_powershell")
+
+REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+SKIP_DIRS = {".venv", ".cache", ".ansible", ".git", ".tox", "node_modules", "__pycache__", "output"}
+
+
+def powershell_files(root=REPO):
+    found = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS)
+        for filename in sorted(filenames):
+            if filename.lower().endswith((".ps1", ".psm1")):
+                found.append(os.path.join(dirpath, filename))
+    return found
+
+
+def _parser():
+    language = tree_sitter.Language(tree_sitter_powershell.language())
+    try:
+        return tree_sitter.Parser(language)
+    except TypeError:  # older py-tree-sitter
+        parser = tree_sitter.Parser()
+        parser.set_language(language)
+        return parser
+
+
+def parse_problems(source):
+    """``[(line, column, kind, text)]`` for every ERROR / MISSING node of ``source`` (bytes)."""
+    tree = _parser().parse(source)
+    lines = source.decode("utf-8", "replace").splitlines()
+    problems = []
+    stack = [tree.root_node]
+    while stack:
+        node = stack.pop()
+        if node.is_error or node.is_missing:
+            row, col = node.start_point
+            kind = "MISSING %s" % node.type if node.is_missing else "ERROR"
+            text = lines[row].strip() if row < len(lines) else ""
+            problems.append((row + 1, col + 1, kind, text))
+            if node.is_error:
+                continue  # its children are part of the same problem
+        if node.has_error:
+            stack.extend(reversed(node.children))
+    return sorted(problems)
+
+
+def describe(path, problems):
+    return "\n".join("%s:%d:%d: %s: %s" % (os.path.relpath(path, REPO), line, col, kind, text)
+                     for line, col, kind, text in problems)
+
+
+def test_found_powershell_files():
+    files = powershell_files()
+    assert files, "no .ps1 file found under %s" % REPO
+    assert any(f.endswith(os.path.join("plugins", "modules", "port_check.ps1")) for f in files)
+
+
+@pytest.mark.parametrize("path", powershell_files(), ids=lambda p: os.path.relpath(p, REPO))
+def test_powershell_parses(path):
+    with open(path, "rb") as handle:
+        problems = parse_problems(handle.read())
+    assert not problems, "PowerShell syntax errors:\n" + describe(path, problems)
+
+
+@pytest.mark.parametrize(
+    "snippet",
+    [
+        b"function Get-Thing {\n    if ($x -eq 1) {\n        'one'\n    \n}\n",  # unbalanced braces
+        b"$a = @{ one = 1\n$b = (2 + )\n",  # unterminated hashtable, dangling operator
+        b"$module = [Ansible.Basic.AnsibleModule]::Create($args, $spec\n$module.ExitJson()\n",  # missing paren
+    ],
+)
+def test_broken_snippet_is_detected(tmp_path, snippet):
+    path = tmp_path / "broken.ps1"
+    path.write_bytes(snippet)
+    assert powershell_files(str(tmp_path)) == [str(path)]
+    problems = parse_problems(path.read_bytes())
+    assert problems, "the parse check missed a syntax error in %r" % snippet
+    assert describe(str(path), problems)
+
+
+def test_valid_snippet_is_clean(tmp_path):
+    path = tmp_path / "ok.ps1"
+    path.write_bytes(b"#!powershell\n$spec = @{ options = @{ a = @{ type = 'str' } } }\n"
+                     b"$module = [Ansible.Basic.AnsibleModule]::Create($args, $spec)\n$module.ExitJson()\n")
+    assert parse_problems(path.read_bytes()) == []
