@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # Builds the lab image localhost/webroot-lab:<recipe hash> with debootstrap (no
 # container registry is reachable here) and caches it: it is rebuilt only when it
-# is missing or its recipe (this script, lab/image.packages) changed.
+# is missing or its recipe (RECIPE below, lab/image.packages) changed.
 # Prints the image reference on stdout.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CONTAINERS_CONF=${CONTAINERS_CONF:-$PWD/lab/containers.conf}
-tag=$(cat scripts/lab-image.sh lab/image.packages | sha256sum | cut -c1-12)
+# Bump RECIPE when the build steps below change; the package list is hashed too.
+RECIPE=1
+tag=$( (echo "$RECIPE"; cat lab/image.packages) | sha256sum | cut -c1-12)
 ref=localhost/webroot-lab:$tag
 if podman image exists "$ref"; then
+  podman tag "$ref" localhost/webroot-lab:latest
   echo "$ref"; exit 0
 fi
 mirror=${WEBROOT_LAB_MIRROR:-http://deb.debian.org/debian}
@@ -33,4 +36,5 @@ rm -f "$rootfs/usr/sbin/policy-rc.d"
 # lab/files/init.sh. Trim apt caches to keep the image small.
 rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/lib/apt/lists/*
 tar -C "$rootfs" -c . | podman import -q - "$ref" >/dev/null
+podman tag "$ref" localhost/webroot-lab:latest
 echo "$ref"

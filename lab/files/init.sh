@@ -12,7 +12,8 @@ case "$role" in
     # allow; it keeps only the management service.
     mkdir -p /run/dbus
     dbus-daemon --system --fork
-    firewall-offline-cmd --zone=public --remove-service=dhcpv6-client >/dev/null 2>&1 || true
+    firewall-offline-cmd --zone=public --remove-service-from-zone=dhcpv6-client >/dev/null
+    firewall-offline-cmd --zone=public --remove-service-from-zone=ssh >/dev/null
     firewall-offline-cmd --zone=public --add-port="$mgmt/tcp" >/dev/null
     firewalld --nofork --nopid >/var/log/firewalld.console 2>&1 &
     i=0
