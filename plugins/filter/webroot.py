@@ -13,7 +13,7 @@ __metaclass__ = type
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.webroot.enterprise.plugins.module_utils import rules as R
-from ansible_collections.webroot.enterprise.plugins.module_utils.catalog import TABLE_11
+from ansible_collections.webroot.enterprise.plugins.module_utils.catalog import TABLE_11, WINDOWS_GROUP
 
 
 def _wrap(func):
@@ -62,6 +62,12 @@ def current_rules(output, backend, component, port=None, ip_version="ipv4", serv
     raise R.RuleError("unknown backend %r" % backend)
 
 
+def windows_naming(component):
+    """Our Windows Firewall rule group and the name prefix of a component's rules."""
+    row = R.component(component)
+    return {"group": WINDOWS_GROUP, "prefix": "%s - %s (" % (WINDOWS_GROUP, row["title"])}
+
+
 class FilterModule(object):
     def filters(self):
         return {
@@ -71,4 +77,5 @@ class FilterModule(object):
             "expand_rules": _wrap(R.expand),
             "stale_rules": _wrap(R.stale),
             "rich_rule": _wrap(R.firewalld_rich_rule),
+            "windows_naming": _wrap(windows_naming),
         }

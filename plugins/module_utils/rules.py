@@ -63,6 +63,7 @@ def service_name(component_name):
 
 
 def windows_name(row, port, direction):
+    """Windows rule name; starts with the prefix filter windows_naming gives."""
     return "%s - %s (TCP %s %s)" % (WINDOWS_GROUP, row["title"], port, direction)
 
 
