@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Writes the five component roles' thin files from the catalog.
 
 The catalog (plugins/module_utils/catalog.py) is the one place Table 11 lives; each
@@ -7,6 +6,7 @@ it, so a port, a wording or a group changes in one place. Run it after editing t
 catalog; `--check` (used by the test suite) fails when a committed file differs.
 """
 import argparse
+import textwrap
 import os
 import sys
 
@@ -38,7 +38,7 @@ def where(row):
 
 def defaults(row):
     c = row["component"]
-    peers, any_peer, _ = peers_words(row)
+    peers, any_peer = peers_words(row)[:2]
     return HEADER + """
 # present: open {port}/{proto} as Table 11 says; absent: remove the rules this
 # collection created for {c} (and only those).
@@ -73,7 +73,8 @@ def argument_specs(row):
     short_description: Opens {port}/{proto} for Webroot {title} (Table 11)
     description:
       - "Table 11: {exe}, required on {required}."
-      - "{vendor}"
+      - >-
+{vendor}
       - "Rules: {where}."
       - Every rule carries the marker C({marker} {c} ...) so that rules that are not ours are never touched.
     author: webroot.enterprise contributors
@@ -119,7 +120,8 @@ def argument_specs(row):
         default: ""
 """.format(c=c, port=row["port"], proto=row["protocol"], title=row["title"], exe=exe,
            exe_plain=row["executable"] or "the program", required=row["required_on"],
-           vendor=row["vendor"], where=where(row), marker=catalog.MARKER, peers=peers,
+           vendor=textwrap.fill(row["vendor"], 90, initial_indent=" " * 8, subsequent_indent=" " * 8),
+           where=where(row), marker=catalog.MARKER, peers=peers,
            any_peer=any_peer, word=word)
 
 
@@ -147,7 +149,7 @@ dependencies: []
 
 def tasks_main(row):
     c = row["component"]
-    peers, any_peer, _ = peers_words(row)
+    peers, any_peer = peers_words(row)[:2]
     return HEADER + """- name: Webroot {title} ({port}/{proto}) through the shared firewall layer
   ansible.builtin.include_role:
     name: webroot.enterprise._common
@@ -197,8 +199,8 @@ def main():
     if args.check and stale:
         print("out of date with the catalog (run scripts/render_roles.py):\n  " + "\n  ".join(stale))
         return 1
-    print("%s: %d file(s) %s" % ("check" if args.check else "render", len(stale),
-                                  "differ" if args.check else "written"))
+    mode, verb = ("check", "differ") if args.check else ("render", "written")
+    print("%s: %d file(s) %s" % (mode, len(stale), verb))
     return 0
 
 

@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Lab helper: listen on the given TCP ports for a bounded time, then exit.
 
 Stands in for the Webroot services in Molecule's verify step. Usage:
@@ -19,7 +18,6 @@ for port in sys.argv[2:]:
     socks.append(s)
 deadline = time.monotonic() + seconds
 while time.monotonic() < deadline:
-    ready, _, _ = select.select(socks, [], [], 0.5)
+    ready = select.select(socks, [], [], 0.5)[0]
     for s in ready:
-        conn, _ = s.accept()
-        conn.close()
+        s.accept()[0].close()
