@@ -1,0 +1,53 @@
+# The two commands of the README:
+#   make lab    builds and starts the built-in lab, runs site.yml (apply + verify +
+#               report) against it
+#   make test   the whole test suite (what CI runs)
+# Both install what they need first (scripts/setup.sh: apt packages, .venv).
+SHELL := /bin/bash
+VENV := .venv/bin
+export PATH := $(CURDIR)/$(VENV):$(PATH)
+export CONTAINERS_CONF := $(CURDIR)/lab/containers.conf
+export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/.cache/collections
+export ANSIBLE_FORCE_COLOR := 0
+export PY_COLORS := 0
+
+.PHONY: setup image lab lab-down lint sanity unit integration molecule test render check-render pytest
+
+setup:
+	@bash scripts/setup.sh
+
+image: setup
+	@bash scripts/lab-image.sh
+
+lab: image
+	bash scripts/lab.sh up
+	ansible-playbook site.yml
+
+lab-down:
+	bash scripts/lab.sh down
+
+render:
+	python3 scripts/render_roles.py
+
+lint: setup
+	ansible-lint
+	yamllint -s .
+
+sanity: setup
+	bash scripts/sanity.sh
+
+unit: setup
+	pytest -q tests/unit
+
+integration: image
+	pytest -q tests/integration
+
+molecule: image
+	molecule test --all
+
+test: setup image lint sanity molecule pytest
+	@echo "make test: all passed"
+
+# unit + integration in one pytest run, so that its summary closes the output
+pytest: image
+	pytest -q tests/unit tests/integration
