@@ -1,0 +1,142 @@
+# -*- coding: utf-8 -*-
+"""Rule computation and the parsers that read our rules back from a host."""
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import pytest
+
+from ansible_collections.webroot.enterprise.plugins.module_utils import rules as R
+
+GROUPS = {
+    "webroot_distributors": ["dist1"],
+    "webroot_servers": ["server1"],
+    "webroot_clients": ["client1", "client2"],
+    "webroot_update_endpoints": ["update1"],
+}
+HOSTVARS = {
+    "dist1": {"webroot_address": "198.18.10.11"},
+    "server1": {"ansible_facts": {"default_ipv4": {"address": "198.18.10.21"}}},
+    "client1": {"ansible_host": "198.18.10.31"},
+    "client2": {"webroot_address": "198.18.10.32"},
+    "update1": {"webroot_address": "198.18.10.41"},
+}
+
+
+def rules(component, host, **settings):
+    return R.host_rules(component, host, GROUPS, HOSTVARS, settings)
+
+
+def test_client_admits_only_the_server_on_sweep_now():
+    (rule,) = rules("sweep_now", "client1")
+    assert (rule["port"], rule["direction"], rule["peers"]) == (50001, "in", ["198.18.10.21/32"])
+    assert rule["comment"] == "webroot.enterprise sweep_now 50001/tcp in"
+
+
+def test_distributor_admits_the_clients_on_50003():
+    (rule,) = rules("update_distributor", "dist1")
+    assert rule["peers"] == ["198.18.10.31/32", "198.18.10.32/32"]
+
+
+def test_update_service_is_outbound_to_the_endpoint():
+    (rule,) = rules("update_service", "dist1")
+    assert (rule["direction"], rule["port"], rule["peers"]) == ("out", 443, ["198.18.10.41/32"])
+
+
+def test_client_service_on_server_and_on_clients():
+    (srv,) = rules("client_service", "server1")
+    (cli,) = rules("client_service", "client2")
+    assert srv["peers"] == ["198.18.10.31/32", "198.18.10.32/32"]
+    assert cli["peers"] == ["198.18.10.21/32"]
+
+
+def test_host_outside_the_flow_gets_nothing():
+    assert rules("update_distributor", "client1") == []
+    assert rules("sweep_now", "dist1") == []
+
+
+def test_absent_wants_nothing_but_still_validates():
+    assert rules("sweep_now", "client1", state="absent") == []
+    with pytest.raises(R.RuleError, match="sweep_now_port"):
+        rules("sweep_now", "client1", state="absent", port=70000)
+
+
+def test_explicit_cidrs_and_any_source():
+    (rule,) = rules("sweep_now", "client1", peers=["198.18.0.0/15", "198.18.10.21"])
+    assert rule["peers"] == ["198.18.0.0/15", "198.18.10.21/32"]
+    (rule,) = rules("sweep_now", "client1", any_peer=True)
+    assert rule["any_peer"] and rule["peers"] == []
+    assert R.expand([rule])[0]["peer"] is None
+
+
+@pytest.mark.parametrize("settings, var", [
+    ({"port": 0}, "sweep_now_port"),
+    ({"port": 65536}, "sweep_now_port"),
+    ({"port": "http"}, "sweep_now_port"),
+    ({"port": True}, "sweep_now_port"),
+    ({"state": "open"}, "sweep_now_state"),
+    ({"peers": ["198.18.10.300"]}, "sweep_now_sources"),
+    ({"peers": "198.18.10.0/24"}, "sweep_now_sources"),
+    ({"peers": ["0.0.0.0/0"]}, "sweep_now_sources"),
+    ({"any_peer": "yes"}, "sweep_now_any_source"),
+    ({"any_peer": True, "peers": ["198.18.10.0/24"]}, "sweep_now_sources"),
+])
+def test_bad_input_names_the_variable(settings, var):
+    with pytest.raises(R.RuleError) as err:
+        rules("sweep_now", "client1", **settings)
+    assert var in str(err.value)
+
+
+def test_empty_group_is_an_error_with_a_way_out():
+    groups = dict(GROUPS, webroot_clients=[])
+    with pytest.raises(R.RuleError, match="update_distributor_sources"):
+        R.host_rules("update_distributor", "dist1", groups, HOSTVARS, {})
+
+
+def test_unknown_address_is_an_error():
+    hostvars = dict(HOSTVARS, client1={"ansible_host": "client1.example.invalid"})
+    with pytest.raises(R.RuleError, match="client1"):
+        R.host_rules("update_distributor", "dist1", GROUPS, hostvars, {})
+
+
+def test_stale_rules_are_ours_and_unwanted_only():
+    wanted = rules("update_distributor", "dist1")
+    current = R.parse_iptables([
+        '-A INPUT -s 198.18.10.31/32 -p tcp -m tcp --dport 50003 -m comment '
+        '--comment "webroot.enterprise update_distributor 50003/tcp in" -j ACCEPT',
+        '-A INPUT -s 198.18.10.99/32 -p tcp -m tcp --dport 50003 -m comment '
+        '--comment "webroot.enterprise update_distributor 50003/tcp in" -j ACCEPT',
+        '-A INPUT -s 198.18.10.98/32 -p tcp -m tcp --dport 50003 -m comment '
+        '--comment "someone else" -j ACCEPT',
+        '-A INPUT -s 198.18.10.97/32 -p tcp -m tcp --dport 50001 -m comment '
+        '--comment "webroot.enterprise sweep_now 50001/tcp in" -j ACCEPT',
+    ], "update_distributor")
+    assert [e["peer"] for e in current] == ["198.18.10.31/32", "198.18.10.99/32"]
+    assert [e["peer"] for e in R.stale(current, wanted)] == ["198.18.10.99/32"]
+
+
+def test_parse_ufw_show_added():
+    lines = [
+        "Added user rules (see 'ufw status' for running firewall):",
+        "ufw allow 22/tcp comment 'lab: management'",
+        "ufw allow from 198.18.10.31 to any port 50000 proto tcp comment 'webroot.enterprise client_service 50000/tcp in'",
+        "ufw allow 50000/tcp comment 'webroot.enterprise client_service 50000/tcp in'",
+        "ufw allow out to 198.18.10.41 port 443 proto tcp comment 'webroot.enterprise update_service 443/tcp out'",
+    ]
+    found = R.parse_ufw(lines, "client_service")
+    assert [(e["direction"], e["peer"], e["port"]) for e in found] == [
+        ("in", "198.18.10.31/32", 50000), ("in", None, 50000)]
+    out = R.parse_ufw(lines, "update_service")
+    assert [(e["direction"], e["peer"], e["port"]) for e in out] == [("out", "198.18.10.41/32", 443)]
+
+
+def test_parse_firewalld_uses_the_service_name():
+    lines = [
+        'rule family="ipv4" source address="198.18.10.31/32" service name="webroot-update-distributor" accept',
+        'rule family="ipv4" source address="198.18.10.31/32" port port="50003" protocol="tcp" accept',
+    ]
+    found = R.parse_firewalld(lines, ["ssh", "webroot-update-distributor"], "update_distributor", 50003)
+    assert [(e["peer"], e["rich_rule"] is not None) for e in found] == [
+        ("198.18.10.31/32", True), (None, False)]
+    entry = R.expand(rules("update_distributor", "dist1"))[0]
+    assert R.firewalld_rich_rule(entry, "update_distributor") == lines[0]
