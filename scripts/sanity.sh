@@ -19,7 +19,9 @@ copy() {  # copy DEST [EXCLUDE_GLOB]: the tracked and new files of the working t
   rm -rf "$1"; mkdir -p "$1"
   git ls-files -co --exclude-standard | grep -v "${2:-^$}" | tar -cf - -T - | tar -C "$1" -xf -
 }
-base=$ROOT/.cache/ansible-test
+# Outside the repository: inside it, ansible-test would ask git for the file list
+# and skip the (ignored) copy.
+base=${SANITY_DIR:-/tmp/webroot-enterprise-sanity}
 coll=$base/full/ansible_collections/webroot/enterprise
 copy "$coll"
 (cd "$coll" && ansible-test sanity --python "${SANITY_PYTHON:-3.11}" --requirements --skip-test validate-modules "$@")

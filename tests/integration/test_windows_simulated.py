@@ -27,7 +27,6 @@ __metaclass__ = type
 
 import copy
 import importlib.util
-import json
 import os
 import re
 import subprocess
@@ -149,7 +148,7 @@ def seeds():
     cs_name = "Webroot Enterprise - Client Service (TCP 50000 in)"
     dup = [com_rule(Name=cs_name, Grouping=WINDOWS_GROUP, Description=VENDOR["client_service"],
                     Protocol=6, LocalPorts="50000", RemotePorts="*", Enabled=True, Profiles=3)
-           for _ in range(2)]
+           for _dup in range(2)]
     foreign_ours = com_rule(Name="Webroot Enterprise - Sweep Now (TCP 50001 in)", Grouping="Contoso Tools",
                             Description="Contoso's own", Protocol=6, LocalPorts="50001",
                             RemotePorts="*", Enabled=True, Profiles=4)
@@ -215,7 +214,7 @@ class Lab(object):
         cmd = [PLAYBOOK_BIN, "-i", self.inventory, self.playbook,
                "-e", "win_store_dir=" + self.stores] + list(args)
         proc = subprocess.run(cmd, env=env, cwd=self.dir, stdout=subprocess.PIPE,
-                              stderr=subprocess.STDOUT, universal_newlines=True, timeout=300)
+                              stderr=subprocess.STDOUT, universal_newlines=True, timeout=300, check=False)
         return {"rc": proc.returncode, "output": proc.stdout, "recap": recap(proc.stdout),
                 "stores": snapshot(self.stores)}
 
