@@ -4,27 +4,19 @@
 """Filters that expose the catalog and the rule computation to the roles.
 
 The logic lives in plugins/module_utils/rules.py; these are thin wrappers that turn
-its RuleError into an AnsibleFilterError (a clear task failure).
+its RuleError into an AnsibleFilterError (a clear task failure): plugin_utils/filters.py.
 """
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible.errors import AnsibleFilterError
-
 from ansible_collections.webroot.enterprise.plugins.module_utils import rules as R
 from ansible_collections.webroot.enterprise.plugins.module_utils.catalog import TABLE_11, WINDOWS_GROUP
+from ansible_collections.webroot.enterprise.plugins.plugin_utils.filters import wrap
 
 
 def _wrap(func):
-    def inner(*args, **kwargs):
-        try:
-            return func(*args, **kwargs)
-        except R.RuleError as exc:
-            raise AnsibleFilterError(str(exc))
-    inner.__name__ = func.__name__
-    inner.__doc__ = func.__doc__
-    return inner
+    return wrap(func, R.RuleError)
 
 
 def host_rules(component, host, groups, hostvars, state="present", port=None,
