@@ -11,7 +11,7 @@ DOCUMENTATION = r"""
 ---
 module: port_check
 short_description: Test many TCP ports from the managed host at once
-version_added: "1.0.0"
+version_added: "0.1.0"
 description:
   - Connects from the managed host (the source of the flow) to every target at once and
     classifies each one as V(open), V(refused), V(filtered) or V(unresolved).
