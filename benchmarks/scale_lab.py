@@ -104,7 +104,7 @@ def lab(action, tsv, timeout):
     cmd = ["bash", os.path.join(REPO, "scripts", "lab.sh"), action, tsv, NETWORK, SUBNET]
     try:
         proc = subprocess.run(cmd, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                              universal_newlines=True, timeout=timeout)
+                              universal_newlines=True, timeout=timeout, check=False)
     except subprocess.TimeoutExpired:
         raise BenchError("lab.sh %s did not finish within %d s" % (action, timeout))
     if proc.returncode != 0:
@@ -130,7 +130,7 @@ def run_playbook(playbook, inventory, forks, timeout, logdir, label):
     start = time.monotonic()
     try:
         proc = subprocess.run(cmd, cwd=REPO, env=ansible_env(forks), stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, universal_newlines=True, timeout=timeout)
+                              stderr=subprocess.PIPE, universal_newlines=True, timeout=timeout, check=False)
     except subprocess.TimeoutExpired:
         raise BenchError("%s: ansible-playbook did not finish within %d s" % (label, timeout))
     wall = time.monotonic() - start
@@ -189,7 +189,7 @@ def fit(points):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     ap.add_argument("--clients", type=int, nargs="+", default=[2, 4, 8])
     ap.add_argument("--forks", type=int, default=10, help="forks of the measured runs (ansible.cfg: 10)")
     ap.add_argument("--timeout", type=int, default=900, help="bound of each ansible-playbook run, s")
@@ -245,7 +245,7 @@ def main():
             ver = None
             if os.path.exists(verify):
                 print("scale: %d clients: verify" % n, file=sys.stderr)
-                ver, _ = run_playbook("playbooks/verify.yml", inventory, args.forks, args.timeout, tmp, "verify-%d" % n)
+                ver = run_playbook("playbooks/verify.yml", inventory, args.forks, args.timeout, tmp, "verify-%d" % n)[0]
             rows.append({
                 "clients": n, "hosts": managed, "lab_s": lab_s,
                 "converge": conv, "converge_changed": conv_changed, "rerun": rerun,

@@ -18,9 +18,9 @@ mirror=${WEBROOT_LAB_MIRROR:-http://deb.debian.org/debian}
 rootfs=$(mktemp -d /var/tmp/webroot-lab-rootfs.XXXXXX)
 trap 'rm -rf "$rootfs"' EXIT
 base=$(grep -v '^#' lab/image.packages | sed -n 1p)
-extra=$(grep -v '^#' lab/image.packages | sed -n 2p | tr ',' ' ')
+read -r -a extra <<<"$(grep -v '^#' lab/image.packages | sed -n 2p | tr ',' ' ')"
 log=/var/tmp/webroot-lab-debootstrap.log
-echo "lab-image: debootstrap bookworm ($base), then apt-get install $extra" >&2
+echo "lab-image: debootstrap bookworm ($base), then apt-get install ${extra[*]}" >&2
 DEBIAN_FRONTEND=noninteractive debootstrap --variant=minbase --include="$base" \
   bookworm "$rootfs" "$mirror" >"$log" 2>&1 || { tail -20 "$log" >&2; exit 1; }
 # No service may start inside the build chroot.
@@ -28,7 +28,7 @@ printf '#!/bin/sh\nexit 101\n' > "$rootfs/usr/sbin/policy-rc.d"; chmod +x "$root
 mount -t proc proc "$rootfs/proc"
 trap 'umount "$rootfs/proc" 2>/dev/null; rm -rf "$rootfs"' EXIT
 chroot "$rootfs" apt-get update -q >>"$log" 2>&1 || { tail -20 "$log" >&2; exit 1; }
-DEBIAN_FRONTEND=noninteractive chroot "$rootfs" apt-get install -y -q --no-install-recommends $extra >>"$log" 2>&1 \
+DEBIAN_FRONTEND=noninteractive chroot "$rootfs" apt-get install -y -q --no-install-recommends "${extra[@]}" >>"$log" 2>&1 \
   || { tail -20 "$log" >&2; exit 1; }
 umount "$rootfs/proc"
 rm -f "$rootfs/usr/sbin/policy-rc.d"

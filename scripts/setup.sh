@@ -36,4 +36,4 @@ fi
 # The collection is the repository itself; ansible finds it through this link.
 mkdir -p .cache/collections/ansible_collections/webroot
 ln -sfn "$ROOT" .cache/collections/ansible_collections/webroot/enterprise
-echo "setup: ok ($(.venv/bin/ansible --version | head -1))"
+echo "setup: ok (ansible-core $(.venv/bin/python -c 'from ansible.release import __version__ as v; print(v)'))"

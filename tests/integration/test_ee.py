@@ -32,7 +32,7 @@ def _bin(name):
 
 def _run(cmd, cwd, timeout=120):
     proc = subprocess.run(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                          universal_newlines=True, timeout=timeout)
+                          universal_newlines=True, timeout=timeout, check=False)
     assert proc.returncode == 0, "%s failed (rc %d):\n%s" % (" ".join(cmd), proc.returncode, proc.stdout)
     return proc.stdout
 

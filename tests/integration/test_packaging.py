@@ -98,7 +98,7 @@ def tarball(work):
     out = os.path.join(work, "dist")
     proc = subprocess.run([_bin("ansible-galaxy"), "collection", "build", "--output-path", out, REPO],
                           cwd=work, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                          universal_newlines=True, timeout=120)
+                          universal_newlines=True, timeout=120, check=False)
     assert proc.returncode == 0, proc.stdout
     found = glob.glob(os.path.join(out, "webroot-enterprise-*.tar.gz"))
     assert len(found) == 1, found
@@ -127,7 +127,7 @@ def installed(work, tarball, env):
     path = os.path.join(work, "collections")
     proc = subprocess.run([_bin("ansible-galaxy"), "collection", "install", "--offline", "-p", path, tarball],
                           cwd=work, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                          universal_newlines=True, timeout=120)
+                          universal_newlines=True, timeout=120, check=False)
     assert proc.returncode == 0, proc.stdout
     root = os.path.join(path, "ansible_collections", "webroot", "enterprise")
     assert os.path.isfile(os.path.join(root, "MANIFEST.json")), proc.stdout
@@ -140,7 +140,7 @@ def installed(work, tarball, env):
 
 def run(cmd, work, env, timeout=120):
     return subprocess.run(cmd, cwd=work, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                          universal_newlines=True, timeout=timeout)
+                          universal_newlines=True, timeout=timeout, check=False)
 
 
 def test_tarball_has_no_development_files(members):
