@@ -100,7 +100,26 @@ def normalize_cidr(value, var):
             "%s: %r admits every address; use the any-source variable to opt in to that explicitly"
             % (var, value)
         )
+    check_family(net, value, var)
+    if ipaddress.ip_interface(value.strip()).ip != net.network_address:
+        raise RuleError(
+            "%s: %r has host bits set, so it would admit all of %s; write %s/%d for the one "
+            "address or %s for the whole network"
+            % (var, value, net, ipaddress.ip_interface(value.strip()).ip,
+               net.max_prefixlen, net)
+        )
     return str(net)
+
+
+def check_family(net, value, var):
+    """Refuse an IPv4 address written as IPv6 (::ffff:a.b.c.d): an IPv6 rule for it
+    (ip6tables, an ipv6 rich rule) never matches the IPv4 traffic it was meant for."""
+    if net.version == 6 and net.network_address.ipv4_mapped is not None:
+        raise RuleError(
+            "%s: %r is an IPv4 address in IPv6 form (IPv4-mapped); a rule for it would be an "
+            "IPv6 rule that never matches IPv4 traffic. Write the IPv4 address %s instead"
+            % (var, value, net.network_address.ipv4_mapped)
+        )
 
 
 def _cidr_key(cidr):
@@ -125,13 +144,13 @@ def host_address(name, hostvars):
     for origin, value in candidates:
         if not value:
             continue
+        if origin == "webroot_address":
+            # Validated like any CIDR we are given: a typo must not widen a scope.
+            return normalize_cidr(str(value), "webroot_address of host %s" % name)
         try:
             return str(ipaddress.ip_network(str(value).strip(), strict=False))
         except ValueError:
-            if origin == "webroot_address":
-                raise RuleError(
-                    "webroot_address of host %s: %r is not an IP address or CIDR" % (name, value)
-                )
+            pass
     return None
 
 
