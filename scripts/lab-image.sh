@@ -26,7 +26,7 @@ DEBIAN_FRONTEND=noninteractive debootstrap --variant=minbase --include="$base" \
 # No service may start inside the build chroot.
 printf '#!/bin/sh\nexit 101\n' > "$rootfs/usr/sbin/policy-rc.d"; chmod +x "$rootfs/usr/sbin/policy-rc.d"
 mount -t proc proc "$rootfs/proc"
-trap 'umount "$rootfs/proc" 2>/dev/null; rm -rf "$rootfs"' EXIT
+trap 'umount "$rootfs/proc" 2>/dev/null || true; rm -rf "$rootfs"' EXIT
 chroot "$rootfs" apt-get update -q >>"$log" 2>&1 || { tail -20 "$log" >&2; exit 1; }
 DEBIAN_FRONTEND=noninteractive chroot "$rootfs" apt-get install -y -q --no-install-recommends "${extra[@]}" >>"$log" 2>&1 \
   || { tail -20 "$log" >&2; exit 1; }
