@@ -120,7 +120,7 @@ class Lab(object):
         return subprocess.run(
             ["bash", os.path.join(ROOT, "scripts", "lab.sh"), action, self.tsv, self.network, self.subnet],
             cwd=ROOT, env=env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-            universal_newlines=True, timeout=600)
+            universal_newlines=True, timeout=600, check=False)
 
     def up(self):
         start = time.time()
@@ -141,7 +141,7 @@ class Lab(object):
     def exec_(self, name, script, check=True, timeout=120):
         res = subprocess.run(["podman", "exec", name, "sh", "-c", script], env=env(),
                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                             universal_newlines=True, timeout=timeout)
+                             universal_newlines=True, timeout=timeout, check=False)
         if check and res.returncode != 0:
             raise RuntimeError("%s: %s failed (%s):\n%s" % (name, script, res.returncode, res.stdout))
         return res.stdout
@@ -221,7 +221,7 @@ class Lab(object):
         start = time.time()
         res = subprocess.run(cmd, cwd=ROOT, env=env(), stdout=subprocess.PIPE,
                              stderr=subprocess.STDOUT, universal_newlines=True,
-                             timeout=kw.get("timeout", 600))
+                             timeout=kw.get("timeout", 600), check=False)
         return Run(cmd, res.returncode, res.stdout, time.time() - start)
 
     def playbook_cmd(self, inventory, *args, **kw):
@@ -251,7 +251,7 @@ class Lab(object):
         cmd = ["ansible", "-i", inventory, "webroot_distributors:webroot_servers:webroot_clients",
                "-m", "ansible.builtin.ping", "-o"]
         res = subprocess.run(cmd, cwd=ROOT, env=env(), stdout=subprocess.PIPE,
-                             stderr=subprocess.STDOUT, universal_newlines=True, timeout=300)
+                             stderr=subprocess.STDOUT, universal_newlines=True, timeout=300, check=False)
         return Run(cmd, res.returncode, res.stdout, 0)
 
     # --- reading the firewalls -------------------------------------------------
@@ -280,7 +280,7 @@ class Lab(object):
         if host.kind == "firewalld":
             # The zone files spread one rich rule over several lines; the runtime and
             # permanent listings above them hold one rule per line.
-            text = text.split("== files")[0]
+            text = text.split("== files", 1)[0]
         for line in text.splitlines():
             if 'service name="webroot-' in line:
                 continue

@@ -74,7 +74,8 @@ BAD_INPUTS = [
     case("cidr-any-v6", {"update_service_destinations": ["::/0"]}, r"update_service_destinations: '::/0' admits every address"),
     # Wrong types.
     case("sources-string", {"sweep_now_sources": "198.18.30.0/24"}, r"sweep_now_sources must be a list of addresses or CIDRs"),
-    case("sources-dict", {"poll_now_sources": {"net": "198.18.30.0/24"}}, r"poll_now_sources'? (is of type .*dict.*convert to list|must be a list of addresses or CIDRs)"),
+    case("sources-dict", {"poll_now_sources": {"net": "198.18.30.0/24"}},
+         r"poll_now_sources'? (is of type .*dict.*convert to list|must be a list of addresses or CIDRs)"),
     case("any-source-word", {"sweep_now_any_source": "maybe"}, r"sweep_now_any_source'? (is of type str .*not a valid boolean|must be true or false)"),
     case("any-source-and-sources", {"update_distributor_sources": ["198.18.30.0/24"], "update_distributor_any_source": True},
          r"update_distributor_sources and update_distributor_any_source are mutually exclusive"),
@@ -122,7 +123,6 @@ def lab(lab_factory, safety_summary):
     lab.down()
 
 
-
 def _diff(before, after):
     return "\n".join(difflib.unified_diff(before.splitlines(), after.splitlines(), "before", "after", lineterm=""))
 
@@ -155,6 +155,7 @@ def test_bad_input_is_refused_before_any_change(lab, safety_summary, tmp_path, r
         assert before[name] == after[name], "%s ruleset changed:\n%s" % (name, _diff(before[name], after[name]))
     summary["refused"] += 1
     summary["ids"].append(cid)
+
 
 def test_management_still_admitted_after_the_bad_inputs(lab):
     """Runs last in this module: the lab's management rule and the connection are intact."""

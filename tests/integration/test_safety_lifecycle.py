@@ -171,11 +171,11 @@ def test_1_check_and_diff_mode_report_every_change_and_make_none(lab):
 
 
 def test_2_two_concurrent_first_applies_leave_each_rule_once(lab):
-    procs = [lab.start_playbook(lab.inv) for _ in range(2)]
+    procs = [lab.start_playbook(lab.inv) for _run in range(2)]
     rcs = []
     for proc, log in procs:
         rcs.append(proc.wait(timeout=900))
-    outs = [open(log).read() for _, log in procs]
+    outs = [open(log).read() for _proc, log in procs]
     lab.summary["runs"].append({"step": "concurrent apply x2", "rc": rcs})
     assert_safe(lab, "two concurrent first applies", lab.inv, fault="two concurrent runs")
     # Either both succeed, or one lost a race against the other: then a rerun
