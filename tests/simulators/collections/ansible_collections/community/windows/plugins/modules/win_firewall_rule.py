@@ -1,0 +1,86 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, webroot.enterprise contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Windows Firewall SIMULATOR stand-in for community.windows.win_firewall_rule.
+
+Used only by the webroot.enterprise tests (tests/simulators/README.md): it takes
+the real module's documented options, validated the same way (types, choices,
+aliases), and applies them to a JSON rule store instead of Windows Firewall.
+The logic is in module_utils/windows_firewall_simulator.py.
+"""
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+---
+module: win_firewall_rule
+short_description: Windows Firewall SIMULATOR (tests only) standing in for community.windows.win_firewall_rule
+description:
+  - Keeps Windows Firewall rules in the JSON file named by the environment variable
+    C(WEBROOT_WINFW_SIMULATOR_STORE) and behaves like community.windows.win_firewall_rule
+    (same options, check mode, diff). Never used on real hosts.
+options:
+  enabled: {type: bool, aliases: [enable], description: Whether the rule is enabled (true for new rules).}
+  state: {type: str, choices: [absent, present], default: present, description: Add or remove.}
+  name: {type: str, description: Display name; required unless I(group) is given.}
+  group: {type: str, description: Rule group.}
+  direction: {type: str, choices: [in, out], description: Direction.}
+  action: {type: str, choices: [allow, block], description: Action.}
+  description: {type: str, description: Description.}
+  localip: {type: str, description: Local addresses or C(any).}
+  remoteip: {type: str, description: Remote addresses or C(any).}
+  localport: {type: str, description: Local ports or C(any).}
+  remoteport: {type: str, description: Remote ports or C(any).}
+  program: {type: str, description: Program path or C(any).}
+  service: {type: str, description: Service name or C(any).}
+  protocol: {type: str, description: Protocol or C(any).}
+  profiles: {type: list, elements: str, aliases: [profile], description: Profiles.}
+  icmp_type_code: {type: list, elements: str, description: ICMP type:code list.}
+author: webroot.enterprise contributors
+"""
+
+from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.community.windows.plugins.module_utils import windows_firewall_simulator as sim
+
+
+def argument_spec():
+    return dict(
+        enabled=dict(type="bool", aliases=["enable"]),
+        state=dict(type="str", choices=["absent", "present"], default="present"),
+        name=dict(type="str"),
+        group=dict(type="str"),
+        direction=dict(type="str", choices=["in", "out"]),
+        action=dict(type="str", choices=["allow", "block"]),
+        description=dict(type="str"),
+        localip=dict(type="str"),
+        remoteip=dict(type="str"),
+        localport=dict(type="str"),
+        remoteport=dict(type="str"),
+        program=dict(type="str"),
+        service=dict(type="str"),
+        protocol=dict(type="str"),
+        profiles=dict(type="list", elements="str", aliases=["profile"]),
+        icmp_type_code=dict(type="list", elements="str"),
+    )
+
+
+def main():
+    module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
+    try:
+        path = sim.store_path()
+        rules = sim.load(path)
+        result = sim.run(rules, module.params, check_mode=module.check_mode)
+        if result["changed"] and not module.check_mode:
+            sim.save(path, rules)
+    except sim.SimulatorError as exc:
+        module.fail_json(msg=str(exc))
+    prepared = result.pop("prepared")
+    if module._diff:
+        result["diff"] = {"prepared": prepared}
+    module.exit_json(**result)
+
+
+if __name__ == "__main__":
+    main()
