@@ -240,7 +240,7 @@ def remote_networks(value):
         return ["*"]
     out = []
     for item in value.split(","):
-        addr, _, mask = item.partition("/")
+        addr, _sep, mask = item.partition("/")
         out.append(str(ipaddress.ip_network("%s/%s" % (addr, mask) if mask else addr, strict=False)))
     return sorted(out)
 
