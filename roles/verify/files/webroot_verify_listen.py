@@ -34,6 +34,7 @@ import time
 BACKLOG = 128
 STOP_WAIT = 5.0
 KILL_WAIT = 3.0
+CLOSE_WAIT = 5.0
 
 
 def bind(port):
@@ -188,7 +189,15 @@ def stop(token, pid, ports):
             os.kill(pid, signal.SIGKILL)
             wait_gone(pid, token, KILL_WAIT)
     still = bool(pid) and alive(pid, token)
-    print(json.dumps({"pid": pid, "stopped": stopped, "alive": still, "remaining": listening(ports)}))
+    # The sockets can outlive the moment the process is seen gone by a few
+    # milliseconds (the kernel tears the task down after its state changes): give
+    # them CLOSE_WAIT seconds to disappear before reporting what still listens.
+    remaining = listening(ports)
+    deadline = time.time() + CLOSE_WAIT
+    while remaining and not still and time.time() < deadline:
+        time.sleep(0.1)
+        remaining = listening(ports)
+    print(json.dumps({"pid": pid, "stopped": stopped, "alive": still, "remaining": remaining}))
     return 0
 
 
