@@ -48,6 +48,10 @@ molecule: image
 test: setup image lint sanity molecule pytest
 	@echo "make test: all passed"
 
-# unit + integration in one pytest run, so that its summary closes the output
+# Two pytest runs: the unit tests import the collection through pytest's path, and
+# in one session with the integration tests Ansible's collection finder (installed
+# by then) would serve some of those imports without the collection's metadata.
+# The integration run's summary closes the output.
 pytest: image
-	pytest -q tests/unit tests/integration
+	pytest -q tests/unit
+	pytest -q tests/integration
