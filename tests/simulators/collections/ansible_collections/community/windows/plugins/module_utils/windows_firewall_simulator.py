@@ -30,6 +30,27 @@ The store path comes from the environment variable WEBROOT_WINFW_SIMULATOR_STORE
 of the module process: the test playbooks set it per host with the play's
 ``environment:`` keyword, so each inventory host has its own rule table while
 every host runs with ``ansible_connection: local``.
+
+Where each behaviour comes from (the real sources it copies; line numbers are those
+of the cited commit, which is the version the ``ansible`` 12 package bundles):
+
+- CW: community.windows ``plugins/modules/win_firewall_rule.ps1`` at
+  3b606203a2dc71ea8278a0581a51b3cacfd0677f (identical to the bundled 3.1.0).
+- LEGACY: ansible/ansible ``lib/ansible/module_utils/powershell/Ansible.ModuleUtils.Legacy.psm1``
+  at c9ac477e53a99e95781f333eec3329a935c1bf95 (line 187 unchanged in ansible-core 2.19).
+- BASIC: ansible/ansible ``lib/ansible/module_utils/csharp/Ansible.Basic.cs`` at
+  c9ac477e53a99e95781f333eec3329a935c1bf95, lines 960-983 (line 981 in ansible-core 2.19.14).
+- MSDOC-ADDR: Microsoft, INetFwRule::put_RemoteAddresses (netfw.h),
+  https://learn.microsoft.com/en-us/windows/win32/api/netfw/nf-netfw-inetfwrule-put_remoteaddresses
+- WILDCARD: PowerShell/PowerShell
+  ``src/Microsoft.PowerShell.Commands.Management/cimSupport/cmdletization/cim/clientSideQuery.cs``
+  (``WildcardEqual``: ``WildcardPattern.Get(expected, WildcardOptions.IgnoreCase).IsMatch(actual)``;
+  ``NonWildcardEqual``: ``StringComparison.OrdinalIgnoreCase``), and
+  ``src/System.Management.Automation/engine/regex.cs`` (``WildcardPattern``: special
+  characters ``*?[]`` and the escape character a backtick); Get-NetFirewallRule is a
+  CDXML (cmdletization) cmdlet whose -DisplayName "Wildcard characters are accepted"
+  (MicrosoftDocs/windows-powershell-docs
+  ``docset/winserver2022-ps/netsecurity/Get-NetFirewallRule.md``, -DisplayName).
 """
 from __future__ import absolute_import, division, print_function
 
@@ -72,6 +93,27 @@ ADDRESS_KEYWORDS = ("localsubnet", "dns", "dhcp", "wins", "defaultgateway", "int
                     "intranetremoteaccess", "internet", "ply2renders", "*")
 PORT_KEYWORDS = ("rpc", "rpc-epmap", "iphttps", "iphttpsin", "iphttpsout", "teredo",
                  "ply2disc", "mdns", "*")
+
+# Remote addresses per rule. Windows Firewall refuses a rule with more than 1,000
+# remote address entries on Windows 10 and Windows Server 2016-2019 (newer builds
+# accept more, Windows 11 up to 10,000); the simulator enforces the lower figure,
+# which is what a mixed estate must fit. The figure is not documented by Microsoft;
+# it comes from users who hit it:
+#   MichaelApproved/powershell-block-windows-attack#1 ("a maximum of 1,000 IPs which
+#     can be added to the scope of a firewall rule"),
+#   henrypp/simplewall#1250 ("The limit is 1,000. (Windows 10) Windows 11 can
+#     register up to 10,000."),
+#   devnulli/EvlWatcher#112 (rules slow to load well before that).
+# Windows counts entries, not addresses: each comma-separated token is one entry,
+# a range (a-b) or a subnet (a/m) is one entry however many addresses it covers.
+MAX_REMOTE_ADDRESSES = 1000
+
+# Option values checked against a list of choices. The real win_firewall_rule reads
+# its options with Ansible.ModuleUtils.Legacy, whose -ValidateSet test is
+# "$ValidateSet -contains ($obj.$name)" (LEGACY line 187): PowerShell's -contains is
+# case-insensitive and the value is kept as given. The module then compares it with
+# -eq / switch, also case-insensitive (CW lines 28-47, 232, 261).
+CHOICES = {"state": ("present", "absent"), "direction": ("in", "out"), "action": ("allow", "block")}
 
 
 class SimulatorError(Exception):
@@ -198,8 +240,24 @@ def _address(item):
     return "%s/%d" % (host, prefix)
 
 
-def addresses(value):
-    """LocalAddresses/RemoteAddresses setter: COM keeps the address/mask form."""
+def address_entries(value):
+    """How many entries Windows counts in an address list: one per comma-separated token."""
+    if value in (None, "", "*"):
+        return 0
+    return len([item for item in str(value).split(",") if item.strip()])
+
+
+def addresses(value, prop="RemoteAddresses"):
+    """LocalAddresses/RemoteAddresses setter: COM keeps the address/mask form.
+
+    MSDOC-ADDR: "A subnet can be specified using either the subnet mask or network
+    prefix notation. If neither a subnet mask nor a network prefix is specified, the
+    subnet mask defaults to 255.255.255.255", so 198.18.10.21, 198.18.10.21/32 and
+    198.18.10.21/255.255.255.255 are one and the same entry, read back in the
+    address/mask form; the community.windows integration tests rely on it
+    (tests/integration/targets/win_firewall_rule/tasks/main.yml lines 222-332 at the
+    CW commit: /24 then /255.255.255.0, and a bare IPv4 address, rerun without change).
+    """
     out = []
     for item in str(value).split(","):
         item = item.strip()
@@ -207,23 +265,47 @@ def addresses(value):
             out.append(_address(item))
         except ValueError:
             raise SimulatorError(E_INVALIDARG)
+    if prop == "RemoteAddresses" and len(out) > MAX_REMOTE_ADDRESSES:
+        raise SimulatorError(
+            'Exception setting "RemoteAddresses": "%s" (Windows Firewall simulator: %d remote '
+            "address entries; Windows Firewall accepts at most %d per rule on Windows 10 / "
+            "Server 2016-2019, a range or subnet counting as one entry)"
+            % (E_INVALIDARG, len(out), MAX_REMOTE_ADDRESSES))
     return ",".join(out)
 
 
 def profile_mask(names):
-    """ConvertTo-Profile of the module."""
+    """ConvertTo-Profile of the module (CW lines 50-64).
+
+    ``$profilesList | Select-Object -Unique`` is case-sensitive in Windows
+    PowerShell 5.1 (PowerShell/PowerShell#12059; -CaseInsensitive only came with
+    PowerShell 7.4), while ``switch`` matches case-insensitively: so ``Domain`` is
+    accepted, and ``[domain, Domain]`` counts the domain bit twice (2, i.e.
+    "private") exactly as the real module does. A sum of 7 becomes 0x7fffffff.
+    """
     total = 0
     seen = []
     for name in names:
-        if name in seen:
+        if name in seen:  # Select-Object -Unique: case-sensitive
             continue
         seen.append(name)
-        if name not in PROFILE_BITS:
+        bit = PROFILE_BITS.get(str(name).lower())  # switch: case-insensitive
+        if bit is None:
             raise SimulatorError("Unknown profile '%s'." % name)
-        total += PROFILE_BITS[name]
+        total += bit
     if total == 7:
         return ALL_PROFILES
     return total
+
+
+def check_choice(option, value):
+    """Legacy -ValidateSet (LEGACY line 187): case-insensitive, the value kept as given."""
+    if value is None or option not in CHOICES:
+        return value
+    if str(value).lower() not in CHOICES[option]:
+        raise SimulatorError("Get-AnsibleParam: Argument %s needs to be one of %s but was %s."
+                             % (option, ",".join(CHOICES[option]), value))
+    return value
 
 
 # --- decoding, for the tests -----------------------------------------------
@@ -278,7 +360,7 @@ def build_new_rule(params):
     for option, prop in (("localip", "LocalAddresses"), ("remoteip", "RemoteAddresses")):
         value = params.get(option)
         if value is not None and value != "any":
-            rule[prop] = addresses(value)
+            rule[prop] = addresses(value, prop)
     icmp = params.get("icmp_type_code")
     if icmp is not None:
         icmp = ",".join(icmp)
@@ -287,15 +369,19 @@ def build_new_rule(params):
                 raise SimulatorError(E_INVALIDARG)
             rule["IcmpTypesAndCodes"] = icmp
     if params.get("direction") is not None:
-        rule["Direction"] = DIRECTIONS[params["direction"]]
+        rule["Direction"] = DIRECTIONS[check_choice("direction", params["direction"]).lower()]
     if params.get("action") is not None:
-        rule["Action"] = ACTIONS[params["action"]]
+        rule["Action"] = ACTIONS[check_choice("action", params["action"]).lower()]
     if params.get("profiles") is not None:
         rule["Profiles"] = profile_mask(params["profiles"])
     return rule
 
 
 def _same(prop, old, new):
+    """``$existingRule.$prop -ne $new_rule.$prop`` (CW line 292), and for *Addresses
+    ``-split ','`` then ``Compare-Object`` (CW lines 294-300): a set comparison, both
+    case-insensitive. Both sides went through the COM setter, so /32 and
+    /255.255.255.255 are already the same string."""
     if prop.endswith("Addresses"):
         return sorted((old or "").lower().split(",")) == sorted((new or "").lower().split(","))
     if isinstance(old, str) and isinstance(new, str):
@@ -312,6 +398,11 @@ def _fmt(value):
 
 
 def _selected(rules, params):
+    """``$fw.Rules | Where-Object { $_.Name -eq $name }`` else ``$_.Grouping -eq $group``
+    (CW lines 177-185). PowerShell's -eq compares strings case-insensitively, and the
+    group plays no part when a name is given: every rule whose name matches in any
+    case is selected, whatever its group, and with ``state: absent`` every one of them
+    is removed (``$fw.Rules.Remove($rule.Name)`` per selected rule, CW lines 243-257)."""
     if params.get("name"):
         return [r for r in rules if (r.get("Name") or "").lower() == params["name"].lower()]
     group = (params.get("group") or "").lower()
@@ -325,11 +416,12 @@ def run(rules, params, check_mode=False):
     """
     if not params.get("name") and not params.get("group"):
         raise SimulatorError("Either name or group must be specified")
+    state = check_choice("state", params.get("state") or "present").lower()
     new_rule = build_new_rule(params)
     existing = _selected(rules, params)
     result = {"changed": False}
     prepared = ""
-    if params["state"] == "absent":
+    if state == "absent":
         if not existing:
             if params.get("name"):
                 result["msg"] = "Firewall rule '%s' does not exist." % params["name"]
@@ -381,24 +473,135 @@ def run(rules, params, check_mode=False):
 
 # --- the read step: Get-NetFirewallRule ------------------------------------
 
+def wildcard_regex(pattern):
+    """A PowerShell WildcardPattern as a Python regex (WILDCARD: regex.cs).
+
+    ``*`` any run of characters, ``?`` exactly one, ``[abc]`` / ``[a-c]`` one of a set
+    or range, a backtick escapes the next character; the whole string must match.
+    Matching is case-insensitive (WildcardOptions.IgnoreCase in clientSideQuery.cs).
+    An unclosed ``[`` is an invalid pattern, as in PowerShell.
+    """
+    out = []
+    i = 0
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "`" and i + 1 < len(pattern):
+            out.append(re.escape(pattern[i + 1]))
+            i += 2
+            continue
+        if char == "*":
+            out.append(".*")
+        elif char == "?":
+            out.append(".")
+        elif char == "[":
+            end = pattern.find("]", i + 1)
+            if end < 0:
+                raise SimulatorError("The specified wildcard character pattern is not valid: %s" % pattern)
+            body = pattern[i + 1:end]
+            parts = []
+            j = 0
+            while j < len(body):
+                if j + 2 < len(body) and body[j + 1] == "-":
+                    parts.append("%s-%s" % (re.escape(body[j]), re.escape(body[j + 2])))
+                    j += 3
+                else:
+                    parts.append(re.escape(body[j]))
+                    j += 1
+            out.append("[%s]" % "".join(parts))
+            i = end
+        else:
+            out.append(re.escape(char))
+        i += 1
+    return re.compile(r"\A(?:%s)\Z" % "".join(out), re.IGNORECASE | re.DOTALL)
+
+
+def wildcard_match(pattern, text):
+    """Get-NetFirewallRule's filter on one property value (WILDCARD: clientSideQuery.cs)."""
+    return bool(wildcard_regex(pattern).match(text or ""))
+
+
+def remote_address_filter(value):
+    """RemoteAddress as Get-NetFirewallAddressFilter lists it (a list of strings).
+
+    ``Any`` for every address; a single host without its mask (``/255.255.255.255``
+    for IPv4, ``/128`` for IPv6); subnets and ranges as stored. The exact strings a
+    real host returns may differ (e.g. IPv4 subnets in address/mask or prefix form):
+    compare them as networks, never as text.
+    """
+    if value in (None, "", "*"):
+        return ["Any"]
+    out = []
+    for item in value.split(","):
+        if item.endswith("/255.255.255.255") or (":" in item and item.endswith("/128")):
+            item = item.rsplit("/", 1)[0]
+        out.append(item)
+    return out
+
+
 def net_firewall_rule(rule):
-    """The object the role's read script outputs for one rule."""
+    """The object the role's read script outputs for one rule (every field the
+    simulator can produce; the stand-in returns those the script asks for)."""
     return {
         "Name": rule["Id"],
         "DisplayName": rule.get("Name") or "",
         "Group": rule.get("Grouping") or "",
         "Direction": "Inbound" if rule.get("Direction") == 1 else "Outbound",
         "Enabled": bool(rule.get("Enabled")),
+        "RemoteAddress": remote_address_filter(rule.get("RemoteAddresses")),
     }
 
 
-def get_net_firewall_rule(rules, group=None, display_names=()):
-    """Get-NetFirewallRule -Group G, plus -DisplayName N..., unique by Name (sorted)."""
+def get_net_firewall_rule(rules, group=None, display_names=(), fields=None):
+    """``Get-NetFirewallRule -Group G`` plus ``Get-NetFirewallRule -DisplayName N...``,
+    then ``Sort-Object -Property Name -Unique``.
+
+    Both filters are the cmdletization client-side filter: a WildcardPattern,
+    case-insensitive (WILDCARD). A display-name pattern selects rules of any group.
+    ``fields``: the properties the script outputs (default all that are known).
+    """
     found = {}
-    wanted = set(n.lower() for n in display_names or ())
+    patterns = [wildcard_regex(n) for n in (display_names or ()) if n is not None]
+    group_pattern = wildcard_regex(group) if group else None
     for rule in rules:
-        in_group = group is not None and (rule.get("Grouping") or "").lower() == group.lower()
-        named = (rule.get("Name") or "").lower() in wanted
+        in_group = group_pattern is not None and bool(group_pattern.match(rule.get("Grouping") or ""))
+        named = any(p.match(rule.get("Name") or "") for p in patterns)
         if in_group or named:
             found[rule["Id"]] = net_firewall_rule(rule)
-    return [found[key] for key in sorted(found)]
+    out = [found[key] for key in sorted(found, key=lambda k: k.lower())]
+    if fields is not None:
+        out = [dict((f, item[f]) for f in fields) for item in out]
+    return out
+
+
+def script_output_fields(script):
+    """The property names of the first ``[PSCustomObject]@{ ... }`` in ``script``, in order.
+
+    Keys are read at the hashtable's own nesting level only, so values such as
+    ``@($x | ForEach-Object { [String]$_ })`` do not add keys.
+    """
+    match = re.search(r"\[PSCustomObject\]\s*@\{", script, re.IGNORECASE)
+    if not match:
+        return []
+    depth = 1
+    i = match.end()
+    fields = []
+    at_start = True
+    while i < len(script) and depth > 0:
+        char = script[i]
+        if char in "{(":
+            depth += 1
+        elif char in "})":
+            depth -= 1
+        elif depth == 1 and at_start:
+            key = re.match(r"\s*([A-Za-z_]\w*)\s*=(?!=)", script[i:])
+            if key:
+                fields.append(key.group(1))
+                i += key.end()
+                at_start = False
+                continue
+        if char in "\n;":
+            at_start = True
+        elif not char.isspace():
+            at_start = False
+        i += 1
+    return fields

@@ -45,13 +45,16 @@ from ansible_collections.community.windows.plugins.module_utils import windows_f
 
 
 def argument_spec():
+    # state, direction and action have no ``choices`` here: the real module checks
+    # them with Legacy's case-insensitive -ValidateSet (sim.check_choice), which
+    # AnsibleModule's case-sensitive choices would not reproduce.
     return dict(
         enabled=dict(type="bool", aliases=["enable"]),
-        state=dict(type="str", choices=["absent", "present"], default="present"),
+        state=dict(type="str", default="present"),
         name=dict(type="str"),
         group=dict(type="str"),
-        direction=dict(type="str", choices=["in", "out"]),
-        action=dict(type="str", choices=["allow", "block"]),
+        direction=dict(type="str"),
+        action=dict(type="str"),
         description=dict(type="str"),
         localip=dict(type="str"),
         remoteip=dict(type="str"),
@@ -68,6 +71,8 @@ def argument_spec():
 def main():
     module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
     try:
+        for option in ("state", "direction", "action"):
+            sim.check_choice(option, module.params[option])
         path = sim.store_path()
         rules = sim.load(path)
         result = sim.run(rules, module.params, check_mode=module.check_mode)
