@@ -168,6 +168,108 @@ Function Get-TlsVersionName {
     return $Protocol.ToString()
 }
 
+# TLS versions: let the operating system choose (SslProtocols.None), as Microsoft's
+# guidance for .NET Framework 4.7+ says ("Transport Layer Security (TLS) best
+# practices with the .NET Framework"): Schannel then offers what the host enables,
+# TLS 1.3 included where Windows supports it. Naming TLS 1.3 explicitly is reported
+# to fail with SslStream on .NET Framework 4.8 ("do not possess a common algorithm",
+# dotnet/runtime#47457) and on Windows 10 21H1 (dotnet/runtime#53537), so it is
+# never named. SecurityProtocolType.SystemDefault exists from .NET Framework 4.7 (and
+# in every .NET Core / .NET 5+); only an older framework, where None would mean
+# "nothing", gets the explicit list TLS 1.2 / 1.1 / 1.0.
+if ([Enum]::GetNames([System.Net.SecurityProtocolType]) -contains 'SystemDefault') {
+    $script:tlsProtocols = [System.Security.Authentication.SslProtocols]::None
+}
+else {
+    $script:tlsProtocols = [System.Security.Authentication.SslProtocols]::Tls12 -bor
+        [System.Security.Authentication.SslProtocols]::Tls11 -bor
+        [System.Security.Authentication.SslProtocols]::Tls
+}
+
+Function Get-TlsCipherName {
+    # The negotiated cipher suite.
+    # - .NET Core 3.0+ / .NET 5+ (PowerShell 7): SslStream.NegotiatedCipherSuite, the
+    #   IANA name (TLS_AES_256_GCM_SHA384, TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384).
+    # - .NET Framework (Windows PowerShell 5.1) does not expose the suite, only its
+    #   algorithms: the value is then built from them in the IANA shape as far as they
+    #   tell it, TLS_<key exchange>_WITH_<cipher>_<hash> (TLS_ECDHE_WITH_AES_256_SHA384),
+    #   without the authentication algorithm and the mode (GCM, CBC) that .NET Framework
+    #   does not report; port_check.py documents the difference.
+    param($SslStream)
+    $property = $SslStream.PSObject.Properties['NegotiatedCipherSuite']
+    if ($null -ne $property -and $null -ne $property.Value) {
+        return $property.Value.ToString()
+    }
+    $exchange = switch ([int]$SslStream.KeyExchangeAlgorithm) {
+        0 { $null }            # None: TLS 1.3, or not reported
+        41984 { 'RSA' }        # CALG_RSA_KEYX
+        43522 { 'DHE' }        # CALG_DH_EPHEM
+        44550 { 'ECDHE' }      # CALG_ECDH_EPHEM (no name in the .NET Framework enum)
+        43525 { 'ECDH' }       # CALG_ECDH
+        default { 'KX{0}' -f [int]$SslStream.KeyExchangeAlgorithm }
+    }
+    $cipher = switch ($SslStream.CipherAlgorithm.ToString()) {
+        'Aes128' { 'AES_128' }
+        'Aes192' { 'AES_192' }
+        'Aes256' { 'AES_256' }
+        'TripleDes' { '3DES_EDE' }
+        'Des' { 'DES' }
+        'Rc4' { 'RC4_128' }
+        'Rc2' { 'RC2' }
+        'Null' { 'NULL' }
+        default { $SslStream.CipherAlgorithm.ToString().ToUpperInvariant() }
+    }
+    $hash = switch ($SslStream.HashAlgorithm.ToString()) {
+        'Sha1' { 'SHA' }
+        'Md5' { 'MD5' }
+        'Sha256' { 'SHA256' }
+        'Sha384' { 'SHA384' }
+        'Sha512' { 'SHA512' }
+        '32780' { 'SHA256' }   # CALG_SHA_256 without an enum name on older frameworks
+        '32781' { 'SHA384' }   # CALG_SHA_384
+        '32782' { 'SHA512' }   # CALG_SHA_512
+        'None' { $null }
+        default { $SslStream.HashAlgorithm.ToString().ToUpperInvariant() }
+    }
+    $name = 'TLS_{0}' -f $cipher
+    if ($exchange) {
+        $name = 'TLS_{0}_WITH_{1}' -f $exchange, $cipher
+    }
+    if ($hash) {
+        $name = '{0}_{1}' -f $name, $hash
+    }
+    return $name
+}
+
+Function Resolve-OneAddress {
+    # An IP literal, or the name resolved within the timeout: IPv4 first, else the
+    # first address (the same choice as for direct targets). Returns @(address, error).
+    param([string]$Name, [double]$TimeoutSeconds)
+    $literal = $null
+    if ([System.Net.IPAddress]::TryParse($Name, [ref]$literal)) {
+        return @($literal, $null)
+    }
+    try {
+        $lookup = [System.Net.Dns]::GetHostAddressesAsync($Name)
+        $bound = [Math]::Max(5.0, $TimeoutSeconds)
+        if (-not $lookup.Wait([int]($bound * 1000))) {
+            return @($null, ('name resolution did not finish within {0}s' -f $bound))
+        }
+        $addresses = @($lookup.Result)
+    }
+    catch {
+        return @($null, ('name does not resolve: {0}' -f $_.Exception.GetBaseException().Message))
+    }
+    if ($addresses.Count -eq 0) {
+        return @($null, 'name does not resolve: no address')
+    }
+    $chosen = $addresses | Where-Object { $_.AddressFamily -eq [System.Net.Sockets.AddressFamily]::InterNetwork } | Select-Object -First 1
+    if ($null -eq $chosen) {
+        $chosen = $addresses[0]
+    }
+    return @($chosen, $null)
+}
+
 Function Get-EmptyTlsField {
     [ordered]@{
         tls_ok = $null
@@ -211,23 +313,10 @@ Function Invoke-TlsHandshake {
             }
         }
         $sslStream = New-Object -TypeName System.Net.Security.SslStream -ArgumentList $Stream, $false, $callback
-        $protocols = [System.Security.Authentication.SslProtocols]::Tls12 -bor
-            [System.Security.Authentication.SslProtocols]::Tls11 -bor
-            [System.Security.Authentication.SslProtocols]::Tls
-        $protocolNames = [Enum]::GetNames([System.Security.Authentication.SslProtocols])
-        if (($protocolNames -contains 'Tls13') -and ([Environment]::OSVersion.Version.Build -ge 20348)) {
-            $protocols = $protocols -bor [System.Security.Authentication.SslProtocols]'Tls13'
-        }
-        $sslStream.AuthenticateAsClient($ServerName, $null, $protocols, $false)
+        $sslStream.AuthenticateAsClient($ServerName, $null, $script:tlsProtocols, $false)
         $info.tls_ok = $true
         $info.tls_version = Get-TlsVersionName -Protocol $sslStream.SslProtocol
-        $cipherSuite = $sslStream.PSObject.Properties['NegotiatedCipherSuite']
-        if ($null -ne $cipherSuite) {
-            $info.tls_cipher = $cipherSuite.Value.ToString()
-        }
-        else {
-            $info.tls_cipher = '{0}-{1}' -f $sslStream.CipherAlgorithm, $sslStream.HashAlgorithm
-        }
+        $info.tls_cipher = Get-TlsCipherName -SslStream $sslStream
         if ($null -ne $sslStream.RemoteCertificate) {
             $sha = [System.Security.Cryptography.SHA256]::Create()
             try {
@@ -270,9 +359,18 @@ Function Open-ProxyTunnel {
     $timeoutMs = [int][Math]::Ceiling($TimeoutSeconds * 1000)
     $where = 'proxy {0}' -f $Proxy.url
     $outcome = @{ state = 'filtered'; error = $null; elapsed_ms = $null; client = $null; stream = $null }
-    $client = New-Object -TypeName System.Net.Sockets.TcpClient
+    # TcpClient() is IPv4-only on .NET Framework: resolve first and open a socket of
+    # the address's own family, so that a proxy reached over IPv6 works as on POSIX.
+    $resolvedProxy = Resolve-OneAddress -Name $Proxy.host -TimeoutSeconds $TimeoutSeconds
+    if ($null -eq $resolvedProxy[0]) {
+        $outcome.state = 'unresolved'
+        $outcome.error = '{0} does not resolve: {1}' -f $where, $resolvedProxy[1]
+        $outcome.elapsed_ms = Get-ElapsedMs -Since $started
+        return $outcome
+    }
+    $client = New-Object -TypeName System.Net.Sockets.TcpClient -ArgumentList $resolvedProxy[0].AddressFamily
     try {
-        $task = $client.ConnectAsync($Proxy.host, $Proxy.port)
+        $task = $client.ConnectAsync($resolvedProxy[0], $Proxy.port)
         $finished = $false
         try {
             $finished = $task.Wait($timeoutMs)
@@ -372,6 +470,12 @@ if ($concurrency -lt 1) {
     Exit-Invalid -Message ("concurrency: {0} must be at least 1" -f $concurrency)
 }
 $defaultExpect = $module.Params.expect
+# Ansible.Basic accepts choices in any case (Ansible.Basic.cs compares them with
+# StringComparer.OrdinalIgnoreCase) while AnsibleModule on POSIX does not: the values
+# are lowercase on both, so 'Open' is refused here as it is there.
+if ($expectChoices -cnotcontains $defaultExpect) {
+    Exit-Invalid -Message ("value of expect must be one of: {0}, got: {1}" -f ($expectChoices -join ', '), $defaultExpect)
+}
 $validateCerts = [bool]$module.Params.validate_certs
 $tlsServerName = $module.Params.tls_server_name
 $failOnMismatch = [bool]$module.Params.fail_on_mismatch
@@ -402,7 +506,8 @@ foreach ($target in $module.Params.targets) {
     if (-not $expect) {
         $expect = $defaultExpect
     }
-    elseif ($expectChoices -notcontains $expect) {
+    elseif ($expectChoices -cnotcontains $expect) {
+        # -cnotcontains: case-sensitive, as on POSIX (see $defaultExpect above).
         $errors.Add(("{0}.expect: '{1}' is not one of {2}" -f $where, $expect, ($expectChoices -join ', ')))
     }
     $items.Add(@{

@@ -62,6 +62,7 @@ options:
           - Defaults to the module-level O(expect).
           - Checked by the module itself so that an invalid value is reported with the index of the
             target.
+          - Case-sensitive on every platform, like O(expect) (V(Open) is refused on Windows too).
         type: str
       tls:
         description:
@@ -93,6 +94,10 @@ options:
   expect:
     description:
       - The expected state of targets that have no O(targets[].expect) of their own.
+      - The values are lowercase and checked case-sensitively on POSIX and on Windows alike,
+        so V(Open) is refused on both. (Windows modules' option parser, C(Ansible.Basic), would
+        accept choices in any case; the Windows side checks again so that a playbook behaves
+        the same whichever host it runs on.)
     type: str
     default: open
     choices: [open, refused, filtered, unresolved, reachable]
@@ -273,7 +278,17 @@ results:
       returned: always
       sample: TLSv1.3
     tls_cipher:
-      description: Negotiated cipher suite, or V(null).
+      description:
+        - Negotiated cipher suite, or V(null).
+        - On POSIX the OpenSSL name (V(TLS_AES_256_GCM_SHA384) for TLS 1.3,
+          V(ECDHE-RSA-AES256-GCM-SHA384) for TLS 1.2).
+        - On Windows with PowerShell 7 (.NET 5+) the IANA name from
+          C(SslStream.NegotiatedCipherSuite) (V(TLS_AES_256_GCM_SHA384),
+          V(TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384)).
+        - On Windows PowerShell 5.1 (.NET Framework), which does not expose the suite, a name
+          built in the IANA shape from the algorithms it does report, without the
+          authentication algorithm and the mode (V(TLS_ECDHE_WITH_AES_256_SHA384)). It tells
+          the key exchange, cipher and hash, but it is not a registered suite name.
       type: str
       returned: always
       sample: TLS_AES_256_GCM_SHA384

@@ -102,3 +102,38 @@ def test_valid_snippet_is_clean(tmp_path):
     path.write_bytes(b"#!powershell\n$spec = @{ options = @{ a = @{ type = 'str' } } }\n"
                      b"$module = [Ansible.Basic.AnsibleModule]::Create($args, $spec)\n$module.ExitJson()\n")
     assert parse_problems(path.read_bytes()) == []
+
+
+def _port_check_ps1():
+    with open(os.path.join(REPO, "plugins", "modules", "port_check.ps1")) as handle:
+        return handle.read()
+
+
+def _code_only(text):
+    return "\n".join(line.split("#", 1)[0] for line in text.splitlines())
+
+
+def test_port_check_ps1_lets_the_os_choose_the_tls_version():
+    """Issue 10 item 6: SslProtocols.None (OS default) on .NET 4.7+, never an explicit
+    Tls13 (dotnet/runtime#47457); the explicit list only without SystemDefault."""
+    code = _code_only(_port_check_ps1())
+    assert "[System.Security.Authentication.SslProtocols]::None" in code
+    assert "'SystemDefault'" in code
+    assert "Tls13'" not in code and "::Tls13" not in code
+    assert "AuthenticateAsClient($ServerName, $null, $script:tlsProtocols, $false)" in code
+
+
+def test_port_check_ps1_opens_the_proxy_socket_in_the_address_family():
+    """Issue 10 item 7: no IPv4-only TcpClient() for the proxy."""
+    code = _code_only(_port_check_ps1())
+    proxy = code[code.index("Function Open-ProxyTunnel"):code.index("# Validation")]
+    assert "New-Object -TypeName System.Net.Sockets.TcpClient -ArgumentList $resolvedProxy[0].AddressFamily" in proxy
+    assert "New-Object -TypeName System.Net.Sockets.TcpClient\n" not in proxy
+
+
+def test_port_check_ps1_matches_expect_case_sensitively():
+    """Issue 10 item 8: the same choices on both sides (Ansible.Basic alone would take 'Open')."""
+    code = _code_only(_port_check_ps1())
+    assert "$expectChoices -cnotcontains $defaultExpect" in code
+    assert "$expectChoices -cnotcontains $expect" in code
+    assert "value of expect must be one of: {0}, got: {1}" in code

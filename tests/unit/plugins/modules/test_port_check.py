@@ -146,6 +146,21 @@ def test_validation(listener, target, needle):
     assert result["results"] == [] and result["summary"]["total"] == 0
 
 
+def test_expect_is_case_sensitive_like_the_windows_side(listener):
+    """``expect`` values are lowercase and matched case-sensitively on POSIX, as
+    port_check.ps1 now does on Windows too (Ansible.Basic alone would accept 'Open');
+    the lowercase value passes over a real loopback connection."""
+    result = run_module({"targets": [{"host": "127.0.0.1", "port": listener}], "expect": "Open"},
+                        expect=FailJson)
+    assert "value of expect must be one of: open, refused, filtered, unresolved, reachable, got: Open" in result["msg"]
+    result = run_module({"targets": [{"host": "127.0.0.1", "port": listener, "expect": "OPEN"}]},
+                        expect=FailJson)
+    assert "targets[0].expect: 'OPEN' is not one of open, refused, filtered, unresolved, reachable" in result["msg"]
+    assert result["results"] == []
+    result = run_module({"targets": [{"host": "127.0.0.1", "port": listener, "expect": "open"}], "expect": "open"})
+    assert result["results"][0]["state"] == "open" and result["results"][0]["ok"] is True
+
+
 def test_argument_spec_rejects_missing_port():
     result = run_module({"targets": [{"host": "127.0.0.1"}]}, expect=FailJson)
     assert "port" in result["msg"]
