@@ -119,14 +119,14 @@ def test_port_check_ps1_lets_the_os_choose_the_tls_version():
     code = _code_only(_port_check_ps1())
     assert "[System.Security.Authentication.SslProtocols]::None" in code
     assert "'SystemDefault'" in code
-    assert "Tls13'" not in code and "::Tls13" not in code
+    assert "SslProtocols]'Tls13'" not in code and "::Tls13" not in code
     assert "AuthenticateAsClient($ServerName, $null, $script:tlsProtocols, $false)" in code
 
 
 def test_port_check_ps1_opens_the_proxy_socket_in_the_address_family():
     """Issue 10 item 7: no IPv4-only TcpClient() for the proxy."""
     code = _code_only(_port_check_ps1())
-    proxy = code[code.index("Function Open-ProxyTunnel"):code.index("# Validation")]
+    proxy = code[code.index("Function Open-ProxyTunnel"):code.index("$timeout = [double]$module.Params.timeout")]
     assert "New-Object -TypeName System.Net.Sockets.TcpClient -ArgumentList $resolvedProxy[0].AddressFamily" in proxy
     assert "New-Object -TypeName System.Net.Sockets.TcpClient\n" not in proxy
 
