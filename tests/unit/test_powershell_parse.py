@@ -137,3 +137,53 @@ def test_port_check_ps1_matches_expect_case_sensitively():
     assert "$expectChoices -cnotcontains $defaultExpect" in code
     assert "$expectChoices -cnotcontains $expect" in code
     assert "value of expect must be one of: {0}, got: {1}" in code
+
+
+VERIFY_FILES = os.path.join(REPO, "roles", "verify", "files")
+
+
+def _read(name):
+    with open(os.path.join(VERIFY_FILES, name)) as handle:
+        return handle.read()
+
+
+def _function(text, name):
+    start = text.index("Function %s {" % name)
+    return text[start:text.index("\n}\n", start) + 3]
+
+
+def test_verify_listener_start_and_stop_share_the_marker():
+    """Issue 10 item 5: the stop script recognises the listener by the Base64 marker
+    of the -EncodedCommand, computed by the same function in both scripts."""
+    start, stop = _read("webroot_verify_start.ps1"), _read("webroot_verify_stop.ps1")
+    start_fn, stop_fn = _function(start, "Get-ListenerMarker"), _function(stop, "Get-ListenerMarker")
+    assert start_fn[start_fn.index("param("):] == stop_fn[stop_fn.index("param("):]  # the comments may differ
+    assert "-EncodedCommand" in start and "-File" not in _code_only(start)
+
+
+@pytest.mark.parametrize("token", ["webroot-verify-abc123def456", "webroot-verify-x", "t"])
+def test_verify_listener_marker_is_a_prefix_of_the_encoded_command(token):
+    """What Get-ListenerMarker relies on: a first line padded to a multiple of three
+    characters encodes (UTF-16LE, Base64) to a prefix of the whole command's Base64,
+    and the real listener fits in a Windows command line (32,767 characters)."""
+    import base64
+
+    line = "# webroot.enterprise.verify listener %s" % token
+    while len(line) % 3:
+        line += " "
+    listener = _read("webroot_verify_listen.ps1")
+    body = "%s\n& {\n%s\n} -Seconds 600 -Ports '50000,50001,50002,50003' -StateFile '%s' -Token '%s'\n" % (
+        line, listener, "C:\\Users\\svc-ansible\\AppData\\Local\\Temp\\webroot-verify-abcdefgh\\state.json", token)
+    marker = base64.b64encode(line.encode("utf-16-le")).decode()
+    encoded = base64.b64encode(body.encode("utf-16-le")).decode()
+    assert encoded.startswith(marker) and "=" not in marker
+    command = "powershell.exe -NoLogo -NoProfile -NonInteractive -EncodedCommand " + encoded
+    assert len(command) < 32000
+
+
+def test_verify_listener_text_has_no_requires_and_handles_constrained_language():
+    """The listener runs as a script block (& { ... }), where #Requires has no place,
+    and reports ConstrainedLanguage mode instead of failing silently."""
+    listener = _read("webroot_verify_listen.ps1")
+    assert "#Requires" not in listener
+    assert "LanguageMode -ne 'FullLanguage'" in listener

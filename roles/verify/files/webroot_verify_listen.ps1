@@ -1,4 +1,3 @@
-#Requires -Version 5.1
 # Copyright: (c) 2026, webroot.enterprise contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 <#
@@ -9,8 +8,14 @@ Temporary TCP listeners for the webroot.enterprise.verify role (Windows hosts).
 Binds every port of -Ports (comma separated) that is free with
 System.Net.Sockets.TcpListener (a port already in use is left alone and reported as
 busy), writes {pid, bound, busy, errors, token} as JSON to -StateFile, then accepts
-and closes connections until -Seconds have passed, and exits. Started by
-webroot_verify_start.ps1 outside the WinRM session; stopped by webroot_verify_stop.ps1.
+and closes connections until -Seconds have passed, and exits.
+
+Never run from a file: webroot_verify_start.ps1 passes this text to a new
+powershell.exe with -EncodedCommand (outside the WinRM session), so no script file
+exists in %TEMP% for an execution policy or an AppLocker/WDAC path rule to block.
+Stopped by webroot_verify_stop.ps1. Needs PowerShell's FullLanguage mode; where
+AppLocker or WDAC script enforcement puts unsigned code in ConstrainedLanguage
+mode, it binds nothing and says so for every port in 'errors'.
 #>
 param(
     [Parameter(Mandatory = $true)][int]$Seconds,
@@ -18,6 +23,20 @@ param(
     [Parameter(Mandatory = $true)][string]$StateFile,
     [Parameter(Mandatory = $true)][string]$Token
 )
+if ($ExecutionContext.SessionState.LanguageMode -ne 'FullLanguage') {
+    # Only cmdlets and hashtables here: they work in ConstrainedLanguage mode too.
+    $message = 'PowerShell runs in {0} mode on this host (AppLocker or WDAC script enforcement); the temporary listener needs FullLanguage' -f $ExecutionContext.SessionState.LanguageMode
+    $failed = @{}
+    foreach ($item in ($Ports -split ',')) {
+        if ($item) {
+            $failed[$item] = $message
+        }
+    }
+    $state = @{ pid = $PID; bound = @(); busy = @(); errors = $failed; token = $Token }
+    ConvertTo-Json -InputObject $state -Compress | Set-Content -LiteralPath "$StateFile.tmp" -Encoding ASCII
+    Move-Item -LiteralPath "$StateFile.tmp" -Destination $StateFile -Force
+    return
+}
 $ErrorActionPreference = 'Stop'
 $deadline = [DateTime]::UtcNow.AddSeconds($Seconds)
 $listeners = New-Object System.Collections.Generic.List[System.Net.Sockets.TcpListener]
