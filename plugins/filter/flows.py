@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, webroot.enterprise contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Filters of the verify role: the checks the catalog implies, and their reports.
+"""Filters of the verify role: the checks the plan implies, and their reports.
 
 The logic lives in plugins/module_utils/flows.py; these are thin wrappers that turn
 its errors into an AnsibleFilterError (a clear task failure).
@@ -9,6 +9,8 @@ its errors into an AnsibleFilterError (a clear task failure).
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
+
+import json
 
 from ansible.module_utils.parsing.convert_bool import boolean
 
@@ -21,12 +23,39 @@ def _wrap(func):
     return wrap(func, (F.FlowError, R.RuleError))
 
 
+def _plan(catalog, groups, hostvars, sources=None, listening=None, negative=True, denied_sample=3,
+          denied_hosts=None, negative_limit=0):
+    return F.plan_checks(catalog, groups, hostvars, sources=sources, listening=listening or [],
+                         negative=boolean(negative, strict=False), denied_sample=denied_sample,
+                         denied_hosts=list(denied_hosts or []), negative_limit=negative_limit)
+
+
 def verify_checks(catalog, groups, hostvars, sources=None, listening=None, negative=True,
-                  negative_limit=0):
-    """``catalog | verify_checks(groups, hostvars, ...)``: every check, see flows.derive_checks."""
-    return F.derive_checks(catalog, groups, hostvars, sources=sources, listening=listening or [],
-                           negative=boolean(negative, strict=False),
-                           negative_limit=int(negative_limit or 0))
+                  denied_sample=3, denied_hosts=None, negative_limit=0):
+    """``catalog | verify_checks(groups, hostvars, ...)``: every check, see flows.plan_checks."""
+    return _plan(catalog, groups, hostvars, sources, listening, negative, denied_sample, denied_hosts,
+                 negative_limit)["checks"]
+
+
+def verify_plan(catalog, groups, hostvars, sources=None, listening=None, negative=True,
+                denied_sample=3, denied_hosts=None, negative_limit=0):
+    """``catalog | verify_plan(groups, hostvars, ...)``: what the verify role needs, compact.
+
+    ``checks_json`` (every check, one JSON string), ``targets_json`` (per source, the
+    port_check targets as one JSON string), ``counts`` (targets per source), ``listen``
+    (per destination, the listener ports) and ``sampling``. Strings instead of
+    thousands of dicts keep Ansible's own handling of the fact cheap.
+    """
+    plan = _plan(catalog, groups, hostvars, sources, listening, negative, denied_sample, denied_hosts,
+                 negative_limit)
+    by_source = F.targets_by_source(plan["checks"])
+    return {
+        "checks_json": json.dumps(plan["checks"], separators=(",", ":")),
+        "targets_json": dict((src, json.dumps(t, separators=(",", ":"))) for src, t in by_source.items()),
+        "counts": dict((src, len(t)) for src, t in by_source.items()),
+        "listen": F.listen_ports_by_host(plan["checks"]),
+        "sampling": plan["sampling"],
+    }
 
 
 def verify_targets(checks, source):
@@ -44,17 +73,35 @@ def verify_results(checks, hostvars, result_var="__verify_portcheck", listener_v
     return F.merge_results(checks, hostvars, result_var, listener_var)
 
 
-def verify_report(results):
-    """``results | verify_report``: summary, matrix and mismatch lines for the reports."""
-    return F.report(results)
+def verify_report(results, sampling=None, groups=None):
+    """``results | verify_report``: summary, matrix, group summary and mismatch lines."""
+    return F.report(results, sampling=sampling, groups=groups)
+
+
+def verify_reports(plan, hostvars, groups, result_var="__verify_portcheck", listener_var="__verify_listener",
+                   matrix_max=F.MATRIX_MAX_HOSTS):
+    """``plan | verify_reports(hostvars, groups)``: the results judged and the three reports rendered.
+
+    ``summary``, ``mismatches``, ``sampling`` and ``files`` (report file name: text).
+    """
+    results = F.merge_results(json.loads(plan["checks_json"]), hostvars, result_var, listener_var)
+    rep = F.report(results, sampling=plan.get("sampling"), groups=groups)
+    return {
+        "summary": rep["summary"],
+        "mismatches": rep["mismatches"],
+        "sampling": rep["sampling"],
+        "files": F.render_reports(rep, groups=groups, matrix_max=int(matrix_max)),
+    }
 
 
 class FilterModule(object):
     def filters(self):
         return {
             "verify_checks": _wrap(verify_checks),
+            "verify_plan": _wrap(verify_plan),
             "verify_targets": _wrap(verify_targets),
             "verify_listen_ports": _wrap(verify_listen_ports),
             "verify_results": _wrap(verify_results),
             "verify_report": _wrap(verify_report),
+            "verify_reports": _wrap(verify_reports),
         }

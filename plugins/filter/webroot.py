@@ -1,7 +1,11 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, webroot.enterprise contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Filters that expose the catalog and the rule computation to the roles.
+"""The public filters: the catalog and the naming of our Windows rules.
+
+The plan of a host is published by the roles as the host fact ``webroot_plan``; the
+plumbing that computes and applies it is private to the internal role
+(roles/_common/filter_plugins).
 
 The logic lives in plugins/module_utils/rules.py; these are thin wrappers that turn
 its RuleError into an AnsibleFilterError (a clear task failure): plugin_utils/filters.py.
@@ -19,13 +23,6 @@ def _wrap(func):
     return wrap(func, R.RuleError)
 
 
-def host_rules(component, host, groups, hostvars, state="present", port=None,
-               peers=None, any_peer=False):
-    return R.host_rules(component, host, groups, hostvars, {
-        "state": state, "port": port, "peers": peers or [], "any_peer": any_peer,
-    })
-
-
 def catalog(_unused=None):
     """Table 11 as a list of plain dicts (tuples turned into lists)."""
     def plain(value):
@@ -37,23 +34,6 @@ def catalog(_unused=None):
     return plain(TABLE_11)
 
 
-def current_rules(output, backend, component, port=None, ip_version="ipv4", services=None):
-    """Our rules for ``component`` found in a backend's listing.
-
-    iptables: ``iptables -S`` lines; ufw: ``ufw show added`` lines; firewalld:
-    ``--list-rich-rules`` lines with ``services`` the zone's services.
-    """
-    lines = output if isinstance(output, list) else str(output).splitlines()
-    if backend == "iptables":
-        return R.parse_iptables(lines, component, ip_version)
-    if backend == "ufw":
-        return R.parse_ufw(lines, component)
-    if backend == "firewalld":
-        row = R.component(component)
-        return R.parse_firewalld(lines, services or [], component, port or row["port"], row["protocol"])
-    raise R.RuleError("unknown backend %r" % backend)
-
-
 def windows_naming(component):
     """Our Windows Firewall rule group and the name prefix of a component's rules."""
     row = R.component(component)
@@ -63,11 +43,6 @@ def windows_naming(component):
 class FilterModule(object):
     def filters(self):
         return {
-            "host_rules": _wrap(host_rules),
             "catalog": _wrap(catalog),
-            "current_rules": _wrap(current_rules),
-            "expand_rules": _wrap(R.expand),
-            "stale_rules": _wrap(R.stale),
-            "rich_rule": _wrap(R.firewalld_rich_rule),
             "windows_naming": _wrap(windows_naming),
         }

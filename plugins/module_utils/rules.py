@@ -236,14 +236,79 @@ def host_rules(role, host, groups, hostvars, settings):
         rule["peer_groups"] = sorted(set(rule["peer_groups"]) | set(there))
         if explicit:
             rule["peers"] = explicit
-        elif not any_peer:
+        elif not any_peer and state == "present":
+            # With state absent nothing is admitted, so the peers' addresses are
+            # not needed (and may not be known: no facts gathered, a host gone).
             rule["peers"] = sorted(
                 set(rule["peers"]) | set(_group_addresses(there, groups, hostvars, role, peers_var)),
                 key=_cidr_key,
             )
     if state == "absent":
         return []
+    for rule in wanted.values():
+        rule["peers"] = aggregate(rule["peers"])
     return [wanted[d] for d in sorted(wanted)]
+
+
+def aggregate(cidrs):
+    """The same addresses in as few CIDRs as possible, and never one more address.
+
+    Adjacent or overlapping networks merge only when their union is exactly a CIDR
+    (``ipaddress.collapse_addresses``): 10.0.0.1, .2, .3, .4 and .9 become
+    10.0.0.1/32, 10.0.0.2/31, 10.0.0.4/32, 10.0.0.9/32. IPv4 first, then IPv6.
+    """
+    nets = [ipaddress.ip_network(c) for c in cidrs]
+    out = []
+    for version in (4, 6):
+        out.extend(str(n) for n in ipaddress.collapse_addresses(n for n in nets if n.version == version))
+    return out
+
+
+# Ports Ansible reaches hosts through: a rule of ours there would put management
+# under the role's control (state absent or a scope change removes it).
+MANAGEMENT_PORTS = (22, 5985, 5986)
+
+
+def host_plan(role, host, groups, hostvars, settings, given_vars=None, known_vars=None,
+              management_port=None):
+    """The one plan of ``role`` on ``host``: validation and rules, computed once.
+
+    ``settings`` as for :func:`host_rules`. ``given_vars`` (the ``<role>_*``
+    variable names set for the host) must all be in ``known_vars`` (the role's
+    argument spec), so a misspelt variable fails instead of being ignored.
+    ``management_port`` (``ansible_port``) joins SSH 22 and WinRM 5985/5986 as
+    ports an inbound rule of ours may not use. Returns the plan that the role
+    applies and publishes as ``webroot_plan[role]``::
+
+        {"component": role, "state": "present", "port": 50001, "protocol": "tcp",
+         "rules": [<host_rules() entries, peers aggregated>]}
+    """
+    if known_vars is not None:
+        unknown = sorted(set(given_vars or []) - set(known_vars))
+        if unknown:
+            raise RuleError(
+                "Unknown variable(s) %s for role webroot.enterprise.%s; known variables: %s."
+                % (", ".join(unknown), role, ", ".join(sorted(known_vars))))
+    row = component(role)
+    rules = host_rules(role, host, groups, hostvars, settings)
+    port = row["port"] if settings.get("port") in (None, "") else check_port(settings["port"], role + "_port")
+    mgmt = [int(management_port)] if management_port not in (None, "") else [22]
+    mgmt = sorted(set(mgmt) | set(MANAGEMENT_PORTS))
+    inbound = any(f["direction"] == "inbound" for f in row["flows"])
+    if inbound and port in mgmt:
+        raise RuleError(
+            "%s_port %s is a management port of %s (expected a port outside %s: ansible_port, "
+            "SSH 22, WinRM 5985/5986). A rule of ours there would put management under this "
+            "role's control (%s_state=absent or a scope change removes it, possibly the only "
+            "rule admitting the connection), so nothing was changed. Use another port."
+            % (role, port, host, ", ".join(str(p) for p in mgmt), role))
+    return {
+        "component": role,
+        "state": settings.get("state", "present"),
+        "port": port,
+        "protocol": row["protocol"],
+        "rules": rules,
+    }
 
 
 # --- reading back what is on a host --------------------------------------
