@@ -8,10 +8,17 @@ port_check.py (POSIX) and port_check.ps1 (Windows). Ansible looks a module up wi
 an empty suffix on non-PowerShell connections, so it could pick the .ps1 there;
 this action plugin pins the lookup to .py for them. PowerShell connections keep
 their own preference (.ps1 first).
+
+The options ``targets_json`` and ``results_as=json`` (fast paths for thousands of
+targets) are handled by the Python module itself; for the PowerShell one this
+plugin decodes ``targets_json`` into ``targets`` before the call and encodes
+``results`` into ``results_json`` after it, so both behave the same.
 """
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
+
+import json
 
 from ansible.plugins.action import ActionBase
 
@@ -21,11 +28,29 @@ class ActionModule(ActionBase):
 
     def run(self, tmp=None, task_vars=None):
         result = super(ActionModule, self).run(tmp, task_vars)
-        if getattr(self._connection._shell, "SHELL_FAMILY", "") != "powershell":
+        args = dict(self._task.args)
+        powershell = getattr(self._connection._shell, "SHELL_FAMILY", "") == "powershell"
+        as_json = False
+        if powershell:
+            as_json = args.pop("results_as", "list") == "json"
+            if args.get("targets_json") is not None and args.get("targets") is None:
+                try:
+                    args["targets"] = json.loads(args.pop("targets_json"))
+                except (TypeError, ValueError) as exc:
+                    result.update(failed=True, msg="targets_json: not valid JSON: %s" % exc,
+                                  results=[], results_json=None)
+                    return result
+        else:
             self._connection.module_implementation_preferences = (".py",)
         result.update(self._execute_module(
             module_name="webroot.enterprise.port_check",
-            module_args=self._task.args,
+            module_args=args,
             task_vars=task_vars,
         ))
+        if powershell:
+            if as_json:
+                result["results_json"] = json.dumps(result.get("results") or [], separators=(",", ":"))
+                result["results"] = []
+            else:
+                result.setdefault("results_json", None)
         return result

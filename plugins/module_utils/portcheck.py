@@ -31,6 +31,7 @@ import base64
 import collections
 import errno
 import hashlib
+import json
 import math
 import os
 import selectors
@@ -823,3 +824,20 @@ def _proxied_check(proxy_info, item, server_name, context, timeout):
     else:
         out["tls"] = tls_check(sock, server_name, context, timeout)
     return out
+
+
+def targets_from_json(text):
+    """The targets given as one JSON string (option ``targets_json``); validated later by
+    :func:`normalize_targets`. Raises :class:`PortCheckError` when it is not a JSON list."""
+    try:
+        targets = json.loads(text)
+    except (TypeError, ValueError) as exc:
+        raise PortCheckError("targets_json: not valid JSON: %s" % exc)
+    if not isinstance(targets, list):
+        raise PortCheckError("targets_json: must be a JSON list of objects, got %s" % type(targets).__name__)
+    return targets
+
+
+def results_json(results):
+    """The results as one compact JSON string (option ``results_as=json``)."""
+    return json.dumps(results, separators=(",", ":"))

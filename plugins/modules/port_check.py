@@ -40,9 +40,9 @@ options:
   targets:
     description:
       - The endpoints to test, in the order the results are returned.
+      - Exactly one of O(targets) and O(targets_json) is required.
     type: list
     elements: dict
-    required: true
     suboptions:
       host:
         description:
@@ -76,6 +76,26 @@ options:
         description:
           - A free label, returned as is in RV(results[].name) and used in failure messages.
         type: str
+  targets_json:
+    description:
+      - The same list as O(targets), given as one JSON string (for example
+        C({{ my_targets | to_json }})).
+      - Ansible templates, checks and transfers one string much faster than a list of
+        thousands of dicts (about 0.3 s less for 1,500 targets); C(webroot.enterprise.verify)
+        uses it. Each target is validated the same way, errors name C(targets[INDEX].FIELD).
+    type: str
+    version_added: "0.2.0"
+  results_as:
+    description:
+      - V(list) returns RV(results) as a list of dicts.
+      - V(json) returns the same list as one JSON string in RV(results_json) and leaves
+        RV(results) empty, so that Ansible does not handle every result dict on its own
+        (about 0.3 s less for 1,500 targets). Decode it with C(from_json).
+      - RV(summary) is returned either way.
+    type: str
+    choices: [list, json]
+    default: list
+    version_added: "0.2.0"
   timeout:
     description:
       - Seconds to wait for each connection attempt (and for each TLS handshake or proxy answer).
@@ -307,6 +327,13 @@ results:
       type: float
       returned: always
       sample: 4.2
+results_json:
+  description:
+    - With O(results_as=json), RV(results) as one JSON string (the same entries); V(null) otherwise.
+  returned: always
+  type: str
+  version_added: "0.2.0"
+  sample: '[{"index": 0, "name": "updates", "state": "open", "ok": true}]'
 summary:
   description: Counts over all targets.
   returned: always
@@ -382,7 +409,9 @@ from ansible_collections.webroot.enterprise.plugins.module_utils.portcheck impor
     PortCheckError,
     build_summary,
     mismatch_message,
+    results_json,
     run_checks,
+    targets_from_json,
 )
 
 
@@ -391,7 +420,6 @@ def argument_spec():
         targets=dict(
             type="list",
             elements="dict",
-            required=True,
             options=dict(
                 host=dict(type="str", required=True),
                 port=dict(type="int", required=True),
@@ -400,6 +428,8 @@ def argument_spec():
                 name=dict(type="str"),
             ),
         ),
+        targets_json=dict(type="str"),
+        results_as=dict(type="str", default="list", choices=["list", "json"]),
         timeout=dict(type="float", default=DEFAULT_TIMEOUT),
         concurrency=dict(type="int", default=DEFAULT_CONCURRENCY),
         expect=dict(type="str", default="open", choices=list(EXPECT_CHOICES)),
@@ -412,11 +442,14 @@ def argument_spec():
 
 
 def main():
-    module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
+    module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True,
+                           mutually_exclusive=[("targets", "targets_json")],
+                           required_one_of=[("targets", "targets_json")])
     params = module.params
+    as_json = params["results_as"] == "json"
     try:
         results, summary = run_checks(
-            params["targets"],
+            targets_from_json(params["targets_json"]) if params["targets"] is None else params["targets"],
             timeout=params["timeout"],
             concurrency=params["concurrency"],
             expect=params["expect"],
@@ -426,11 +459,12 @@ def main():
             ca_path=params["ca_path"],
         )
     except PortCheckError as exc:
-        module.fail_json(msg=str(exc), changed=False, results=[], summary=build_summary([]))
+        module.fail_json(msg=str(exc), changed=False, results=[], results_json=None, summary=build_summary([]))
+    out = {"results": [], "results_json": results_json(results)} if as_json else {"results": results, "results_json": None}
     if summary["failed"] and params["fail_on_mismatch"]:
-        module.fail_json(msg=mismatch_message(summary), changed=False, results=results, summary=summary)
+        module.fail_json(msg=mismatch_message(summary), changed=False, summary=summary, **out)
     msg = "%d of %d targets met their expectation" % (summary["ok"], summary["total"])
-    module.exit_json(changed=False, msg=msg, results=results, summary=summary)
+    module.exit_json(changed=False, msg=msg, summary=summary, **out)
 
 
 if __name__ == "__main__":
