@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 
-APT_PKGS=(podman runc debootstrap iptables nftables openssl nmap uidmap make shellcheck)
+APT_PKGS=(podman runc debootstrap iptables nftables ipset openssl nmap uidmap make shellcheck)
 missing=()
 for p in "${APT_PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
