@@ -7,7 +7,7 @@ The integration tests are only as good as the simulator, so its behaviour is
 pinned here against what community.windows.win_firewall_rule does on Windows
 (win_firewall_rule.ps1): selection by name, comparison of the passed options
 only, set comparison of addresses, removal of every rule with the name, check
-mode. Also: the PowerShell read script of roles/_common/tasks/windows.yml parses,
+mode. Also: the PowerShell read script of roles/_common (its win_powershell task) parses,
 and it outputs the fields the simulator returns for it.
 """
 from __future__ import absolute_import, division, print_function
@@ -17,6 +17,7 @@ __metaclass__ = type
 import importlib.util
 import json
 import os
+import re
 import subprocess
 
 import pytest
@@ -26,7 +27,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 COLLECTIONS = os.path.join(ROOT, "tests", "simulators", "collections")
 UTILS = os.path.join(COLLECTIONS, "ansible_collections", "community", "windows", "plugins",
                      "module_utils", "windows_firewall_simulator.py")
-WINDOWS_TASKS = os.path.join(ROOT, "roles", "_common", "tasks", "windows.yml")
+COMMON_TASKS = os.path.join(ROOT, "roles", "_common", "tasks")
 
 _spec = importlib.util.spec_from_file_location("windows_firewall_simulator", UTILS)
 sim = importlib.util.module_from_spec(_spec)
@@ -148,9 +149,23 @@ def test_store_needs_its_environment_variable():
 
 
 def _read_script():
-    tasks = yaml.safe_load(open(WINDOWS_TASKS))
-    (task,) = [t for t in tasks if "ansible.windows.win_powershell" in t]
-    return task["ansible.windows.win_powershell"]["script"]
+    """The role's read query: the script of the one win_powershell task of
+    roles/_common/tasks, inline or read with lookup('ansible.builtin.file', NAME)
+    from roles/_common/files."""
+    found = []
+    for name in sorted(os.listdir(COMMON_TASKS)):
+        if name.endswith(".yml"):
+            with open(os.path.join(COMMON_TASKS, name)) as handle:
+                tasks = yaml.safe_load(handle) or []
+            found += [t["ansible.windows.win_powershell"]["script"] for t in tasks
+                      if isinstance(t, dict) and "ansible.windows.win_powershell" in t]
+    (script,) = found
+    lookup = re.match(r"""^\{\{\s*lookup\(\s*['"](?:ansible\.builtin\.)?file['"]\s*,\s*['"]([^'"]+)['"]\s*\)\s*\}\}$""",
+                      script.strip())
+    if lookup:
+        with open(os.path.join(ROOT, "roles", "_common", "files", lookup.group(1))) as handle:
+            script = handle.read()
+    return script
 
 
 def _parses(script):
@@ -399,7 +414,9 @@ def _task_results(report):
     return [task["hosts"]["localhost"] for play in report["plays"] for task in play["tasks"]]
 
 
-def test_stand_ins_answer_the_new_read_query_and_take_choices_in_any_case(tmp_path):
+@pytest.mark.parametrize("which", ["sample", "role"])
+def test_stand_ins_answer_the_new_read_query_and_take_choices_in_any_case(tmp_path, which):
+    script = NEW_READ_SCRIPT if which == "sample" else _read_script()
     if not os.access(os.path.join(ROOT, ".venv", "bin", "ansible-playbook"), os.X_OK):
         pytest.skip("no .venv/bin/ansible-playbook")
     foreign = sim.new_com_rule()
@@ -411,7 +428,7 @@ def test_stand_ins_answer_the_new_read_query_and_take_choices_in_any_case(tmp_pa
              "direction": "IN", "action": "Allow", "state": "Present", "protocol": "tcp",
              "localport": "50001", "remoteip": "198.18.10.21/32", "profiles": ["Domain", "private"]}},
         {"name": "read", "ansible.windows.win_powershell": {
-            "script": NEW_READ_SCRIPT, "error_action": "Stop",
+            "script": script, "error_action": "Stop",
             "parameters": {"Group": "Webroot Enterprise", "DisplayName": ["webroot enterprise - *"]}}},
         {"name": "bad choice", "ansible.windows.win_powershell": {
             "script": NEW_READ_SCRIPT, "error_action": "halt",
