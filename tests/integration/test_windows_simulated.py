@@ -26,6 +26,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import copy
+import json
 import importlib.util
 import os
 import re
@@ -58,7 +59,9 @@ VENDOR = dict((row["component"], row["vendor"]) for row in TABLE_11)
 UPD, DIST, SRV = "198.18.10.5/32", "198.18.10.11/32", "198.18.10.21/32"
 CLI1, CLI2, DUP1, FOR1, LIN1 = ("198.18.10.31/32", "198.18.10.32/32", "198.18.10.33/32",
                                 "198.18.10.34/32", "198.18.10.41/32")
-ALL_CLIENTS = sorted([CLI1, CLI2, DUP1, FOR1, LIN1])
+# The five workstations .31 .32 .33 .34 .41, aggregated exactly as the roles do:
+# .32 and .33 make one /31; nothing wider is ever admitted.
+ALL_CLIENTS = ["198.18.10.31/32", "198.18.10.32/31", "198.18.10.34/32", "198.18.10.41/32"]
 PROGRAM = r"C:\Program Files\Webroot\WebrootClientService.exe"
 
 INVENTORY = """
@@ -420,3 +423,53 @@ def test_absent_removes_only_ours(win_steps):
     # Including the look-alike in no group and the rule of another group on 50001.
     assert "Webroot Enterprise - Poll Now (TCP 50099 in)" in names(absent["stores"]["cli1"])
     assert "Contoso console (TCP 50001 in)" in names(absent["stores"]["cli1"])
+
+
+BIG_INVENTORY = """
+all:
+  vars:
+    ansible_connection: local
+    ansible_shell_type: sh
+    ansible_python_interpreter: {python}
+    webroot_firewall_backend: windows
+  children:
+    webroot_servers:
+      hosts:
+        srvbig: {{ansible_host: 198.18.10.21}}
+    webroot_clients:
+      hosts:
+        cli1: {{ansible_host: 198.18.10.31}}
+"""
+
+
+def _every_other(count):
+    """``count`` addresses of 198.18.0.0/15 that no CIDR can merge (every second one)."""
+    return ["198.18.%d.%d/32" % (i // 128, (i % 128) * 2) for i in range(count)]
+
+
+def test_rules_are_chunked_at_1000_remote_addresses(tmp_path):
+    """1,200 sources: two rules (1,000 + 200) with stable names; back to 900: the
+    second chunk is removed. The simulator refuses more than 1,000 per rule, as
+    Windows 10 / Server 2016-2019 do."""
+    lab = Lab(str(tmp_path))
+    with open(lab.inventory, "w") as handle:
+        handle.write(BIG_INVENTORY.format(python=os.path.join(VENV_BIN, "python")))
+    for name in os.listdir(lab.stores):
+        os.remove(os.path.join(lab.stores, name))
+    sim.save(os.path.join(lab.stores, "srvbig.json"), [])
+    name = "Webroot Enterprise - Client Service (TCP 50000 in)"
+    sources = _every_other(1200)
+    step = lab.play("--limit", "srvbig", "--tags", "client_service",
+                    "-e", '{"client_service_sources": %s}' % json.dumps(sources))
+    assert step["rc"] == 0, step["output"][-3000:]
+    rules = ours(read_store(lab.stores, "srvbig"))
+    assert sorted(rules) == [name, name + " #2"]
+    assert sim.remote_networks(rules[name]["RemoteAddresses"]) == sorted(sources[:1000])
+    assert sim.remote_networks(rules[name + " #2"]["RemoteAddresses"]) == sorted(sources[1000:])
+    step = lab.play("--limit", "srvbig", "--tags", "client_service",
+                    "-e", '{"client_service_sources": %s}' % json.dumps(sources[:900]))
+    assert step["rc"] == 0, step["output"][-3000:]
+    rules = ours(read_store(lab.stores, "srvbig"))
+    assert sorted(rules) == [name]
+    assert sim.remote_networks(rules[name]["RemoteAddresses"]) == sorted(sources[:900])
+
