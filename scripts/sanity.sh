@@ -9,8 +9,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
-export PATH=$ROOT/.venv/bin:$PATH
-pip_version=$(grep -oP "pip='\K[0-9.]+" .venv/lib/python3*/site-packages/ansible_test/_internal/python_requirements.py | head -1)
+VENV=${WEBROOT_VENV:-$ROOT/.venv}   # scripts/matrix.sh runs it with other ansible-core versions
+export PATH=$VENV/bin:$PATH
+pip_version=$(grep -oP "pip='\K[0-9.]+" "$VENV"/lib/python3*/site-packages/ansible_test/_internal/python_requirements.py | head -1)
 cache=~/.ansible/test/cache/get_pip_${pip_version//./_}.py
 mkdir -p "$(dirname "$cache")"
 cp scripts/ansible_test_get_pip.py "$cache"

@@ -210,7 +210,27 @@ def ops(backend, plan, found):
     out.update(_EXTRA.get(backend, lambda p, f, w: {})(plan, found, want))
     out["changed"] = bool(add or remove or sets or sets_absent or out.get("service_define")
                           or out.get("service_remove"))
+    out["diff"] = {"before": _describe_all(backend, found), "after": _describe_all(backend, want)}
     return out
+
+
+def describe(backend, rule):
+    """One of our native rules as one line, for --diff."""
+    if backend == "firewalld":
+        return rule["rich_rule"] or "service %s in the zone (any source)" % rule["service"]
+    peer = rule.get("match_set") and "set " + rule["match_set"] or rule.get("peer") or "any"
+    if backend == "iptables":
+        return "%s %s %s/%s %s %s" % (rule["family"], rule["chain"], rule["port"], rule["protocol"],
+                                       "from" if rule["direction"] == "in" else "to", peer)
+    return "allow %s %s/%s %s %s" % (rule["direction"], rule["port"], rule["protocol"],
+                                      "from" if rule["direction"] == "in" else "to", peer)
+
+
+def _describe_all(backend, part):
+    lines = [describe(backend, r) for r in part.get("rules", [])]
+    for name, s in sorted(part.get("sets", {}).items()):
+        lines += ["%s: %s" % (name, e) for e in s["entries"]]
+    return sorted(lines)
 
 
 # --- firewalld ------------------------------------------------------------
@@ -439,8 +459,10 @@ def windows_ops(plan, listing, component, max_addresses=WINDOWS_MAX_ADDRESSES):
     duplicates = sorted(n for n in wanted if len(by_name.get(n, [])) > 1)
     foreign = sorted(set(r["DisplayName"] for n in names for r in by_name.get(n, [])
                          if (r.get("Group") or "") != WINDOWS_GROUP))
+    before = sorted(r["DisplayName"] for r in ours)
     return {"chunks": chunks, "stale": stale, "duplicates": duplicates, "foreign": foreign,
-            "changed": bool(stale)}
+            "changed": bool(stale), "diff": {"before": before,
+                                             "after": sorted(c["windows_name"] for c in chunks)}}
 
 
 def read_windows(listing):

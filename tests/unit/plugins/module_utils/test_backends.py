@@ -97,6 +97,16 @@ def test_iptables_ops_from_one_read():
     assert ops["add"] == []
     assert [(r["peer"], r["match_set"]) for r in ops["remove"]] == [("10.0.0.1/32", None)]
     assert ops["sets_absent"] == [] and ops["changed"]
+    assert ops["diff"] == {
+        "before": ["ipv4 INPUT 50003/tcp from 10.0.0.1/32",
+                   "ipv4 INPUT 50003/tcp from set webroot-update-distributor-v4",
+                   "webroot-update-distributor-v4: 10.0.0.1/32",
+                   "webroot-update-distributor-v4: 10.0.0.8/31"],
+        "after": ["ipv4 INPUT 50003/tcp from set webroot-update-distributor-v4",
+                  "webroot-update-distributor-v4: 10.0.0.1/32",
+                  "webroot-update-distributor-v4: 10.0.0.2/31",
+                  "webroot-update-distributor-v4: 10.0.0.4/32",
+                  "webroot-update-distributor-v4: 10.0.0.9/32"]}
 
 
 def test_iptables_nothing_to_do_when_the_read_matches():
