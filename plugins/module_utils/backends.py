@@ -456,8 +456,10 @@ def windows_ops(plan, listing, component, max_addresses=WINDOWS_MAX_ADDRESSES):
     by_name = {}
     for r in listing:
         by_name.setdefault((r.get("DisplayName") or "").lower(), []).append(r)
-    duplicates = sorted(n for n in wanted if len(by_name.get(n, [])) > 1)
-    foreign = sorted(set(r["DisplayName"] for n in names for r in by_name.get(n, [])
+    duplicates = ["has %d rules named '%s'" % (len(by_name[n]), by_name[n][0]["DisplayName"])
+                  for n in sorted(wanted) if len(by_name.get(n, [])) > 1]
+    foreign = sorted(set("has a rule named '%s' in group '%s'" % (r["DisplayName"], r.get("Group") or "")
+                         for n in names for r in by_name.get(n, [])
                          if (r.get("Group") or "") != WINDOWS_GROUP))
     before = sorted(r["DisplayName"] for r in ours)
     return {"chunks": chunks, "stale": stale, "duplicates": duplicates, "foreign": foreign,

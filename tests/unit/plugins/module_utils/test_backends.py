@@ -184,6 +184,6 @@ def test_windows_ops_case_insensitive_stale_and_foreign():
     ops = B.windows_ops(p, listing, "client_service")
     assert ops["stale"] == ["Webroot Enterprise - Client Service (TCP 50000 in) #2"]
     # the foreign rule carries the stale name in another case: the module would remove it too
-    assert ops["foreign"] == ["webroot enterprise - client service (tcp 50000 in) #2"]
+    assert ops["foreign"] == ["has a rule named 'webroot enterprise - client service (tcp 50000 in) #2' in group 'Theirs'"]
     assert ops["duplicates"] == []
 
