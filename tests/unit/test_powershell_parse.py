@@ -25,7 +25,9 @@ SKIP_DIRS = {".venv", ".cache", ".ansible", ".git", ".tox", "node_modules", "__p
 def powershell_files(root=REPO):
     found = []
     for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS)
+        # .venv-* too: other virtualenvs (e.g. the ansible-core matrix's) hold other
+        # collections' PowerShell, not ours.
+        dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS and not d.startswith(".venv"))
         for filename in sorted(filenames):
             if filename.lower().endswith((".ps1", ".psm1")):
                 found.append(os.path.join(dirpath, filename))
