@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, webroot.enterprise contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Turns the catalog into the firewall rules one host needs, and reads back ours.
+"""Turns the catalog into the firewall rules one host needs.
 
 Pure functions over plain data, used by the filter plugins (controller side) and
 the tests. Nothing here talks to a host.
@@ -13,17 +13,15 @@ A *rule* is one (component, direction) on one host::
      "comment": "webroot.enterprise sweep_now 50001/tcp in", ...}
 
 ``peers`` are the addresses on the other side of the flow (sources of an inbound
-rule, destinations of an outbound one). Every backend expands a rule into one
-native rule per peer (or one unscoped rule when ``any_peer``), each carrying the
-marker so that ours can be told apart from everyone else's.
+rule, destinations of an outbound one), aggregated exactly. backends.py turns a
+rule into native objects (ipsets and one rule, or one rule per peer on ufw), each
+carrying the marker so that ours can be told apart from everyone else's.
 """
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
 import ipaddress
-import re
-import shlex
 
 from ansible.module_utils.six import string_types
 
@@ -309,179 +307,3 @@ def host_plan(role, host, groups, hostvars, settings, given_vars=None, known_var
         "protocol": row["protocol"],
         "rules": rules,
     }
-
-
-# --- reading back what is on a host --------------------------------------
-
-def _is_ours(comment, role):
-    return bool(comment) and comment.startswith("%s %s " % (MARKER, role))
-
-
-def expand(rules):
-    """One entry per native rule: (direction, peer or None, port, protocol, comment)."""
-    out = []
-    for rule in rules:
-        peers = [None] if rule["any_peer"] else rule["peers"]
-        for peer in peers:
-            out.append({
-                "direction": rule["direction"],
-                "peer": peer,
-                "port": rule["port"],
-                "protocol": rule["protocol"],
-                "comment": rule["comment"],
-                "ip_version": "ipv6" if peer and ":" in peer else "ipv4",
-                "family": "ipv6" if peer and ":" in peer else "ipv4",
-            })
-    return out
-
-
-def _key(entry):
-    return (entry["direction"], entry["peer"], int(entry["port"]), entry["protocol"], entry["comment"])
-
-
-def stale(current, wanted_rules):
-    """Ours on the host (``current``, parsed) that the wanted rules no longer contain."""
-    keep = set(_key(e) for e in expand(wanted_rules))
-    return [e for e in current if _key(e) not in keep]
-
-
-def _canon(addr):
-    if addr in (None, "", "any", "0.0.0.0/0", "::/0"):
-        return None
-    return str(ipaddress.ip_network(addr, strict=False))
-
-
-_IPT_OPT = re.compile(r"^-")
-
-
-def parse_iptables(lines, role, ip_version="ipv4"):
-    """Our rules in ``iptables -S`` output (INPUT and OUTPUT chains)."""
-    found = []
-    for line in lines:
-        try:
-            words = shlex.split(line)
-        except ValueError:
-            continue
-        if len(words) < 2 or words[0] != "-A" or words[1] not in ("INPUT", "OUTPUT"):
-            continue
-        opts = {}
-        i = 2
-        while i < len(words):
-            if _IPT_OPT.match(words[i]) and i + 1 < len(words) and not _IPT_OPT.match(words[i + 1]):
-                opts[words[i]] = words[i + 1]
-                i += 2
-            else:
-                i += 1
-        comment = opts.get("--comment")
-        if not _is_ours(comment, role) or opts.get("-j") != "ACCEPT":
-            continue
-        inbound = words[1] == "INPUT"
-        found.append({
-            "direction": "in" if inbound else "out",
-            "peer": _canon(opts.get("-s") if inbound else opts.get("-d")),
-            "port": int(opts.get("--dport", 0)),
-            "protocol": opts.get("-p", "tcp"),
-            "comment": comment,
-            "ip_version": ip_version,
-            "family": ip_version,
-        })
-    return found
-
-
-def parse_ufw(lines, role):
-    """Our rules in ``ufw show added`` output."""
-    found = []
-    for line in lines:
-        line = line.strip()
-        if not line.startswith("ufw "):
-            continue
-        try:
-            words = shlex.split(line)
-        except ValueError:
-            continue
-        if "comment" not in words:
-            continue
-        comment = words[words.index("comment") + 1]
-        if not _is_ours(comment, role) or words[1] != "allow":
-            continue
-        body = words[2:words.index("comment")]
-        direction = "in"
-        if body and body[0] in ("in", "out"):
-            direction = body.pop(0)
-        src = dst = None
-        port, proto = None, "tcp"
-        i = 0
-        while i < len(body):
-            word = body[i]
-            if word == "from" and i + 1 < len(body):
-                src = body[i + 1]
-                i += 2
-            elif word == "to" and i + 1 < len(body):
-                dst = body[i + 1]
-                i += 2
-            elif word == "port" and i + 1 < len(body):
-                port = body[i + 1]
-                i += 2
-            elif word == "proto" and i + 1 < len(body):
-                proto = body[i + 1]
-                i += 2
-            elif "/" in word and word.split("/")[0].isdigit():
-                port, proto = word.split("/", 1)
-                i += 1
-            elif word.isdigit():
-                port = word
-                i += 1
-            else:
-                i += 1
-        if port is None:
-            continue
-        peer = _canon(src if direction == "in" else dst)
-        found.append({
-            "direction": direction,
-            "peer": peer,
-            "port": int(port),
-            "protocol": proto,
-            "comment": comment,
-            "ip_version": "ipv6" if peer and ":" in peer else "ipv4",
-            "family": "ipv6" if peer and ":" in peer else "ipv4",
-        })
-    return found
-
-
-_RICH = re.compile(r'(\w+)="([^"]*)"')
-
-
-def parse_firewalld(rich_rules, services, role, port, protocol="tcp"):
-    """Our rules in a zone: rich rules naming our service, and the service itself."""
-    svc = service_name(role)
-    comment = marker(role, port, protocol, "in")
-    found = []
-    for line in rich_rules:
-        if 'service name="%s"' % svc not in line:
-            continue
-        attrs = dict(_RICH.findall(line))
-        src = None
-        m = re.search(r'source address="([^"]+)"', line)
-        if m:
-            src = m.group(1)
-        found.append({
-            "direction": "in",
-            "peer": _canon(src),
-            "port": port,
-            "protocol": protocol,
-            "comment": comment,
-            "family": attrs.get("family", "ipv4"),
-            "ip_version": attrs.get("family", "ipv4"),
-            "rich_rule": line.strip(),
-        })
-    if svc in services:
-        found.append({
-            "direction": "in", "peer": None, "port": port, "protocol": protocol,
-            "comment": comment, "family": "ipv4", "ip_version": "ipv4", "rich_rule": None,
-        })
-    return found
-
-
-def firewalld_rich_rule(entry, role):
-    return 'rule family="%s" source address="%s" service name="%s" accept' % (
-        entry["family"], entry["peer"], service_name(role))
