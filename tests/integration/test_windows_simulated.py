@@ -473,3 +473,51 @@ def test_rules_are_chunked_at_1000_remote_addresses(tmp_path):
     assert sorted(rules) == [name]
     assert sim.remote_networks(rules[name]["RemoteAddresses"]) == sorted(sources[:900])
 
+
+
+def _only_srvbig(lab, rules):
+    with open(lab.inventory, "w") as handle:
+        handle.write(BIG_INVENTORY.format(python=os.path.join(VENV_BIN, "python")))
+    for name in os.listdir(lab.stores):
+        os.remove(os.path.join(lab.stores, name))
+    sim.save(os.path.join(lab.stores, "srvbig.json"), rules)
+
+
+def test_a_foreign_rule_with_a_stale_name_in_another_case_stops_the_removal(tmp_path):
+    """Our stale rule 'X #2' and, in another group, 'x #2' in lower case: the real
+    module removes every rule whose name matches without case, so the run must stop
+    before removing anything, and both rules stay."""
+    lab = Lab(str(tmp_path))
+    name = "Webroot Enterprise - Client Service (TCP 50000 in)"
+    ours_stale = com_rule(Name=name + " #2", Grouping=WINDOWS_GROUP, Description=VENDOR["client_service"],
+                          Protocol=6, LocalPorts="50000", RemotePorts="*", Enabled=True, Profiles=3,
+                          RemoteAddresses="198.18.20.1/255.255.255.255")
+    theirs = com_rule(Name=(name + " #2").lower(), Grouping="Contoso Tools", Description="Contoso",
+                      Protocol=6, LocalPorts="50000", RemotePorts="*", Enabled=True, Profiles=4)
+    _only_srvbig(lab, [ours_stale, theirs])
+    step = lab.play("--limit", "srvbig", "--tags", "client_service")
+    assert step["rc"] != 0
+    flat = " ".join(step["output"].split())
+    assert "has a rule named '%s' in group 'Contoso Tools'" % (name + " #2").lower() in flat
+    assert read_store(lab.stores, "srvbig") == [ours_stale, theirs]
+
+
+def test_the_report_has_windows_rows(tmp_path):
+    """playbooks/report.yml reads Windows hosts too (it said nothing of them before)."""
+    lab = Lab(str(tmp_path))
+    _only_srvbig(lab, [])
+    step = lab.play("--limit", "srvbig", "-e", '{"client_service_sources": ["198.18.20.0/24"]}')
+    assert step["rc"] == 0, step["output"][-3000:]
+    env_store = os.path.join(lab.stores, "srvbig.json")
+    report = subprocess.run(
+        [PLAYBOOK_BIN, "-i", lab.inventory, os.path.join(ROOT, "playbooks", "report.yml"), "--limit", "srvbig,localhost"],
+        env=dict(os.environ, WEBROOT_WINFW_SIMULATOR_STORE=env_store, ANSIBLE_NOCOLOR="1",
+                 ANSIBLE_COLLECTIONS_PATH=os.pathsep.join([SIMULATOR_COLLECTIONS, os.path.join(ROOT, ".cache", "collections")]),
+                 PATH=VENV_BIN + os.pathsep + os.environ.get("PATH", "")),
+        cwd=lab.dir, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True, timeout=300, check=False)
+    assert report.returncode == 0, report.stdout[-3000:]
+    lines = [" ".join(l.split()) for l in report.stdout.splitlines()]
+    # Written by hand: what the server holds (its client_service scope is the /24 given).
+    assert "- srvbig windows 50000/tcp in from 198.18.20.0/24 [client_service]" in lines
+    assert "- srvbig windows 50001/tcp in from 198.18.10.21/32 [sweep_now]" in lines
+    assert "- srvbig windows 50002/tcp in from 198.18.10.21/32 [poll_now]" in lines
