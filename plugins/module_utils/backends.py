@@ -219,11 +219,10 @@ def describe(backend, rule):
     if backend == "firewalld":
         return rule["rich_rule"] or "service %s in the zone (any source)" % rule["service"]
     peer = rule.get("match_set") and "set " + rule["match_set"] or rule.get("peer") or "any"
+    where = "from" if rule["direction"] == "in" else "to"
     if backend == "iptables":
-        return "%s %s %s/%s %s %s" % (rule["family"], rule["chain"], rule["port"], rule["protocol"],
-                                       "from" if rule["direction"] == "in" else "to", peer)
-    return "allow %s %s/%s %s %s" % (rule["direction"], rule["port"], rule["protocol"],
-                                      "from" if rule["direction"] == "in" else "to", peer)
+        return "%s %s %s/%s %s %s" % (rule["family"], rule["chain"], rule["port"], rule["protocol"], where, peer)
+    return "allow %s %s/%s %s %s" % (rule["direction"], rule["port"], rule["protocol"], where, peer)
 
 
 def _describe_all(backend, part):

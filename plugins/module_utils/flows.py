@@ -681,7 +681,7 @@ def group_summary(results, groups):
         entry[1] += 1
         if r["ok"]:
             entry[0] += 1
-    order = [g for g in MANAGED_GROUPS] + sorted(set(k[1] for k in cells) - set(MANAGED_GROUPS))
+    order = list(MANAGED_GROUPS) + sorted(set(k[1] for k in cells) - set(MANAGED_GROUPS))
     rows = [g for g in order if any(k[0] == g for k in cells)]
     cols = [g for g in order if any(k[1] == g for k in cells)]
     out = {}
@@ -796,9 +796,9 @@ def render_junit(rep):
         out.append('  <testsuite name="webroot.enterprise.verify.%s" tests="%d" failures="%d" errors="0" skipped="0">'
                    % (_x(component), len(cases), len([r for r in cases if not r["ok"]])))
         for r in cases:
+            label = "%s -> %s %s/%s %s" % (r["source"], r["destination"], r["port"], r["protocol"], r["kind"])
             out.append('    <testcase classname="webroot.enterprise.verify.%s" name="%s" time="0">' % (
-                _x(component), _x("%s -> %s %s/%s %s" % (r["source"], r["destination"], r["port"],
-                                                        r["protocol"], r["kind"]))))
+                _x(component), _x(label)))
             if not r["ok"]:
                 out.append('      <failure type="mismatch" message="%s">%s</failure>' % (
                     _x("expected %s, got %s" % (r["expect"], r["display"])), _x(r["line"])))
@@ -856,8 +856,8 @@ def _badge(r, text=None):
 
 def _host_label(host, rep_hosts):
     info = rep_hosts.get(host) or {}
-    return "%s <span class=\"small\">%s %s</span>" % (_x(host), _x(info.get("group") or ""),
-                                                       _x(info.get("address") or ""))
+    return "%s <span class=\"small\">%s %s</span>" % (
+        _x(host), _x(info.get("group") or ""), _x(info.get("address") or ""))
 
 
 def render_html(rep, groups=None, matrix_max=MATRIX_MAX_HOSTS):
@@ -894,9 +894,11 @@ def render_html(rep, groups=None, matrix_max=MATRIX_MAX_HOSTS):
         w('<p class="small">Denied checks: <b>{:,} checked of {:,} possible</b> '.format(
             sampling.get("denied_checked", 0), sampling.get("denied_possible", 0))
           + "(%s%s). Every allowed flow is checked. Expectations per rule from: %s. Most checks from one "
-          "host: %d (%s).</p>" % (how,
-             "; always: %s" % _x(", ".join(sampling["denied_hosts"])) if sampling.get("denied_hosts") else "",
-             _x(basis or "none"), sampling.get("max_per_source", 0), _x(sampling.get("max_per_source_host") or "-")))
+          "host: %d (%s).</p>" % (
+              how,
+              "; always: %s" % _x(", ".join(sampling["denied_hosts"])) if sampling.get("denied_hosts") else "",
+              _x(basis or "none"), sampling.get("max_per_source", 0),
+              _x(sampling.get("max_per_source_host") or "-")))
 
     rep_hosts = {}
     for r in rep["results"]:

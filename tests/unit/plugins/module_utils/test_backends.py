@@ -70,10 +70,13 @@ def test_plan_refuses_misspelt_variables_and_management_ports():
     assert R.host_plan("update_service", "d1", GROUPS, HOSTVARS, {"state": "present", "port": 22})["port"] == 22
 
 
+# The one rule a set of ours is matched by, as iptables -S prints it.
+SET_RULE = ("-A INPUT -p tcp -m tcp --dport 50003 -m set --match-set webroot-update-distributor-v4 src "
+            '-m comment --comment "webroot.enterprise update_distributor 50003/tcp in" -j ACCEPT')
 IPT_READ = """== ipv4
 -P INPUT DROP
 -A INPUT -p tcp -m tcp --dport 50003 -s 10.0.0.1/32 -m comment --comment "webroot.enterprise update_distributor 50003/tcp in" -j ACCEPT
--A INPUT -p tcp -m tcp --dport 50003 -m set --match-set webroot-update-distributor-v4 src -m comment --comment "webroot.enterprise update_distributor 50003/tcp in" -j ACCEPT
+{set_rule}
 -A INPUT -p tcp -m tcp --dport 22 -m comment --comment "lab: management" -j ACCEPT
 -A INPUT -p tcp -m tcp --dport 50003 -m comment --comment "someone else" -j DROP
 == ipv6
@@ -84,7 +87,7 @@ add webroot-update-distributor-v4 10.0.0.1
 add webroot-update-distributor-v4 10.0.0.8/31
 create theirs hash:net family inet hashsize 1024 maxelem 65536
 add theirs 10.0.0.1
-"""
+""".format(set_rule=SET_RULE)
 
 
 def test_iptables_ops_from_one_read():
@@ -111,14 +114,14 @@ def test_iptables_ops_from_one_read():
 
 def test_iptables_nothing_to_do_when_the_read_matches():
     text = """== ipv4
--A INPUT -p tcp -m tcp --dport 50003 -m set --match-set webroot-update-distributor-v4 src -m comment --comment "webroot.enterprise update_distributor 50003/tcp in" -j ACCEPT
+{set_rule}
 == ipset
 create webroot-update-distributor-v4 hash:net family inet
 add webroot-update-distributor-v4 10.0.0.1
 add webroot-update-distributor-v4 10.0.0.2/31
 add webroot-update-distributor-v4 10.0.0.4
 add webroot-update-distributor-v4 10.0.0.9
-"""
+""".format(set_rule=SET_RULE)
     ops = B.ops("iptables", plan("update_distributor", "d1"), B.read_iptables(text)["update_distributor"])
     assert not ops["changed"] and ops["add"] == [] and ops["remove"] == [] and ops["sets"] == []
 
@@ -186,4 +189,3 @@ def test_windows_ops_case_insensitive_stale_and_foreign():
     # the foreign rule carries the stale name in another case: the module would remove it too
     assert ops["foreign"] == ["has a rule named 'webroot enterprise - client service (tcp 50000 in) #2' in group 'Theirs'"]
     assert ops["duplicates"] == []
-

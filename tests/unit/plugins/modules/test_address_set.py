@@ -30,13 +30,13 @@ def netns():
 
 def runner_in(ns):
     def run(args, data=None):
-        p = subprocess.run(["ip", "netns", "exec", ns] + args, input=data, capture_output=True, text=True)
+        p = subprocess.run(["ip", "netns", "exec", ns] + args, input=data, capture_output=True, text=True, check=False)
         return p.returncode, p.stdout, p.stderr
     return run
 
 
 def entries(ns, name):
-    out = subprocess.run(["ip", "netns", "exec", ns, "ipset", "save", name], capture_output=True, text=True)
+    out = subprocess.run(["ip", "netns", "exec", ns, "ipset", "save", name], capture_output=True, text=True, check=False)
     if out.returncode:
         return None
     return sorted(l.split()[2] for l in out.stdout.splitlines() if l.startswith("add "))
