@@ -474,7 +474,6 @@ def test_rules_are_chunked_at_1000_remote_addresses(tmp_path):
     assert sim.remote_networks(rules[name]["RemoteAddresses"]) == sorted(sources[:900])
 
 
-
 def _only_srvbig(lab, rules):
     with open(lab.inventory, "w") as handle:
         handle.write(BIG_INVENTORY.format(python=os.path.join(VENV_BIN, "python")))
