@@ -3,11 +3,17 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Shared fixtures for the integration tests that run against real lab containers.
 
-``lab_factory(tsv, network, subnet)`` starts the podman containers listed in a TSV
-(name, address, init role, inventory group) with scripts/lab.sh, and returns a
-:class:`Lab`: it writes inventories into a tmp dir, runs ansible-playbook, reads
-each container's full firewall ruleset and the rules of ours in it. The lab is
-removed when the factory's scope ends (or earlier with ``lab.down()``).
+The topology comes from one file, lab/hosts.tsv (see :func:`topology`): a test lab
+is that topology renamed (``wr-`` -> its own prefix) and moved to its own subnet
+(same last octet), with the overrides the test states.
+
+``lab_factory(hosts, network, subnet)`` starts those podman containers with
+scripts/lab.sh and returns a :class:`Lab`: it writes inventories into a tmp dir,
+runs ansible-playbook, and reads each container's firewall with the firewall's
+own tools (iptables-save, ipset save, firewall-cmd, ufw) through pytest-ansible
+(one ad-hoc ``shell`` call per read, on all the hosts at once). Nothing here
+imports the collection: the tests state by hand what each firewall must hold.
+The lab is removed when the factory's scope ends (or earlier with ``lab.down()``).
 
 Everything here talks only to loopback and to the lab's own containers, whose
 subnet must be in the benchmarking range 198.18.0.0/15.
@@ -25,23 +31,26 @@ import signal
 import subprocess
 import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import yaml
 
-from ansible_collections.webroot.enterprise.plugins.module_utils import rules as R
-from ansible_collections.webroot.enterprise.plugins.module_utils.catalog import TABLE_11
-
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 VENV_BIN = os.path.join(ROOT, ".venv", "bin")
 CONTAINERS_CONF = os.path.join(ROOT, "lab", "containers.conf")
+LAB_TSV = os.path.join(ROOT, "lab", "hosts.tsv")
 LAB_NET = ipaddress.ip_network("198.18.0.0/15")
 GROUPS = ("webroot_distributors", "webroot_servers", "webroot_clients", "webroot_update_endpoints")
 MANAGED_GROUPS = GROUPS[:3]
-COMPONENTS = [row["component"] for row in TABLE_11]
 # The rule lab/files/init.sh puts in front of everything: the management port.
 MANAGEMENT_LABEL = "lab: management"
+# Our marker, as the roles write it into comments (README: one per component).
+OURS = re.compile(r"webroot\.enterprise (update_service|update_distributor|client_service|sweep_now|poll_now) ")
+
+# pytest-ansible runs Ansible in this process: the podman connection it starts needs
+# the lab's containers.conf, and Ansible must read the project's ansible.cfg.
+os.environ.setdefault("CONTAINERS_CONF", CONTAINERS_CONF)
+os.environ.setdefault("ANSIBLE_CONFIG", os.path.join(ROOT, "ansible.cfg"))
 
 
 def env():
@@ -68,8 +77,12 @@ class Host(object):
     def managed(self):
         return self.group in MANAGED_GROUPS
 
+    def __repr__(self):
+        return "Host(%r, %r, %r, %r)" % (self.name, self.address, self.kind, self.group)
 
-def read_tsv(path):
+
+def read_tsv(path=LAB_TSV):
+    """The lines of a hosts TSV (name, address, init role, group) as Hosts."""
     hosts = []
     with open(path) as f:
         for line in f:
@@ -81,6 +94,24 @@ def read_tsv(path):
                 raise ValueError("%s: %s is outside 198.18.0.0/15" % (name, address))
             hosts.append(Host(name, address, kind, group))
     return hosts
+
+
+def topology(prefix, subnet, kinds=None, only=None):
+    """lab/hosts.tsv for a lab of a test's own: ``wr-NAME`` becomes ``PREFIX + NAME`` at
+    the same last octet in ``subnet``; ``kinds`` ({NAME: init role}) overrides an
+    init role, ``only`` keeps those NAMEs (in the file's order)."""
+    net = ipaddress.ip_network(subnet)
+    if not net.subnet_of(LAB_NET):
+        raise ValueError("lab subnet %s is outside 198.18.0.0/15" % subnet)
+    out = []
+    for h in read_tsv(LAB_TSV):
+        short = h.name[len("wr-"):]
+        if only is not None and short not in only:
+            continue
+        octet = int(ipaddress.ip_address(h.address)) & 0xFF
+        address = str(net.network_address + octet)
+        out.append(Host(prefix + short, address, (kinds or {}).get(short, h.kind), h.group))
+    return out
 
 
 _COUNTERS = re.compile(r"\[\d+:\d+\]")
@@ -106,14 +137,131 @@ class Run(object):
         return "<Run rc=%s %.1fs %s>\n%s" % (self.rc, self.seconds, " ".join(self.args), self.out[-6000:])
 
 
+# What each backend's own tools say, read in one shell script per host. Sections
+# start with '== NAME'; the test code below only splits them.
+READ_SCRIPT = {
+    "iptables": ("echo '== ipv4'; iptables-save; echo '== ipv6'; ip6tables-save; "
+                 "echo '== ipset'; ipset save; echo '== ipset file'; cat /etc/iptables/ipsets 2>/dev/null; "
+                 "echo '== rules.v4'; cat /etc/iptables/rules.v4 2>/dev/null; "
+                 "echo '== rules.v6'; cat /etc/iptables/rules.v6 2>/dev/null; true"),
+    "ufw": "echo '== added'; ufw show added; echo '== numbered'; ufw status numbered",
+    "firewalld": (
+        "z=$(firewall-cmd --get-default-zone); "
+        "for w in runtime permanent; do p=; [ $w = permanent ] && p=--permanent; "
+        "echo \"== $w rich\"; firewall-cmd $p --zone=$z --list-rich-rules; "
+        "echo \"== $w services\"; firewall-cmd $p --zone=$z --list-services | tr ' ' '\\n'; "
+        "for s in $(firewall-cmd $p --get-ipsets); do case $s in webroot-*) "
+        "echo \"== $w ipset $s\"; firewall-cmd $p --info-ipset=$s | sed -n 's/^ *type: /type: /p'; "
+        "firewall-cmd $p --ipset=$s --get-entries | sed 's/^/entry: /';; esac; done; "
+        "done; echo '== service files'; "
+        "for f in /etc/firewalld/services/webroot-*.xml; do [ -e \"$f\" ] || continue; "
+        "s=$(basename $f .xml); echo \"$s $(firewall-cmd --permanent --service=$s --get-ports)\"; done"),
+}
+
+
+def _sections(text):
+    out, name = {}, None
+    for line in text.splitlines():
+        if line.startswith("== "):
+            name = line[3:].strip()
+            out[name] = []
+        elif name is not None and line.strip():
+            out[name].append(line.rstrip())
+    return out
+
+
+def _ipset_save(lines):
+    """{set name: {"type": ..., "family": ..., "entries": [...]}} of our sets in `ipset save`."""
+    sets = {}
+    for line in lines:
+        words = line.split()
+        if len(words) < 3 or not words[1].startswith("webroot-"):
+            continue
+        if words[0] == "create":
+            family = words[words.index("family") + 1] if "family" in words else None
+            sets.setdefault(words[1], {"entries": []}).update(type=words[2], family=family)
+        elif words[0] == "add":
+            sets.setdefault(words[1], {"entries": []})["entries"].append(words[2])
+    for s in sets.values():
+        s["entries"] = sorted(s["entries"])
+    return sets
+
+
+def _ours_ipt(lines):
+    """Our rules in iptables-save output, in order: lines that carry our marker and ACCEPT."""
+    return sorted(line for line in lines if line.startswith("-A ") and OURS.search(line) and line.endswith("-j ACCEPT"))
+
+
+def _first(lines):
+    """True when the rules of ours among ``lines`` all come before the others."""
+    flags = [bool(OURS.search(line)) and line.endswith("-j ACCEPT") for line in lines]
+    return flags == sorted(flags, reverse=True)
+
+
+def holdings(kind, text):
+    """What of ours a firewall holds, from the output of READ_SCRIPT[kind], as a plain
+    dict that a test compares with its hand-written expectation."""
+    sec = _sections(text)
+    if kind == "iptables":
+        return {
+            "ipv4": _ours_ipt(sec.get("ipv4", [])),
+            "ipv6": _ours_ipt(sec.get("ipv6", [])),
+            "sets": _ipset_save(sec.get("ipset", [])),
+            # What the boot-time restore would bring back.
+            "saved_sets": _ipset_save(sec.get("ipset file", [])),
+            "saved_ipv4": _ours_ipt(sec.get("rules.v4", [])),
+            "saved_ipv6": _ours_ipt(sec.get("rules.v6", [])),
+            "ours_first": _first([line for line in sec.get("ipv4", []) if line.startswith("-A INPUT ")]),
+        }
+    if kind == "ufw":
+        added = [line for line in sec.get("added", []) if line.startswith("ufw ") and OURS.search(line)
+                 and line.split()[1] == "allow"]
+        return {"rules": sorted(added), "ours_first": ufw_order_ok(sec.get("numbered", []))}
+    if kind == "firewalld":
+        out = {}
+        for where in ("runtime", "permanent"):
+            out[where] = {
+                "rich": sorted(r for r in sec.get(where + " rich", []) if 'service name="webroot-' in r),
+                "services": sorted(s for s in sec.get(where + " services", []) if s.startswith("webroot-")),
+                "ipsets": dict(
+                    (name.split()[-1], {
+                        "type": [x[6:] for x in lines if x.startswith("type: ")][0] if any(
+                            x.startswith("type: ") for x in lines) else None,
+                        "entries": sorted(x[7:] for x in lines if x.startswith("entry: "))})
+                    for name, lines in sec.items() if name.startswith(where + " ipset ")),
+            }
+        out["ours_first"] = True  # rich rules have no order
+        out["service_files"] = dict(line.split(None, 1) if " " in line else (line, "")
+                                    for line in sec.get("service files", []))
+        return out
+    return None
+
+
+def ufw_order_ok(numbered_lines):
+    """True when in `ufw status numbered` every rule of ours comes before every other
+    rule (the roles insert ours at the top; IPv6 rules are listed after IPv4 ones)."""
+    rules = [line for line in numbered_lines if re.match(r"^\[\s*\d+\]", line)]
+    return _first([line + " -j ACCEPT" if " ALLOW " in line else line
+                   for line in rules if "(v6)" not in line])
+
+
 class Lab(object):
     """A running lab: its containers, its inventories and the commands that read them."""
 
-    def __init__(self, tsv, network, subnet, tmpdir):
-        self.tsv, self.network, self.subnet, self.tmpdir = tsv, network, subnet, tmpdir
-        self.hosts = read_tsv(tsv)
+    def __init__(self, hosts, network, subnet, tmpdir, adhoc):
+        self.network, self.subnet, self.tmpdir, self.adhoc = network, subnet, tmpdir, adhoc
+        self.hosts = list(hosts)
         self.by_name = dict((h.name, h) for h in self.hosts)
         self.up_seconds = None
+        self.tsv = os.path.join(tmpdir, "hosts.tsv")
+        with open(self.tsv, "w") as f:
+            f.write("".join("%s\t%s\t%s\t%s\n" % (h.name, h.address, h.kind, h.group) for h in self.hosts))
+        # The inventory pytest-ansible reads the containers through: every host, no groups.
+        self.read_inventory = os.path.join(tmpdir, "read.yml")
+        with open(self.read_inventory, "w") as f:
+            yaml.safe_dump({"all": {"vars": {"ansible_connection": "containers.podman.podman",
+                                             "ansible_python_interpreter": "/usr/bin/python3"},
+                                    "hosts": dict((h.name, {}) for h in self.hosts)}}, f)
 
     # --- lifecycle ---------------------------------------------------------
     def _lab_sh(self, action):
@@ -138,26 +286,33 @@ class Lab(object):
     def managed(self):
         return [h for h in self.hosts if h.managed]
 
-    def exec_(self, name, script, check=True, timeout=120):
-        res = subprocess.run(["podman", "exec", name, "sh", "-c", script], env=env(),
-                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                             universal_newlines=True, timeout=timeout, check=False)
-        if check and res.returncode != 0:
-            raise RuntimeError("%s: %s failed (%s):\n%s" % (name, script, res.returncode, res.stdout))
-        return res.stdout
+    def module(self, hosts, name, *args, **kwargs):
+        """Run module ``name`` on ``hosts`` (names) through pytest-ansible; {host: result}."""
+        manager = self.adhoc(inventory=self.read_inventory, become=False)
+        dispatcher = manager[":".join(hosts)]
+        result = getattr(dispatcher, name)(*args, **kwargs)
+        return dict((h, result[h]) for h in hosts)
+
+    def shell(self, hosts, script, check=True):
+        """{host: stdout} of ``script`` run on every host of ``hosts`` (names) at once."""
+        results = self.module(hosts, "shell", script)
+        if check:
+            failed = dict((h, r) for h, r in results.items() if r.get("rc") != 0 or r.get("failed"))
+            if failed:
+                raise RuntimeError("%s failed: %s" % (script, dict(failed)))
+        return dict((h, r.get("stdout", "")) for h, r in results.items())
+
+    def exec_(self, name, script, check=True, timeout=120):  # pylint: disable=unused-argument
+        return self.shell([name], script, check=check)[name]
 
     def podman(self, *args, **kw):
         return subprocess.run(["podman"] + list(args), env=env(), stdout=subprocess.PIPE,
                               stderr=subprocess.STDOUT, universal_newlines=True,
                               timeout=kw.get("timeout", 120), check=kw.get("check", True)).stdout
 
-    def each(self, func, hosts=None):
-        hosts = self.managed if hosts is None else hosts
-        with ThreadPoolExecutor(max_workers=max(1, len(hosts))) as pool:
-            return dict(zip([h.name for h in hosts], pool.map(func, hosts)))
-
     def wait_firewalld(self, name, running=True, seconds=60):
         deadline = time.time() + seconds
+        state = None
         while time.time() < deadline:
             state = self.exec_(name, "firewall-cmd --state 2>&1 || true").strip()
             if (state == "running") == running:
@@ -197,20 +352,7 @@ class Lab(object):
             yaml.safe_dump(inv, f, default_flow_style=False)
         return path
 
-    def model(self, inventory):
-        """(groups, hostvars) of an inventory written by :meth:`inventory`."""
-        with open(inventory) as f:
-            inv = yaml.safe_load(f)["all"]
-        groups, hostvars = {}, {}
-        for name, hv in (inv.get("hosts") or {}).items():
-            hostvars[name] = dict(hv or {})
-        for group, body in inv["children"].items():
-            groups[group] = sorted((body.get("hosts") or {}).keys())
-            for name, hv in (body.get("hosts") or {}).items():
-                hostvars[name] = dict(hv or {})
-        return groups, hostvars
-
-    # --- ansible -------------------------------------------------------------
+    # --- ansible-playbook ----------------------------------------------------
     def playbook(self, inventory, *args, **kw):
         """ansible-playbook PLAYBOOK (default playbooks/site.yml) -i inventory ARGS.
 
@@ -248,161 +390,151 @@ class Lab(object):
         proc.wait(timeout=60)
 
     def ping(self, inventory):
-        cmd = ["ansible", "-i", inventory, "webroot_distributors:webroot_servers:webroot_clients",
-               "-m", "ansible.builtin.ping", "-o"]
-        res = subprocess.run(cmd, cwd=ROOT, env=env(), stdout=subprocess.PIPE,
-                             stderr=subprocess.STDOUT, universal_newlines=True, timeout=300, check=False)
-        return Run(cmd, res.returncode, res.stdout, 0)
+        """ansible.builtin.ping on every managed host of ``inventory``, through pytest-ansible."""
+        manager = self.adhoc(inventory=inventory, become=False)
+        result = manager["webroot_distributors:webroot_servers:webroot_clients"].ping()
+        return dict((h, result[h]) for h in result.keys())
 
     # --- reading the firewalls -------------------------------------------------
     def ruleset(self, host):
-        """The host's FULL ruleset as text, for before/after comparisons."""
-        if host.kind == "iptables":
-            script = "iptables-save; echo '== ip6'; ip6tables-save"
-        elif host.kind == "ufw":
-            script = "ufw show added; echo '== status'; ufw status verbose; echo '== ipt'; iptables-save"
-        elif host.kind == "firewalld":
-            script = ("if firewall-cmd --state >/dev/null 2>&1; then firewall-cmd --list-all-zones; "
-                      "echo '== permanent'; firewall-cmd --permanent --list-all-zones; "
-                      "else echo 'firewalld not running'; fi; echo '== files'; "
-                      "cd /etc/firewalld && find . -type f -name '*.xml' | sort | xargs -r cat")
-        else:
-            return ""
-        return _normalize_save(self.exec_(host.name, script))
+        return self.rulesets([host])[host.name]
 
     def rulesets(self, hosts=None):
-        return self.each(self.ruleset, hosts)
+        """{host: its FULL ruleset as text}, for before/after comparisons."""
+        hosts = self.managed if hosts is None else hosts
+        scripts = {
+            "iptables": "iptables-save; echo '== ip6'; ip6tables-save; echo '== ipset'; ipset save",
+            "ufw": "ufw show added; echo '== status'; ufw status verbose; echo '== ipt'; iptables-save",
+            "firewalld": ("if firewall-cmd --state >/dev/null 2>&1; then firewall-cmd --list-all-zones; "
+                          "echo '== ipsets'; for s in $(firewall-cmd --get-ipsets); do firewall-cmd --info-ipset=$s; done; "
+                          "echo '== permanent'; firewall-cmd --permanent --list-all-zones; "
+                          "for s in $(firewall-cmd --permanent --get-ipsets); do firewall-cmd --permanent --info-ipset=$s; done; "
+                          "else echo 'firewalld not running'; fi; echo '== files'; "
+                          "cd /etc/firewalld && find . -type f -name '*.xml' | sort | xargs -r cat"),
+        }
+        return self._per_kind(hosts, scripts, _normalize_save)
+
+    def _per_kind(self, hosts, scripts, post):
+        out = {}
+        for kind, script in scripts.items():
+            names = [h.name for h in hosts if h.kind == kind]
+            if names:
+                out.update((n, post(t)) for n, t in self.shell(names, script).items())
+        for h in hosts:
+            out.setdefault(h.name, post(""))
+        return out
 
     def foreign(self, host):
-        """Everything in the ruleset that is not ours (our marker / service removed)."""
-        text = self.ruleset(host)
-        out = []
-        if host.kind == "firewalld":
-            # The zone files spread one rich rule over several lines; the runtime and
-            # permanent listings above them hold one rule per line.
-            text = text.split("== files", 1)[0]
-        for line in text.splitlines():
-            if 'service name="webroot-' in line:
-                continue
-            if re.search(r"webroot\.enterprise (%s) " % "|".join(COMPONENTS), line) and (
-                    "-j ACCEPT" in line or line.startswith("ufw allow")):
-                continue
-            if line.strip().startswith("services:"):
-                line = " ".join(w for w in line.split() if not w.startswith("webroot-"))
-            if host.kind == "ufw" and (line.startswith("-A ufw-user-") or "ALLOW" in line or "DENY" in line):
-                # ufw's own chains and status lines mix ours and others'; ``ufw show
-                # added`` (kept above) is where each rule is named.
-                continue
-            out.append(line)
-        if host.kind == "firewalld":
-            # firewalld lists rich rules in no stable order (a restart reorders
-            # them): compare each line under its section and zone, as a set.
-            keyed, section, zone = [], "", ""
-            for line in out:
-                if line.startswith("=="):
-                    section = line
-                elif line and not line[0].isspace():
-                    zone = line
-                keyed.append("%s | %s | %s" % (section, zone, line))
-            out = sorted(keyed)
-        return "\n".join(out)
+        return self.foreigns([host])[host.name]
 
     def foreigns(self, hosts=None):
-        return self.each(self.foreign, hosts)
+        """{host: everything in the ruleset that is not ours}: lines without our marker,
+        our ipsets and our firewalld services."""
+        return dict((name, _foreign(self.by_name[name].kind, text))
+                    for name, text in self.rulesets(hosts).items())
 
-    def ours(self, host):
-        """Rules of ours on the host, per component, each entry a tuple; duplicates kept.
+    def holdings(self, hosts=None):
+        """{host: what of ours its firewall holds} (see :func:`holdings`)."""
+        hosts = self.managed if hosts is None else hosts
+        out = {}
+        for kind, script in READ_SCRIPT.items():
+            names = [h.name for h in hosts if h.kind == kind]
+            if names:
+                out.update((n, holdings(kind, t)) for n, t in self.shell(names, script).items())
+        return out
 
-        firewalld: the runtime and the permanent configuration are read separately
-        and must agree (both are returned, tagged).
-        """
-        found = []
-        if host.kind == "iptables":
-            v4 = self.exec_(host.name, "iptables -S").splitlines()
-            v6 = self.exec_(host.name, "ip6tables -S").splitlines()
-            for comp in COMPONENTS:
-                found += [(comp,) + _k(e) for e in R.parse_iptables(v4, comp) + R.parse_iptables(v6, comp, "ipv6")]
-        elif host.kind == "ufw":
-            lines = self.exec_(host.name, "ufw show added").splitlines()
-            for comp in COMPONENTS:
-                found += [(comp,) + _k(e) for e in R.parse_ufw(lines, comp)]
-        elif host.kind == "firewalld":
-            for where, flag in (("runtime", ""), ("permanent", "--permanent ")):
-                text = self.exec_(host.name, "z=$(firewall-cmd --get-default-zone); "
-                                  "firewall-cmd %s--zone=$z --list-services; echo ==; "
-                                  "firewall-cmd %s--zone=$z --list-rich-rules" % (flag, flag))
-                services, rich = text.split("==\n", 1) if "==\n" in text else (text, "")
-                for row in TABLE_11:
-                    comp = row["component"]
-                    port = self._fwd_port(host, comp, row["port"])
-                    found += [(comp,) + _k(e) + (where,) for e in
-                              R.parse_firewalld(rich.splitlines(), services.split(), comp, port, row["protocol"])]
-        return sorted(found, key=repr)
-
-    def _fwd_port(self, host, comp, default):
-        text = self.exec_(host.name, "cat /etc/firewalld/services/%s.xml 2>/dev/null || true" % R.service_name(comp))
-        m = re.search(r'port="(\d+)"', text)
-        return int(m.group(1)) if m else default
-
-    def ours_all(self, hosts=None):
-        return self.each(self.ours, hosts)
-
-    def expected(self, inventory, host, extra=None):
-        """The rules of ours ``host`` should hold for ``inventory`` (+ role variables)."""
-        groups, hostvars = self.model(inventory)
-        extra = extra or {}
-        found = []
-        if not any(host.name in groups.get(g, []) for g in MANAGED_GROUPS):
-            return None
-        for comp in COMPONENTS:
-            settings = {"state": extra.get(comp + "_state", "present"),
-                        "port": extra.get(comp + "_port")}
-            wanted = R.host_rules(comp, host.name, groups, hostvars, settings)
-            entries = R.expand(wanted)
-            if host.kind == "firewalld":
-                # firewalld zones do not filter outbound traffic: no rule is made.
-                entries = [e for e in entries if e["direction"] == "in"]
-                found += [(comp,) + _k(e) + (w,) for e in entries for w in ("runtime", "permanent")]
-            else:
-                found += [(comp,) + _k(e) for e in entries]
-        return sorted(found, key=repr)
+    def ufw_numbered(self, name):
+        return self.exec_(name, "ufw status numbered").splitlines()
 
     def management_ok(self, hosts=None):
-        """{host: problem or None}: the lab's management rule is there and exec works."""
-        def check(host):
+        """{host: problem or None}: the lab's management rule is there and ad-hoc works."""
+        hosts = self.managed if hosts is None else hosts
+        scripts = {
+            "iptables": "iptables -C INPUT -p tcp -m tcp --dport 22 -m comment --comment 'lab: management' -j ACCEPT "
+                        "&& echo ok",
+            "ufw": "ufw show added | grep -qxF \"ufw allow 22/tcp comment 'lab: management'\" && "
+                   "ufw status | grep -qx 'Status: active' && echo ok",
+            "firewalld": "firewall-cmd --query-port=22/tcp && firewall-cmd --permanent --query-port=22/tcp && echo ok",
+        }
+        out = {}
+        for kind, script in scripts.items():
+            names = [h.name for h in hosts if h.kind == kind]
+            if not names:
+                continue
             try:
-                if host.kind == "iptables":
-                    text = self.exec_(host.name, "iptables -S INPUT")
-                    ok = re.search(r'--dport 22 .*--comment "%s" -j ACCEPT' % MANAGEMENT_LABEL, text)
-                elif host.kind == "ufw":
-                    text = self.exec_(host.name, "ufw show added; ufw status")
-                    ok = "ufw allow 22/tcp comment '%s'" % MANAGEMENT_LABEL in text and "Status: active" in text
-                elif host.kind == "firewalld":
-                    text = self.exec_(host.name, "firewall-cmd --list-ports; firewall-cmd --permanent --list-ports")
-                    ok = text.split().count("22/tcp") == 2
-                else:
-                    return None
-                return None if ok else "management rule missing:\n" + text
+                results = self.module(names, "shell", script)
             except Exception as exc:  # pylint: disable=broad-except
-                return "cannot reach: %s" % exc
-        return self.each(check, hosts)
+                out.update((n, "cannot reach: %s" % exc) for n in names)
+                continue
+            for n, r in results.items():
+                out[n] = None if r.get("stdout", "").strip().endswith("ok") else "management rule missing: %s" % dict(r)
+        return out
 
 
-def _k(entry):
-    return (entry["direction"], entry["peer"], int(entry["port"]), entry["protocol"])
+def _foreign(kind, text):
+    out = []
+    if kind == "firewalld":
+        # The zone files spread one rich rule over several lines; the runtime and
+        # permanent listings above them hold one rule per line.
+        text = text.split("== files", 1)[0]
+    skip_block = False
+    for line in text.splitlines():
+        if 'service name="webroot-' in line or OURS.search(line) and (
+                "-j ACCEPT" in line or line.startswith("ufw allow")):
+            continue
+        if kind == "iptables" and re.match(r"^(create|add) webroot-", line):
+            continue
+        if kind == "firewalld":
+            # ipset listings of ours: 'webroot-x-v4' then its indented attributes.
+            if re.match(r"^webroot-\S+$", line):
+                skip_block = True
+                continue
+            if skip_block and line.startswith(" "):
+                continue
+            skip_block = False
+            if line.strip().startswith(("services:", "ipsets:")):
+                line = " ".join(w for w in line.split() if not w.startswith("webroot-"))
+        if kind == "ufw" and (line.startswith("-A ufw-user-") or "ALLOW" in line or "DENY" in line):
+            # ufw's own chains and status lines mix ours and others'; ``ufw show
+            # added`` (kept above) is where each rule is named.
+            continue
+        out.append(line)
+    if kind == "firewalld":
+        # firewalld lists rich rules in no stable order (a restart reorders
+        # them): compare each line under its section and zone, as a set.
+        keyed, section, zone = [], "", ""
+        for line in out:
+            if line.startswith("=="):
+                section = line
+            elif line and not line[0].isspace():
+                zone = line
+            keyed.append("%s | %s | %s" % (section, zone, line))
+        out = sorted(keyed)
+    return "\n".join(out)
 
 
 @pytest.fixture(scope="session")
-def lab_factory(tmp_path_factory):
-    """lab_factory(tsv, network, subnet) -> a running Lab; all removed at session end."""
+def lab_adhoc(request):
+    """pytest-ansible's ``ansible_adhoc`` for session- and module-scoped fixtures: the
+    same ``plugin.initialize`` the function-scoped fixture calls."""
+    plugin = request.config.pluginmanager.getplugin("ansible")
+
+    def init_host_mgr(**kwargs):
+        return plugin.initialize(request.config, None, **kwargs)
+    return init_host_mgr
+
+
+@pytest.fixture(scope="session")
+def lab_factory(tmp_path_factory, lab_adhoc):
+    """lab_factory(hosts, network, subnet) -> a running Lab; all removed at session end."""
     if not podman_available():
         pytest.skip("needs root and podman (scripts/lab-image.sh builds the lab image)")
     labs = []
 
-    def make(tsv, network, subnet):
+    def make(hosts, network, subnet):
         if not ipaddress.ip_network(subnet).subnet_of(LAB_NET):
             raise ValueError("lab subnet %s is outside 198.18.0.0/15" % subnet)
-        lab = Lab(tsv, network, subnet, str(tmp_path_factory.mktemp(network)))
+        lab = Lab(hosts, network, subnet, str(tmp_path_factory.mktemp(network)), lab_adhoc)
         labs.append(lab)
         return lab.up()
 

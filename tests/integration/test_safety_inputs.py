@@ -5,11 +5,14 @@
 
 One ``ansible-playbook playbooks/site.yml -e @badvars.json`` per entry of BAD_INPUTS
 (the verify role's entries run playbooks/verify.yml), against the safety lab
-(tests/integration/safety_hosts.tsv: firewalld, ufw and iptables hosts). Each run
-must fail (rc != 0) in the validation play (no host reports a change), with a
-message that names the variable, and every container's FULL ruleset must be
-identical before and after (iptables-save, ufw show added + status + iptables-save,
-firewall-cmd --list-all-zones runtime and permanent + /etc/firewalld files).
+(lab/hosts.tsv renamed wrs-* on 198.18.30.0/24, wrs-client2 on firewalld: firewalld,
+ufw and iptables hosts). Each run must fail (rc != 0) in the validation play (no host
+reports a change), with a message that names the variable, and every container's FULL
+ruleset must be identical before and after (iptables-save + ip6tables-save + ipset
+save, ufw show added + status + iptables-save, firewall-cmd --list-all-zones and the
+ipsets, runtime and permanent, + /etc/firewalld files), read through pytest-ansible.
+Before the first bad input the lab holds nothing of ours, and after the last it still
+holds nothing of ours (by hand: no webroot set, rule or service).
 
 The ``mgmt-*`` entries are the no-lockout guard of roles/_common/tasks/firewall.yml:
 a component with inbound rules may not use a management port (ansible_port, 22,
@@ -28,10 +31,20 @@ import pytest
 
 pytestmark = pytest.mark.lab
 
+from conftest import topology
+
 HERE = os.path.dirname(os.path.abspath(__file__))
-TSV = os.path.join(HERE, "safety_hosts.tsv")
+HOSTS = topology("wrs-", "198.18.30.0/24", kinds={"client2": "firewalld"})
 NETWORK, SUBNET = "webroot-safety", "198.18.30.0/24"
 VERIFY = os.path.isdir(os.path.join(HERE, "..", "..", "roles", "verify"))
+# Nothing of ours, by hand, per backend (the shape of conftest.holdings()).
+_FWD_NONE = {"rich": [], "services": [], "ipsets": {}}
+NOTHING = {
+    "iptables": {"ipv4": [], "ipv6": [], "sets": {}, "saved_sets": {}, "saved_ipv4": [], "saved_ipv6": [],
+                 "ours_first": True},
+    "ufw": {"rules": [], "ours_first": True},
+    "firewalld": {"runtime": _FWD_NONE, "permanent": _FWD_NONE, "service_files": {}, "ours_first": True},
+}
 
 
 def case(cid, extra, expect, inventory=None, playbook="playbooks/site.yml"):
@@ -116,11 +129,18 @@ if VERIFY:
 
 @pytest.fixture(scope="module")
 def lab(lab_factory, safety_summary):
-    lab = lab_factory(TSV, NETWORK, SUBNET)
+    lab = lab_factory(HOSTS, NETWORK, SUBNET)
     lab.baseline = lab.rulesets()
+    assert_nothing_of_ours(lab)
     safety_summary.setdefault("bad_inputs", {"tried": 0, "refused": 0, "ids": []})
     yield lab
     lab.down()
+
+
+def assert_nothing_of_ours(lab):
+    have = lab.holdings()
+    for h in lab.managed:
+        assert have[h.name] == NOTHING[h.kind], (h.name, have[h.name])
 
 
 def _diff(before, after):
@@ -162,4 +182,6 @@ def test_management_still_admitted_after_the_bad_inputs(lab):
     problems = dict((k, v) for k, v in lab.management_ok().items() if v)
     assert not problems, problems
     ping = lab.ping(lab.inventory("ping"))
-    assert ping.rc == 0, ping
+    assert sorted(ping) == sorted(h.name for h in lab.managed), ping
+    assert all(r.get("ping") == "pong" for r in ping.values()), ping
+    assert_nothing_of_ours(lab)
