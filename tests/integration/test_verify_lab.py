@@ -70,8 +70,10 @@ EXPECTED = [
     (D2, C2, 50000, "filtered"), (D2, C2, 50001, "filtered"), (D2, C2, 50002, "filtered"),
 ]
 BROKEN = (S1, C1, 50001)
+# The one rule that admits the Sweep Now set on wr-client1 (the set holds the server).
 BROKEN_RULE = [
-    "iptables", "-D", "INPUT", "-s", "198.18.10.21/32", "-p", "tcp", "-m", "tcp", "--dport", "50001",
+    "iptables", "-D", "INPUT", "-p", "tcp", "-m", "tcp", "--dport", "50001",
+    "-m", "set", "--match-set", "webroot-sweep-now-v4", "src",
     "-m", "comment", "--comment", "webroot.enterprise sweep_now 50001/tcp in", "-j", "ACCEPT",
 ]
 
