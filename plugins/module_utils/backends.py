@@ -170,13 +170,18 @@ def want_iptables(plan):
         if rule["any_peer"]:
             rules.append(dict(base, family="ipv4", match_set=None))
             continue
-        for fam, _v in FAMILIES:
-            entries = [p for p in rule["peers"] if _family(p) == fam]
-            if entries:
-                name = set_name(plan["component"], fam)
-                sets[name] = {"family": fam, "entries": entries}
-                rules.append(dict(base, family=fam, match_set=name))
+        for fam, name, entries in _family_sets(plan["component"], rule["peers"]):
+            sets[name] = {"family": fam, "entries": entries}
+            rules.append(dict(base, family=fam, match_set=name))
     return {"rules": rules, "sets": sets}
+
+
+def _family_sets(component, peers):
+    """(family, set name, entries) for each IP family that has peers."""
+    for fam, _v in FAMILIES:
+        entries = [p for p in peers if _family(p) == fam]
+        if entries:
+            yield fam, set_name(component, fam), entries
 
 
 def _rule_key(rule):
@@ -324,13 +329,10 @@ def want_firewalld(plan):
             rules.append({"component": plan["component"], "family": None, "ipset": None, "peer": None,
                           "service": service, "rich_rule": None})
             continue
-        for fam, _v in FAMILIES:
-            entries = [p for p in rule["peers"] if _family(p) == fam]
-            if entries:
-                name = set_name(plan["component"], fam)
-                sets[name] = {"family": fam, "entries": entries}
-                rules.append({"component": plan["component"], "family": fam, "ipset": name, "peer": None,
-                              "service": service, "rich_rule": rich_rule(fam, name, service)})
+        for fam, name, entries in _family_sets(plan["component"], rule["peers"]):
+            sets[name] = {"family": fam, "entries": entries}
+            rules.append({"component": plan["component"], "family": fam, "ipset": name, "peer": None,
+                          "service": service, "rich_rule": rich_rule(fam, name, service)})
     return {"rules": rules, "sets": sets}
 
 
