@@ -189,3 +189,18 @@ def test_windows_ops_case_insensitive_stale_and_foreign():
     # the foreign rule carries the stale name in another case: the module would remove it too
     assert ops["foreign"] == ["has a rule named 'webroot enterprise - client service (tcp 50000 in) #2' in group 'Theirs'"]
     assert ops["duplicates"] == []
+
+
+def test_ipv6_peers_get_their_own_set_and_rule():
+    p = plan("sweep_now", "c1", peers=["2001:db8::/64", "198.18.1.0/24"])
+    want = B.want_iptables(p)
+    assert want["sets"] == {
+        "webroot-sweep-now-v4": {"family": "ipv4", "entries": ["198.18.1.0/24"]},
+        "webroot-sweep-now-v6": {"family": "ipv6", "entries": ["2001:db8::/64"]},
+    }
+    assert [(r["family"], r["match_set"]) for r in want["rules"]] == [
+        ("ipv4", "webroot-sweep-now-v4"), ("ipv6", "webroot-sweep-now-v6")]
+    fwd = B.want_firewalld(p)
+    assert [r["rich_rule"] for r in fwd["rules"]] == [
+        'rule family="ipv4" source ipset="webroot-sweep-now-v4" service name="webroot-sweep-now" accept',
+        'rule family="ipv6" source ipset="webroot-sweep-now-v6" service name="webroot-sweep-now" accept']
