@@ -41,15 +41,11 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import difflib
-import os
 import re
 import time
 
 import pytest
-
-pytestmark = pytest.mark.lab
-
-from conftest import topology, ufw_order_ok
+from conftest import topology
 
 pytestmark = pytest.mark.lab
 
