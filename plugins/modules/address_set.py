@@ -57,12 +57,16 @@ options:
     default: ipset
 attributes:
   check_mode:
+    description: Can run in check_mode and return changed status prediction without modifying target.
     support: full
     details: Reads the set and reports what would change, including the diff.
   diff_mode:
+    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: full
     details: The entries before and after, one per line.
   platform:
+    description: Target OS/families that can be operated against.
+    support: full
     platforms: posix
 notes:
   - An iptables rule that names the set must be removed before the set can be (the kernel
