@@ -22,7 +22,7 @@ import pytest
 import yaml
 
 from ansible.module_utils import basic
-from ansible.module_utils.testing import patch_module_args
+from module_args import patch_module_args
 
 from ansible_collections.webroot.enterprise.plugins.modules import port_check
 

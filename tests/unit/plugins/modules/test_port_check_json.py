@@ -15,7 +15,7 @@ import socket
 import pytest
 
 from ansible.module_utils import basic
-from ansible.module_utils.testing import patch_module_args
+from module_args import patch_module_args
 
 from ansible_collections.webroot.enterprise.plugins.module_utils.portcheck import (
     PortCheckError,
