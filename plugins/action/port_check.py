@@ -29,6 +29,10 @@ class ActionModule(ActionBase):
     def run(self, tmp=None, task_vars=None):
         result = super(ActionModule, self).run(tmp, task_vars)
         args = dict(self._task.args)
+        if isinstance(args.get("targets_json"), (list, tuple)):
+            # ansible-core before 2.19 turns a templated string that looks like JSON back
+            # into data: encode it again, so that the module gets the string it documents.
+            args["targets_json"] = json.dumps(list(args["targets_json"]), separators=(",", ":"))
         powershell = getattr(self._connection._shell, "SHELL_FAMILY", "") == "powershell"
         as_json = False
         if powershell:

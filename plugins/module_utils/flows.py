@@ -44,7 +44,6 @@ import bisect
 import hashlib
 import ipaddress
 
-from ansible.module_utils.six import string_types
 
 from ansible_collections.webroot.enterprise.plugins.module_utils import rules as R
 from ansible_collections.webroot.enterprise.plugins.module_utils.catalog import (
@@ -111,7 +110,7 @@ def rule_settings(role, host, hostvars):
 
 
 def _bool(value, where):
-    if isinstance(value, string_types) and value.lower() in ("true", "yes", "false", "no"):
+    if isinstance(value, str) and value.lower() in ("true", "yes", "false", "no"):
         value = value.lower() in ("true", "yes")
     if not isinstance(value, bool):
         raise FlowError("%s must be true or false, got %r" % (where, value))

@@ -23,7 +23,6 @@ __metaclass__ = type
 
 import ipaddress
 
-from ansible.module_utils.six import string_types
 
 from ansible_collections.webroot.enterprise.plugins.module_utils.catalog import (
     MARKER,
@@ -78,7 +77,7 @@ def check_port(value, var):
 
 
 def check_cidrs(values, var):
-    if isinstance(values, string_types) or not isinstance(values, (list, tuple)):
+    if isinstance(values, str) or not isinstance(values, (list, tuple)):
         raise RuleError("%s must be a list of addresses or CIDRs, got %r" % (var, values))
     out = []
     for value in values:
@@ -87,7 +86,7 @@ def check_cidrs(values, var):
 
 
 def normalize_cidr(value, var):
-    if not isinstance(value, string_types) or not value.strip():
+    if not isinstance(value, str) or not value.strip():
         raise RuleError("%s: %r is not an IPv4/IPv6 address or CIDR" % (var, value))
     try:
         net = ipaddress.ip_network(value.strip(), strict=False)
