@@ -1,0 +1,418 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, webroot.enterprise contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The logic of the firewall_info module: find a Linux host's firewall and read
+what of ours it holds, as plain data.
+
+Read-only. What is "ours" is decided on the controller; here the data is only
+kept small: iptables/ufw rules whose comment carries our marker, sets, services
+and rich rules named ``webroot-*``.
+
+Pure parse functions (``parse_*``, ``is_webroot_rich_rule``) work on the text of
+the firewall's own tools and are tested on recorded outputs. The rest goes
+through a ``host`` object (see :class:`ModuleHost`): ``which(name)``,
+``run(args) -> (rc, out, err)``, ``glob(pattern)``, ``isdir(path)`` and
+``firewalld()`` (a connected firewalld client, or None), so detection can be
+tested with a fake host.
+"""
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import glob
+import os
+import shlex
+
+MARKER = "webroot.enterprise"
+PREFIX = "webroot-"
+BACKENDS = ("auto", "firewalld", "ufw", "iptables")
+
+# Why a host's firewall cannot be read (or managed) as it is. The wording is that
+# of roles/_common/tasks/read_once.yml ("Fail when the firewall cannot be managed").
+MESSAGES = {
+    "auto-firewalld-stopped": (
+        "firewalld is installed and configured on this host but is not running, so no rule "
+        "was changed on this host. Start it (systemctl start firewalld) and run again; if "
+        "firewalld is no longer this host's firewall, set webroot_firewall_backend (or "
+        "<component>_backend) to ufw or iptables."),
+    "firewalld-stopped": (
+        "The backend is firewalld, but firewalld is not running on this host, so no rule "
+        "was changed on this host. Start it (systemctl start firewalld) and run again."),
+    "no-firewall": (
+        "No firewall found on this host: firewalld is not running, ufw is not active and "
+        "iptables is not installed. Install one, or set webroot_firewall_backend (or "
+        "<component>_backend)."),
+    "no-ipset": (
+        "ipset is not installed on this host: on iptables hosts webroot.enterprise keeps the "
+        "peers of each rule in an ipset, matched by one rule, so no rule was changed on this "
+        "host. Install the ipset package (and ipset-persistent, so that the sets are restored "
+        "at boot before the rules) and run again."),
+    "no-iptables": "The backend is iptables, but iptables is not installed on this host.",
+    "no-ufw": "The backend is ufw, but ufw is not installed on this host.",
+    "no-firewalld-client": (
+        "firewalld is running on this host, but its Python client (python3-firewall: "
+        "firewall.client) cannot be imported by the module's interpreter %s; run the module "
+        "with the host's /usr/bin/python3 (ansible_python_interpreter)."),
+    "command-failed": "Reading the firewall of this host failed: %s",
+    "unknown-backend": "Unknown firewall backend %s.",
+}
+
+
+class ReadError(Exception):
+    """The firewall cannot be read as it is: ``code`` is a key of MESSAGES."""
+
+    def __init__(self, code, detail=None):
+        self.code = code
+        msg = MESSAGES.get(code, code)
+        if "%s" in msg:
+            msg = msg % (detail or "")
+        elif detail:
+            msg = "%s (%s)" % (msg, detail)
+        super(ReadError, self).__init__(msg)
+
+
+# --- pure parsers ---------------------------------------------------------
+
+def is_ours_comment(comment):
+    return bool(comment) and MARKER in comment
+
+
+def _split(line):
+    try:
+        return shlex.split(line)
+    except ValueError:
+        return None
+
+
+def _int_or_none(text):
+    return int(text) if text is not None and text.isdigit() else None
+
+
+def _options(words):
+    """{option: [args...]} of an iptables -S rule (first occurrence of each option);
+    a negated option ('! -s x') gets its first argument prefixed with '!'."""
+    opts = {}
+    i, negate = 0, False
+    while i < len(words):
+        word = words[i]
+        if word == "!":
+            negate = True
+            i += 1
+            continue
+        if word.startswith("-"):
+            args = []
+            i += 1
+            while i < len(words) and words[i] != "!" and not words[i].startswith("-"):
+                args.append(words[i])
+                i += 1
+            if negate and args:
+                args[0] = "!" + args[0]
+            opts.setdefault(word, args)
+            negate = False
+            continue
+        i += 1
+    return opts
+
+
+def parse_iptables_rule(line):
+    """One ``iptables -S`` / ``ip6tables -S`` line as a dict, or None when it is not
+    an ``-A`` (append) line. Any rule, ours or not."""
+    line = (line or "").strip()
+    words = _split(line)
+    if not words or len(words) < 2 or words[0] != "-A":
+        return None
+    opts = _options(words[2:])
+
+    def one(*names):
+        for name in names:
+            if opts.get(name):
+                return opts[name][0]
+        return None
+
+    match_set = opts.get("--match-set") or []
+    dport = one("--dport", "--destination-port")
+    return {
+        "chain": words[1],
+        "protocol": one("-p", "--protocol"),
+        "dport": _int_or_none(dport),
+        "source": one("-s", "--source"),
+        "destination": one("-d", "--destination"),
+        "match_set": match_set[0] if match_set else None,
+        "match_set_flags": match_set[1] if len(match_set) > 1 else None,
+        "jump": one("-j", "--jump"),
+        "comment": one("--comment"),
+        "line": line,
+    }
+
+
+def parse_iptables_rules(text):
+    """Our rules in ``iptables -S`` text: ``-A`` lines of any chain whose comment
+    contains our marker, or that match one of our sets (a foreign rule using a set
+    of ours keeps it from being removed), in their order."""
+    out = []
+    for line in (text or "").splitlines():
+        rule = parse_iptables_rule(line)
+        if rule and (is_ours_comment(rule["comment"]) or (rule.get("match_set") or "").startswith(PREFIX)):
+            out.append(rule)
+    return out
+
+
+def ipset_family(word):
+    """ipset's and firewalld's family word ('inet', 'inet6') as 'ipv4' / 'ipv6'."""
+    return "ipv6" if word == "inet6" else "ipv4"
+
+
+def parse_ipset_save(text):
+    """Our sets (``webroot-*``) in ``ipset save`` text:
+    {name: {"type", "family", "entries"}}, entries as ipset writes them."""
+    sets = {}
+    for line in (text or "").splitlines():
+        words = line.split()
+        if len(words) < 3 or not words[1].startswith(PREFIX):
+            continue
+        if words[0] == "create":
+            family = words[words.index("family") + 1] if "family" in words[3:-1] else "inet"
+            entry = sets.setdefault(words[1], {"type": None, "family": None, "entries": []})
+            entry.update(type=words[2], family=ipset_family(family))
+        elif words[0] == "add":
+            sets.setdefault(words[1], {"type": None, "family": None, "entries": []})["entries"].append(words[2])
+    for entry in sets.values():
+        entry["entries"].sort()  # a set has no order; ipset lists it in hash order
+    return sets
+
+
+_UFW_ACTIONS = ("allow", "deny", "reject", "limit")
+
+
+def parse_ufw_rule(line):
+    """One line of ``ufw show added`` as a dict, or None when it is not a filter rule
+    (headers, '(None)', ``ufw route ...``). Any rule, ours or not."""
+    line = (line or "").strip()
+    words = _split(line)
+    if not words or len(words) < 3 or words[0] != "ufw" or words[1] not in _UFW_ACTIONS:
+        return None
+    comment = None
+    if "comment" in words:
+        at = words.index("comment")
+        comment = words[at + 1] if at + 1 < len(words) else ""
+        words = words[:at]
+    body = words[2:]
+    rule = {"action": words[1], "direction": "in", "interface": None, "protocol": "any",
+            "port": None, "from": "any", "from_port": None, "to": "any",
+            "comment": comment, "line": line}
+    if body and body[0] in ("in", "out"):
+        rule["direction"] = body.pop(0)
+        if len(body) >= 2 and body[0] == "on":
+            rule["interface"] = body[1]
+            body = body[2:]
+    if body and body[0] in ("log", "log-all"):
+        body = body[1:]
+    if body and body[0] not in ("from", "to", "proto", "port", "app"):
+        # Short form: 'ufw allow 50000/tcp', 'ufw allow 50000', 'ufw allow 80,443/tcp'.
+        port, _sep, proto = body.pop(0).partition("/")
+        rule["port"] = _int_or_none(port)
+        if proto:
+            rule["protocol"] = proto
+    where = "to"
+    i = 0
+    while i < len(body):
+        word = body[i]
+        arg = body[i + 1] if i + 1 < len(body) else None
+        if word in ("from", "to"):
+            where = word
+            rule[word] = arg
+        elif word == "port":
+            if where == "from":
+                rule["from_port"] = _int_or_none(arg)
+            else:
+                rule["port"] = _int_or_none(arg)
+        elif word == "proto":
+            rule["protocol"] = arg
+        i += 2 if word in ("from", "to", "port", "proto", "app") else 1
+    return rule
+
+
+def parse_ufw_added(text):
+    """Our rules in ``ufw show added``: those whose comment contains our marker."""
+    out = []
+    for line in (text or "").splitlines():
+        rule = parse_ufw_rule(line)
+        if rule and is_ours_comment(rule["comment"]):
+            out.append(rule)
+    return out
+
+
+def is_webroot_rich_rule(text):
+    """True when a firewalld rich rule names a service or an ipset of ours."""
+    return 'service name="%s' % PREFIX in (text or "") or 'ipset="%s' % PREFIX in (text or "")
+
+
+def _ports(pairs):
+    """firewalld's [(port, protocol)] as ['50000/tcp', ...]."""
+    return ["%s/%s" % (str(port), str(proto)) for port, proto in pairs]
+
+
+def _zone_part(services, rich_rules):
+    return {"services": sorted(str(s) for s in services if str(s).startswith(PREFIX)),
+            "rich_rules": sorted(str(r) for r in rich_rules if is_webroot_rich_rule(str(r)))}
+
+
+# --- readers (talk to the host) ---------------------------------------------
+
+def read_firewalld_client(fw):
+    """What of ours firewalld holds, read through one connected FirewallClient."""
+    config = fw.config()
+    zones = {}
+    for name in config.getZoneNames():
+        settings = config.getZoneByName(name).getSettings()
+        zones[str(name)] = {"permanent": _zone_part(settings.getServices(), settings.getRichRules())}
+    for name in fw.getZones():
+        settings = fw.getZoneSettings(name)
+        zones.setdefault(str(name), {})["runtime"] = _zone_part(settings.getServices(), settings.getRichRules())
+    for part in zones.values():
+        part.setdefault("permanent", {"services": [], "rich_rules": []})
+        part.setdefault("runtime", {"services": [], "rich_rules": []})
+    services = {}
+    for name in config.getServiceNames():
+        if str(name).startswith(PREFIX):
+            services[str(name)] = {"ports": _ports(config.getServiceByName(name).getPorts())}
+    ipsets = {}
+    for name in config.getIPSetNames():
+        if str(name).startswith(PREFIX):
+            settings = config.getIPSetByName(name).getSettings()
+            ipsets[str(name)] = {"type": str(settings.getType()),
+                                 "family": ipset_family(str(settings.getOptions().get("family", "inet"))),
+                                 "entries": sorted(str(e) for e in settings.getEntries())}
+    runtime_ipsets = {}
+    for name in fw.getIPSets():
+        if str(name).startswith(PREFIX):
+            runtime_ipsets[str(name)] = {"entries": sorted(str(e) for e in fw.getEntries(name))}
+    return {"default_zone": str(fw.getDefaultZone()), "zones": zones, "services": services,
+            "ipsets": ipsets, "runtime_ipsets": runtime_ipsets}
+
+
+def firewalld_configured(host):
+    """firewalld is configured or enabled at boot (what makes a stopped firewalld an error)."""
+    if host.glob("/etc/firewalld/zones/*.xml") or host.glob("/etc/firewalld/services/webroot-*.xml"):
+        return True
+    if host.isdir("/run/systemd/system") and host.which("systemctl"):
+        rc = host.run([host.which("systemctl"), "is-enabled", "--quiet", "firewalld"])[0]
+        return rc == 0
+    return False
+
+
+def ufw_active(host):
+    rc, out, _err = host.run([host.which("ufw"), "status"])
+    return rc == 0 and any(line.startswith("Status: active") for line in out.splitlines())
+
+
+def detect(host):
+    """The backend that backend auto picks (as roles/_common/tasks/read_once.yml did),
+    with the firewalld client when it is firewalld. Raises ReadError."""
+    if host.which("firewall-cmd"):
+        fw = host.firewalld()
+        if fw is not None:
+            return "firewalld", fw
+        if firewalld_configured(host):
+            raise ReadError("auto-firewalld-stopped")
+    if host.which("ufw") and ufw_active(host):
+        return "ufw", None
+    if host.which("iptables"):
+        return "iptables", None
+    raise ReadError("no-firewall")
+
+
+def _run(host, args, what):
+    rc, out, err = host.run(args)
+    if rc != 0:
+        raise ReadError("command-failed", "%s (rc %s): %s" % (what, rc, (err or out or "").strip()))
+    return out
+
+
+def read_iptables(host):
+    iptables = host.which("iptables")
+    if not iptables:
+        raise ReadError("no-iptables")
+    ipset = host.which("ipset")
+    if not ipset:
+        raise ReadError("no-ipset")
+    ipv4 = parse_iptables_rules(_run(host, [iptables, "-S"], "iptables -S"))
+    ipv6 = []
+    ip6tables = host.which("ip6tables")
+    if ip6tables:
+        rc, out, _err = host.run([ip6tables, "-S"])
+        if rc == 0:
+            ipv6 = parse_iptables_rules(out)
+    sets = parse_ipset_save(_run(host, [ipset, "save"], "ipset save"))
+    return {"backend": "iptables", "iptables": {"ipv4": ipv4, "ipv6": ipv6}, "ipsets": sets}
+
+
+def read_ufw(host):
+    ufw = host.which("ufw")
+    if not ufw:
+        raise ReadError("no-ufw")
+    return {"backend": "ufw", "ufw": parse_ufw_added(_run(host, [ufw, "show", "added"], "ufw show added"))}
+
+
+def read(host, backend="auto"):
+    """{"backend": ..., <backend's data>} for ``backend`` (auto finds it). Raises ReadError."""
+    fw = None
+    if backend == "auto":
+        backend, fw = detect(host)
+    if backend == "iptables":
+        return read_iptables(host)
+    if backend == "ufw":
+        return read_ufw(host)
+    if backend == "firewalld":
+        fw = fw or host.firewalld()
+        if fw is None:
+            raise ReadError("firewalld-stopped")
+        try:
+            data = read_firewalld_client(fw)
+        except Exception as exc:  # pylint: disable=broad-except
+            # dbus.exceptions.DBusException, firewall.errors.FirewallError
+            raise ReadError("command-failed", "firewalld: %s" % exc)
+        return {"backend": "firewalld", "firewalld": data}
+    raise ReadError("unknown-backend", repr(backend))
+
+
+class ModuleHost(object):
+    """The host as seen from an AnsibleModule."""
+
+    def __init__(self, module):
+        self.module = module
+        self._bins = {}
+
+    def which(self, name):
+        if name not in self._bins:
+            self._bins[name] = self.module.get_bin_path(name)
+        return self._bins[name]
+
+    def run(self, args):
+        return self.module.run_command(args, environ_update={"LC_ALL": "C"})
+
+    @staticmethod
+    def glob(pattern):
+        return glob.glob(pattern)
+
+    @staticmethod
+    def isdir(path):
+        return os.path.isdir(path)
+
+    def firewalld(self):
+        """A FirewallClient connected to the running firewalld, or None when firewalld
+        (or the system bus) is not running. ReadError when firewalld runs but its
+        client cannot be imported by this interpreter."""
+        try:
+            from firewall.client import FirewallClient  # pylint: disable=import-outside-toplevel
+        except ImportError:
+            cmd = self.which("firewall-cmd")
+            if cmd and self.run([cmd, "--state"])[0] == 0:
+                import sys  # pylint: disable=import-outside-toplevel
+                raise ReadError("no-firewalld-client", sys.executable)
+            return None
+        try:
+            fw = FirewallClient()
+        except Exception:  # pylint: disable=broad-except
+            return None  # no system bus
+        return fw if fw.connected else None
