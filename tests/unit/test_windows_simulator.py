@@ -7,8 +7,8 @@ The integration tests are only as good as the simulator, so its behaviour is
 pinned here against what community.windows.win_firewall_rule does on Windows
 (win_firewall_rule.ps1): selection by name, comparison of the passed options
 only, set comparison of addresses, removal of every rule with the name, check
-mode. Also: the PowerShell read script of roles/_common (its win_powershell task) parses,
-and it outputs the fields the simulator returns for it.
+mode; the win_powershell stand-in's answer to the collection's read
+(plugins/plugin_utils/webroot_read.ps1), the store's profile model, the call log.
 """
 from __future__ import absolute_import, division, print_function
 
@@ -27,7 +27,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 COLLECTIONS = os.path.join(ROOT, "tests", "simulators", "collections")
 UTILS = os.path.join(COLLECTIONS, "ansible_collections", "community", "windows", "plugins",
                      "module_utils", "windows_firewall_simulator.py")
-COMMON_TASKS = os.path.join(ROOT, "roles", "_common", "tasks")
+READ_SCRIPT = os.path.join(ROOT, "plugins", "plugin_utils", "webroot_read.ps1")
 
 _spec = importlib.util.spec_from_file_location("windows_firewall_simulator", UTILS)
 sim = importlib.util.module_from_spec(_spec)
@@ -131,94 +131,9 @@ def test_name_or_group_required():
         sim.run([], params())
 
 
-def test_read_query_selects_group_and_names():
-    mine = sim.new_com_rule()
-    mine.update(Name="A", Grouping="Webroot Enterprise", Enabled=True)
-    named = sim.new_com_rule()
-    named.update(Name="B", Grouping="Other", Direction=2)
-    unrelated = sim.new_com_rule()
-    unrelated.update(Name="C", Grouping="Other")
-    out = sim.get_net_firewall_rule([mine, named, unrelated], "Webroot Enterprise", ["B"])
-    assert sorted((o["DisplayName"], o["Group"], o["Direction"]) for o in out) == [
-        ("A", "Webroot Enterprise", "Inbound"), ("B", "Other", "Outbound")]
-
-
 def test_store_needs_its_environment_variable():
     with pytest.raises(sim.SimulatorError, match=sim.STORE_ENV):
         sim.store_path({})
-
-
-def _read_script():
-    """The role's read query: the script of the one win_powershell task of
-    roles/_common/tasks, inline or read with lookup('ansible.builtin.file', NAME)
-    from roles/_common/files."""
-    found = []
-    for name in sorted(os.listdir(COMMON_TASKS)):
-        if name.endswith(".yml"):
-            with open(os.path.join(COMMON_TASKS, name)) as handle:
-                tasks = yaml.safe_load(handle) or []
-            found += [t["ansible.windows.win_powershell"]["script"] for t in tasks
-                      if isinstance(t, dict) and "ansible.windows.win_powershell" in t]
-    (script,) = found
-    lookup = re.match(r"""^\{\{\s*lookup\(\s*['"](?:ansible\.builtin\.)?file['"]\s*,\s*['"]([^'"]+)['"]\s*\)\s*\}\}$""",
-                      script.strip())
-    if lookup:
-        with open(os.path.join(ROOT, "roles", "_common", "files", lookup.group(1))) as handle:
-            script = handle.read()
-    return script
-
-
-def _parses(script):
-    ts = pytest.importorskip("tree_sitter")
-    tsp = pytest.importorskip("tree_sitter_powershell")
-    tree = ts.Parser(ts.Language(tsp.language())).parse(script.encode("utf-8"))
-    return not tree.root_node.has_error
-
-
-def test_read_script_parses_and_outputs_what_the_simulator_returns():
-    script = _read_script()
-    assert _parses(script)
-    fields = sim.script_output_fields(script)
-    known = sim.net_firewall_rule(dict(sim.new_com_rule(), Name="x")).keys()
-    assert fields and set(fields) <= set(known), fields
-    for field in ("Name", "DisplayName", "Group"):
-        assert field in fields
-
-
-# The read query as the role writes it once rules are read with their addresses and
-# the names are wildcard patterns (issue 10): the stand-in must answer it too.
-NEW_READ_SCRIPT = """[CmdletBinding()]
-param (
-    [Parameter(Mandatory = $true)]
-    [String]
-    $Group,
-
-    [String[]]
-    $DisplayName = @()
-)
-$Ansible.Changed = $false
-$found = @(Get-NetFirewallRule -Group $Group -ErrorAction SilentlyContinue)
-if ($DisplayName.Count -gt 0) {
-    $found += @(Get-NetFirewallRule -DisplayName $DisplayName -ErrorAction SilentlyContinue)
-}
-$found | Sort-Object -Property Name -Unique | ForEach-Object {
-    $addresses = ($_ | Get-NetFirewallAddressFilter).RemoteAddress
-    [PSCustomObject]@{
-        Name          = [String]$_.Name
-        DisplayName   = [String]$_.DisplayName
-        Group         = [String]$_.Group
-        Direction     = [String]$_.Direction
-        Enabled       = ([String]$_.Enabled -eq 'True')
-        RemoteAddress = @($addresses | ForEach-Object { [String]$_ })
-    }
-}
-"""
-
-
-def test_new_read_script_parses_and_its_fields_are_known():
-    assert _parses(NEW_READ_SCRIPT)
-    assert sim.script_output_fields(NEW_READ_SCRIPT) == [
-        "Name", "DisplayName", "Group", "Direction", "Enabled", "RemoteAddress"]
 
 
 # --- behaviours copied from the real sources (cited in the simulator) -------------
@@ -322,50 +237,6 @@ def test_local_addresses_are_not_limited_by_the_remote_limit():
     assert sim.address_entries(sim.addresses(",".join(_hosts(1001)), "LocalAddresses")) == 1001
 
 
-@pytest.mark.parametrize("pattern, text, matches", [
-    ("Webroot Enterprise - *", "Webroot Enterprise - Sweep Now (TCP 50001 in)", True),
-    ("webroot enterprise - *", "WEBROOT ENTERPRISE - Poll Now (TCP 50002 in)", True),
-    ("Webroot Enterprise - *", "Webroot Enterprise", False),
-    ("Webroot Enterprise - *", "Other - Webroot Enterprise - x", False),
-    ("Rule ?", "Rule 1", True),
-    ("Rule ?", "Rule 10", False),
-    ("Rule [abc]", "Rule B", True),
-    ("Rule [a-c]", "Rule d", False),
-    ("Rule `*", "Rule *", True),
-    ("Rule `*", "Rule x", False),
-    ("Sweep Now (TCP 50001 in)", "sweep now (tcp 50001 in)", True),
-])
-def test_wildcard_matching_like_get_netfirewallrule(pattern, text, matches):
-    """WILDCARD: WildcardPattern with IgnoreCase (clientSideQuery.cs WildcardEqual)."""
-    assert sim.wildcard_match(pattern, text) is matches
-
-
-def test_wildcard_invalid_pattern():
-    with pytest.raises(sim.SimulatorError, match="not valid"):
-        sim.wildcard_match("Rule [abc", "Rule a")
-
-
-def test_read_query_with_patterns_finds_foreign_rules_in_any_case():
-    mine = sim.new_com_rule()
-    mine.update(Name="Webroot Enterprise - Sweep Now (TCP 50001 in)", Grouping="Webroot Enterprise",
-                Enabled=True, RemoteAddresses="198.18.10.21/255.255.255.255,198.18.10.0/255.255.255.0")
-    stale_foreign = sim.new_com_rule()
-    stale_foreign.update(Name="webroot enterprise - Poll Now (TCP 50009 in)", Grouping="Other", Direction=2)
-    unrelated = sim.new_com_rule()
-    unrelated.update(Name="Remote Desktop", Grouping="Other")
-    out = sim.get_net_firewall_rule([unrelated, stale_foreign, mine], "Webroot Enterprise",
-                                    ["Webroot Enterprise - *"], sim.script_output_fields(NEW_READ_SCRIPT))
-    assert sorted(o["DisplayName"] for o in out) == sorted([mine["Name"], stale_foreign["Name"]])
-    assert [o["Name"] for o in out] == sorted((o["Name"] for o in out), key=str.lower)  # Sort-Object Name
-    by_name = dict((o["DisplayName"], o) for o in out)
-    assert by_name[mine["Name"]]["RemoteAddress"] == ["198.18.10.21", "198.18.10.0/255.255.255.0"]
-    assert by_name[stale_foreign["Name"]]["RemoteAddress"] == ["Any"]
-    assert by_name[stale_foreign["Name"]]["Direction"] == "Outbound"
-    assert set(out[0]) == {"Name", "DisplayName", "Group", "Direction", "Enabled", "RemoteAddress"}
-    # A rule matched by group and by name comes once (Sort-Object -Unique).
-    assert len(sim.get_net_firewall_rule([mine], "Webroot Enterprise", [mine["Name"], "*"])) == 1
-
-
 def _module(tmp_path, *args):
     env = dict(os.environ)
     env.pop("ANSIBLE_CONFIG", None)
@@ -391,17 +262,22 @@ def test_module_validates_options_like_the_real_one(tmp_path):
     assert not (tmp_path / "store.json").exists()
 
 
-def _playbook(tmp_path, tasks, store_rules=None):
-    if store_rules is not None:
-        sim.save(str(tmp_path / "store.json"), store_rules)
+def _playbook(tmp_path, tasks, store=None, log=None):
+    """Run ``tasks`` on localhost against the stand-ins; ``store``: the store file's
+    content (written as is), ``log``: the call log's path."""
+    if store is not None:
+        (tmp_path / "store.json").write_text(json.dumps(store))
     play = [{"hosts": "localhost", "gather_facts": False, "tasks": tasks}]
     (tmp_path / "play.yml").write_text(yaml.safe_dump(play))
     env = dict(os.environ)
     env.pop("ANSIBLE_CONFIG", None)
+    env.pop(sim.LOG_ENV, None)
     env.update(ANSIBLE_COLLECTIONS_PATH=COLLECTIONS,
                WEBROOT_WINFW_SIMULATOR_STORE=str(tmp_path / "store.json"),
                ANSIBLE_LOCAL_TEMP=str(tmp_path / "tmp"), ANSIBLE_NOCOLOR="1",
                ANSIBLE_STDOUT_CALLBACK="ansible.builtin.json")
+    if log is not None:
+        env[sim.LOG_ENV] = str(log)
     cmd = [os.path.join(ROOT, ".venv", "bin", "ansible-playbook"), "-i", "localhost,", "-c", "local",
            "-e", "ansible_python_interpreter=" + os.path.join(ROOT, ".venv", "bin", "python"),
            str(tmp_path / "play.yml")]
@@ -414,45 +290,198 @@ def _task_results(report):
     return [task["hosts"]["localhost"] for play in report["plays"] for task in play["tasks"]]
 
 
-@pytest.mark.parametrize("which", ["sample", "role"])
-def test_stand_ins_answer_the_new_read_query_and_take_choices_in_any_case(tmp_path, which):
-    script = NEW_READ_SCRIPT if which == "sample" else _read_script()
+# --- the read: plugins/plugin_utils/webroot_read.ps1 and the stand-in's answer ------
+
+# The 16 COM properties the read returns per rule (written out here, not taken
+# from the simulator).
+READ_KEYS = {"Name", "Description", "ApplicationName", "ServiceName", "Protocol", "LocalPorts",
+             "RemotePorts", "LocalAddresses", "RemoteAddresses", "Direction", "Action", "Enabled",
+             "Grouping", "Profiles", "InterfaceTypes", "EdgeTraversal"}
+
+
+def _read_script():
+    with open(READ_SCRIPT) as handle:
+        return handle.read()
+
+
+def _parses(script):
+    ts = pytest.importorskip("tree_sitter")
+    tsp = pytest.importorskip("tree_sitter_powershell")
+    tree = ts.Parser(ts.Language(tsp.language())).parse(script.encode("utf-8"))
+    return not tree.root_node.has_error
+
+
+def test_read_script_parses_and_is_recognised():
+    script = _read_script()
+    assert _parses(script)
+    assert sim.read_script_problems(script) == []
+    # What the brief of the read asks of it, checked on its text.
+    assert script.startswith("[CmdletBinding(SupportsShouldProcess = $true)]")
+    assert not re.search(r"^\s*#Requires", script, re.IGNORECASE | re.MULTILINE)
+    assert "$Ansible.Changed = $false" in script
+    assert script.count("New-Object -ComObject HNetCfg.FwPolicy2") == 1
+    assert script.count("$fw.Rules") == 1
+
+
+@pytest.mark.parametrize("change, problem", [
+    (("$fw.Rules)", "$fw.Rules)\n$fw.Rules.Add($null)"), "uses .Rules.Add"),
+    (("$Ansible.Changed = $false", "$Ansible.Changed = $false\nGet-NetFirewallRule"), "uses Get-NetFirewall"),
+    (("$Prefix = ''", "$DisplayName = ''"), "parameters Group, DisplayName"),
+    (("'InterfaceTypes', 'EdgeTraversal'", "'InterfaceTypes'"), "does not name EdgeTraversal"),
+    (("$values[$property] = $rule.$property", "$rule.Enabled = $true"), "uses $rule.Enabled ="),
+    (("[Microsoft.Win32.Registry]::GetValue(", "[Microsoft.Win32.Registry]::SetValue("), "uses SetValue"),
+])
+def test_other_scripts_are_not_the_read(change, problem):
+    script = _read_script()
+    assert change[0] in script
+    problems = sim.read_script_problems(script.replace(change[0], change[1]))
+    assert any(problem in p for p in problems), problems
+
+
+def _rule(**props):
+    rule = sim.new_com_rule()
+    rule.update(props)
+    return rule
+
+
+def test_read_selects_group_or_name_prefix_without_case():
+    ours = _rule(Name="Webroot Enterprise - Sweep Now (TCP 50001 in)", Grouping="webroot ENTERPRISE",
+                 Protocol=6, LocalPorts="50001", RemotePorts="*", Enabled=True, Profiles=3,
+                 RemoteAddresses="198.18.10.21/255.255.255.255", Description="Sweep")
+    foreign = _rule(Name="WEBROOT ENTERPRISE - Poll Now (TCP 50009 in)", Grouping="Other", Direction=2)
+    unnamed_in_group = _rule(Name="Something", Grouping="Webroot Enterprise")
+    inside = _rule(Name="Copy of Webroot Enterprise - Sweep Now", Grouping="Other")
+    ungrouped = _rule(Name="Remote Desktop")
+    store = {"rules": [inside, ours, ungrouped, foreign, unnamed_in_group],
+             "profiles": sim.load_store("/nonexistent")["profiles"], "current_profiles": ["domain"]}
+    out = sim.read_firewall(store, "Webroot Enterprise", "Webroot Enterprise - ")
+    assert [r["Name"] for r in out["Rules"]] == [
+        "Webroot Enterprise - Sweep Now (TCP 50001 in)", "WEBROOT ENTERPRISE - Poll Now (TCP 50009 in)",
+        "Something"]
+    assert set(out["Rules"][0]) == READ_KEYS
+    assert out["Rules"][0] == {
+        "Name": "Webroot Enterprise - Sweep Now (TCP 50001 in)", "Description": "Sweep",
+        "ApplicationName": None, "ServiceName": None, "Protocol": 6, "LocalPorts": "50001",
+        "RemotePorts": "*", "LocalAddresses": "*", "RemoteAddresses": "198.18.10.21/255.255.255.255",
+        "Direction": 1, "Action": 1, "Enabled": True, "Grouping": "webroot ENTERPRISE", "Profiles": 3,
+        "InterfaceTypes": "All", "EdgeTraversal": False}
+    assert (out["Rules"][1]["Direction"], out["Rules"][1]["Grouping"]) == (2, "Other")
+    # Only the group, only the prefix, neither ($Group -and / $Prefix -and guards).
+    assert [r["Name"] for r in sim.read_firewall(store, "WEBROOT enterprise", "")["Rules"]] == [
+        "Webroot Enterprise - Sweep Now (TCP 50001 in)", "Something"]
+    assert [r["Name"] for r in sim.read_firewall(store, "", "webroot enterprise - ")["Rules"]] == [
+        "Webroot Enterprise - Sweep Now (TCP 50001 in)", "WEBROOT ENTERPRISE - Poll Now (TCP 50009 in)"]
+    assert sim.read_firewall(store, "", "")["Rules"] == []
+
+
+def test_profile_model_defaults(tmp_path):
+    """No profile model in the store: every profile on, local rules applied, current
+    profile Domain (README: Windows defaults, and the simulator's choice of Domain)."""
+    sim.save(str(tmp_path / "store.json"), [])
+    out = sim.read_firewall(sim.load_store(str(tmp_path / "store.json")), "G", "P")
+    assert out == {"Rules": [], "CurrentProfiles": ["Domain"], "Profiles": [
+        {"Profile": "Domain", "Enabled": True, "AllowLocalRules": True},
+        {"Profile": "Private", "Enabled": True, "AllowLocalRules": True},
+        {"Profile": "Public", "Enabled": True, "AllowLocalRules": True}]}
+
+
+def test_profile_model_given_and_kept_when_rules_are_saved(tmp_path):
+    path = str(tmp_path / "store.json")
+    (tmp_path / "store.json").write_text(json.dumps({
+        "rules": [], "profiles": {"public": {"enabled": False}, "private": {"allow_local_rules": False}},
+        "current_profiles": ["private", "public"]}))
+    sim.save(path, [_rule(Name="x")])  # what the win_firewall_rule stand-in does after a change
+    store = sim.load_store(path)
+    assert [r["Name"] for r in store["rules"]] == ["x"]
+    out = sim.read_firewall(store, "G", "P")
+    assert out["CurrentProfiles"] == ["Private", "Public"]
+    assert out["Profiles"] == [
+        {"Profile": "Domain", "Enabled": True, "AllowLocalRules": True},
+        {"Profile": "Private", "Enabled": True, "AllowLocalRules": False},
+        {"Profile": "Public", "Enabled": False, "AllowLocalRules": True}]
+
+
+def test_call_log(tmp_path):
+    log = tmp_path / "calls.jsonl"
+    sim.log_call("win_powershell", False, environ={})  # no log asked for: nothing written
+    assert not log.exists()
+    environ = {sim.LOG_ENV: str(log), sim.STORE_ENV: "/stores/h1.json"}
+    sim.log_call("win_powershell", False, environ=environ)
+    sim.log_call("win_firewall_rule", True, environ=environ)
+    sim.log_call("win_firewall_rule", False, failed=True, environ=environ)
+    assert [json.loads(line) for line in log.read_text().splitlines()] == [
+        {"module": "win_powershell", "store": "/stores/h1.json", "changed": False},
+        {"module": "win_firewall_rule", "store": "/stores/h1.json", "changed": True},
+        {"module": "win_firewall_rule", "store": "/stores/h1.json", "changed": False, "failed": True}]
+
+
+def test_stand_ins_answer_the_read_in_check_mode_too_and_log_every_call(tmp_path):
     if not os.access(os.path.join(ROOT, ".venv", "bin", "ansible-playbook"), os.X_OK):
         pytest.skip("no .venv/bin/ansible-playbook")
-    foreign = sim.new_com_rule()
-    foreign.update(Name="WEBROOT ENTERPRISE - Poll Now (TCP 50009 in)", Grouping="Other")
+    script = _read_script()
+    foreign = _rule(Id="{F}", Name="WEBROOT ENTERPRISE - Poll Now (TCP 50009 in)", Grouping="Other")
+    store = {"rules": [foreign],
+             "profiles": {"public": {"enabled": False}, "private": {"allow_local_rules": False}},
+             "current_profiles": ["private", "public"]}
+    create = {"community.windows.win_firewall_rule": {
+        "name": "Webroot Enterprise - Sweep Now (TCP 50001 in)", "group": "Webroot Enterprise",
+        "description": "Sweep", "direction": "IN", "action": "Allow", "state": "Present",
+        "protocol": "tcp", "localport": "50001", "remoteip": "198.18.10.21/32",
+        "profiles": ["Domain", "private"]}}
+    read = {"ansible.windows.win_powershell": {
+        "script": script, "error_action": "Stop",
+        "parameters": {"group": "webroot enterprise", "Prefix": "WEBROOT ENTERPRISE - "}}}
+    no_should_process = {"ansible.windows.win_powershell": {
+        "script": script.replace("SupportsShouldProcess = $true", ""),
+        "parameters": {"Group": "Webroot Enterprise"}}, "check_mode": True}
     tasks = [
-        {"name": "create, choices in another case",
-         "community.windows.win_firewall_rule": {
-             "name": "Webroot Enterprise - Sweep Now (TCP 50001 in)", "group": "Webroot Enterprise",
-             "direction": "IN", "action": "Allow", "state": "Present", "protocol": "tcp",
-             "localport": "50001", "remoteip": "198.18.10.21/32", "profiles": ["Domain", "private"]}},
-        {"name": "read", "ansible.windows.win_powershell": {
-            "script": script, "error_action": "Stop",
-            "parameters": {"Group": "Webroot Enterprise", "DisplayName": ["webroot enterprise - *"]}}},
-        {"name": "bad choice", "ansible.windows.win_powershell": {
-            "script": NEW_READ_SCRIPT, "error_action": "halt",
-            "parameters": {"Group": "Webroot Enterprise"}}, "ignore_errors": True},
+        dict(create, name="create, choices in another case"),
+        dict(create, name="again: no change"),
+        dict(read, name="read"),
+        dict(read, name="read in check mode", check_mode=True),
+        dict(no_should_process, name="without SupportsShouldProcess, check mode skips it"),
+        {"name": "unknown parameter", "ignore_errors": True, "ansible.windows.win_powershell": {
+            "script": script, "parameters": {"Group": "x", "DisplayName": "y"}}},
+        {"name": "bad error_action", "ignore_errors": True, "ansible.windows.win_powershell": {
+            "script": script, "error_action": "halt", "parameters": {"Group": "x"}}},
+        {"name": "not the read", "ignore_errors": True, "ansible.windows.win_powershell": {
+            "script": "Get-NetFirewallRule | Select-Object Name", "parameters": {}}},
     ]
-    proc, report = _playbook(tmp_path, tasks, [foreign])
-    created, read, bad = _task_results(report)
-    assert created.get("changed") is True, proc.stdout
-    (rule,) = [r for r in sim.load(str(tmp_path / "store.json")) if r["Grouping"] == "Webroot Enterprise"]
-    assert (rule["Direction"], rule["Action"], rule["Profiles"]) == (1, 1, 3)
-    assert read.get("changed") is False and not read.get("failed"), read
-    names = sorted(o["DisplayName"] for o in read["output"])
-    assert names == sorted([foreign["Name"], rule["Name"]])
-    mine = [o for o in read["output"] if o["DisplayName"] == rule["Name"]][0]
-    assert mine["RemoteAddress"] == ["198.18.10.21"] and mine["Enabled"] is True
+    log = tmp_path / "calls.jsonl"
+    proc, report = _playbook(tmp_path, tasks, store, log=log)
+    created, again, answered, answered_check, skipped, unknown, bad, other = _task_results(report)
+    assert created.get("changed") is True and again.get("changed") is False, proc.stdout
+    expected = {"CurrentProfiles": ["Private", "Public"], "Profiles": [
+        {"Profile": "Domain", "Enabled": True, "AllowLocalRules": True},
+        {"Profile": "Private", "Enabled": True, "AllowLocalRules": False},
+        {"Profile": "Public", "Enabled": False, "AllowLocalRules": True}], "Rules": [
+        {"Name": "WEBROOT ENTERPRISE - Poll Now (TCP 50009 in)", "Description": None,
+         "ApplicationName": None, "ServiceName": None, "Protocol": 256, "LocalPorts": None,
+         "RemotePorts": None, "LocalAddresses": "*", "RemoteAddresses": "*", "Direction": 1,
+         "Action": 1, "Enabled": False, "Grouping": "Other", "Profiles": 2147483647,
+         "InterfaceTypes": "All", "EdgeTraversal": False},
+        {"Name": "Webroot Enterprise - Sweep Now (TCP 50001 in)", "Description": "Sweep",
+         "ApplicationName": None, "ServiceName": None, "Protocol": 6, "LocalPorts": "50001",
+         "RemotePorts": "*", "LocalAddresses": "*", "RemoteAddresses": "198.18.10.21/255.255.255.255",
+         "Direction": 1, "Action": 1, "Enabled": True, "Grouping": "Webroot Enterprise", "Profiles": 3,
+         "InterfaceTypes": "All", "EdgeTraversal": False}]}
+    for result in (answered, answered_check):
+        assert result.get("changed") is False and not result.get("failed"), result
+        assert result["output"] == [expected]
+    assert skipped.get("changed") is True and skipped["msg"] == "skipped, running in check mode"
+    assert "output" not in skipped
+    assert unknown.get("failed") is True and "parameter name 'DisplayName'" in unknown["msg"]
     assert bad.get("failed") is True and "error_action must be one of" in bad["msg"]
-
-
-def test_read_stand_in_refuses_fields_it_cannot_produce(tmp_path):
-    if not os.access(os.path.join(ROOT, ".venv", "bin", "ansible-playbook"), os.X_OK):
-        pytest.skip("no .venv/bin/ansible-playbook")
-    script = NEW_READ_SCRIPT.replace("Enabled       =", "Profile = 1\n        Enabled       =")
-    tasks = [{"name": "read", "ignore_errors": True, "ansible.windows.win_powershell": {
-        "script": script, "parameters": {"Group": "Webroot Enterprise"}}}]
-    _proc, report = _playbook(tmp_path, tasks, [])
-    (read,) = _task_results(report)
-    assert read.get("failed") is True and "does not produce Profile" in read["msg"]
+    assert other.get("failed") is True and "webroot_read.ps1" in other["msg"]
+    store_path = str(tmp_path / "store.json")
+    assert [json.loads(line) for line in log.read_text().splitlines()] == [
+        {"module": "win_firewall_rule", "store": store_path, "changed": True},
+        {"module": "win_firewall_rule", "store": store_path, "changed": False},
+        {"module": "win_powershell", "store": store_path, "changed": False},
+        {"module": "win_powershell", "store": store_path, "changed": False},
+        {"module": "win_powershell", "store": store_path, "changed": True},
+        {"module": "win_powershell", "store": store_path, "changed": False, "failed": True},
+        {"module": "win_powershell", "store": store_path, "changed": False, "failed": True},
+        {"module": "win_powershell", "store": store_path, "changed": False, "failed": True}]
+    # The profile model survived the rule change.
+    assert sim.load_store(store_path)["current_profiles"] == ["private", "public"]

@@ -4,12 +4,12 @@
 """Windows Firewall SIMULATOR stand-in for ansible.windows.win_powershell.
 
 Used only by the webroot.enterprise tests (tests/simulators/README.md). There is
-no PowerShell here: this stand-in runs exactly one kind of script, the read-only
-Get-NetFirewallRule query of roles/_common/tasks/windows.yml (parameters Group and
-DisplayName, DisplayName entries being wildcard patterns), answering from the
-simulated rule store with the properties that script's ``[PSCustomObject]@{...}``
-outputs (any of Name, DisplayName, Group, Direction, Enabled, RemoteAddress). Any
-other script, or a property the simulator cannot produce, fails, so a role change
+no PowerShell here: this stand-in runs exactly one script, the collection's read
+of a host's Windows Firewall (plugins/plugin_utils/webroot_read.ps1, passed inline;
+parameters Group and Prefix), recognised by what it names
+(``sim.read_script_problems``), and answers from the simulated store what that
+script outputs on Windows: one object {Rules (COM properties), Profiles,
+CurrentProfiles} (``sim.read_firewall``). Any other script fails, so a role change
 that needs more than that is noticed instead of being simulated wrongly.
 
 What it copies from the real module (ansible.windows ``plugins/modules/win_powershell.ps1``
@@ -19,8 +19,13 @@ package bundles):
   case-insensitively (Ansible.Basic.cs lines 960-983 at ansible/ansible c9ac477e,
   ``values.Except(choices, StringComparer.OrdinalIgnoreCase)``);
 - check mode skips the script unless its CmdletBinding has SupportsShouldProcess,
-  lines 568-593;
-- ``changed`` is ``$Ansible.Changed`` (default true), lines 661-670 and 894.
+  lines 568-593 (the read has it, so it runs in check mode, with -WhatIf: lines 832-836);
+- script parameters are bound by PowerShell: names without case, an unknown name fails
+  ("A parameter cannot be found that matches parameter name");
+- ``changed`` is ``$Ansible.Changed`` (default true), lines 661-670 and 894;
+- the output is the list of objects the script wrote, lines 905-907.
+
+Every invocation is logged when WEBROOT_WINFW_SIMULATOR_LOG is set (``sim.log_call``).
 """
 from __future__ import absolute_import, division, print_function
 
@@ -31,8 +36,9 @@ DOCUMENTATION = r"""
 module: win_powershell
 short_description: Windows Firewall SIMULATOR (tests only) standing in for ansible.windows.win_powershell
 description:
-  - Answers the read-only Get-NetFirewallRule query of the webroot.enterprise role from the
-    JSON rule store named by C(WEBROOT_WINFW_SIMULATOR_STORE). Never used on real hosts.
+  - Answers the read-only Windows Firewall read of webroot.enterprise
+    (plugins/plugin_utils/webroot_read.ps1) from the JSON store named by
+    C(WEBROOT_WINFW_SIMULATOR_STORE). Never used on real hosts.
 options:
   arguments: {type: list, elements: str, description: Ignored.}
   chdir: {type: str, description: Ignored.}
@@ -40,11 +46,11 @@ options:
   depth: {type: int, default: 2, description: Ignored.}
   error_action: {type: str, choices: [silently_continue, continue, stop], default: continue, description: Ignored.}
   executable: {type: str, description: Ignored.}
-  parameters: {type: dict, description: Script parameters (Group, DisplayName).}
+  parameters: {type: dict, description: Script parameters (Group, Prefix).}
   path: {type: str, description: Not supported by the simulator.}
   remote_src: {type: bool, default: false, description: Not supported by the simulator.}
   removes: {type: str, description: Not supported by the simulator.}
-  script: {type: str, description: The script; only the role's read query is simulated.}
+  script: {type: str, description: The script; only the collection's read is simulated.}
   sensitive_parameters: {type: list, elements: dict, description: Not supported by the simulator.}
 author: webroot.enterprise contributors
 """
@@ -54,20 +60,23 @@ import re
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.community.windows.plugins.module_utils import windows_firewall_simulator as sim
 
-# Cmdlets and COM calls that would change the firewall: a script using any of them
-# is not the read query.
-WRITERS = re.compile(
-    r"(New|Set|Remove|Enable|Disable|Rename|Copy)-NetFirewall|HNetCfg|netsh|Invoke-Expression",
-    re.IGNORECASE)
-# Queries whose output the simulator does not produce (the address filter it does:
-# RemoteAddress).
-OTHER_QUERIES = re.compile(r"Get-NetFirewall(?!AddressFilter)\w*Filter|Get-NetFirewallProfile", re.IGNORECASE)
 ERROR_ACTIONS = ("silently_continue", "continue", "stop")
 SHOULD_PROCESS = re.compile(r"\[CmdletBinding\([^)]*SupportsShouldProcess", re.IGNORECASE)
+MODULE = "win_powershell"
 
 
-def main():
-    module = AnsibleModule(
+def _exit(module, **result):
+    sim.log_call(MODULE, result.get("changed"))
+    module.exit_json(**result)
+
+
+def _fail(module, msg):
+    sim.log_call(MODULE, False, failed=True)
+    module.fail_json(msg=msg)
+
+
+def _module():
+    return AnsibleModule(
         argument_spec=dict(
             arguments=dict(type="list", elements="str"),
             chdir=dict(type="str"),
@@ -87,44 +96,42 @@ def main():
         required_one_of=[["path", "script"]],
         supports_check_mode=True,
     )
+
+
+def main():
+    try:
+        module = _module()
+    except SystemExit:  # options refused by AnsibleModule: still a call
+        sim.log_call(MODULE, False, failed=True)
+        raise
     if module.params["error_action"].lower() not in ERROR_ACTIONS:
-        module.fail_json(msg="value of error_action must be one of: %s. Got no match for: %s"
-                         % (", ".join(ERROR_ACTIONS), module.params["error_action"]))
+        _fail(module, "value of error_action must be one of: %s. Got no match for: %s"
+              % (", ".join(ERROR_ACTIONS), module.params["error_action"]))
     script = module.params["script"] or ""
     unsupported = [o for o in ("path", "creates", "removes", "sensitive_parameters") if module.params[o]]
-    is_read_query = ("Get-NetFirewallRule" in script and re.search(r"\$DisplayName\b", script)
-                     and not OTHER_QUERIES.search(script))
-    if unsupported or not is_read_query or WRITERS.search(script):
-        module.fail_json(msg=(
-            "Windows Firewall simulator: only the read-only Get-NetFirewallRule script of "
-            "roles/_common/tasks/windows.yml is simulated (inline script, parameters Group "
-            "and DisplayName); this task needs a real Windows host"))
-    fields = sim.script_output_fields(script)
-    known = sim.net_firewall_rule(dict(sim.new_com_rule(), Name="x")).keys()
-    unknown = [f for f in fields if f not in known]
-    if not fields or unknown:
-        module.fail_json(msg=(
-            "Windows Firewall simulator: the read script must output [PSCustomObject]@{...} "
-            "with properties among %s; it does not produce %s"
-            % (", ".join(known), ", ".join(unknown) or "an empty object")))
+    problems = sim.read_script_problems(script)
+    if unsupported or problems:
+        _fail(module, (
+            "Windows Firewall simulator: only the read of plugins/plugin_utils/webroot_read.ps1 "
+            "is simulated (inline script, parameters Group and Prefix); this task needs a real "
+            "Windows host (%s)" % "; ".join(problems or ["options %s" % ", ".join(unsupported)])))
     # The real module skips the script in check mode unless it supports ShouldProcess.
     if module.check_mode and not SHOULD_PROCESS.search(script):
-        module.exit_json(changed=True, msg="skipped, running in check mode")
-    params = module.params["parameters"] or {}
-    names = params.get("DisplayName") or []
-    if isinstance(names, str):
-        names = [names]
+        _exit(module, changed=True, msg="skipped, running in check mode")
+    bound = {}
+    for name, value in (module.params["parameters"] or {}).items():
+        known = [p for p in sim.READ_PARAMETERS if p.lower() == str(name).lower()]
+        if not known:
+            _fail(module, "A parameter cannot be found that matches parameter name '%s'." % name)
+        bound[known[0]] = "" if value is None else str(value)  # [String] parameters
     try:
-        rules = sim.load(sim.store_path())
+        store = sim.load_store(sim.store_path())
     except sim.SimulatorError as exc:
-        module.fail_json(msg=str(exc))
-    try:
-        output = sim.get_net_firewall_rule(rules, params.get("Group"), names, fields)
-    except sim.SimulatorError as exc:
-        module.fail_json(msg=str(exc))
+        _fail(module, str(exc))
+    output = sim.read_firewall(store, bound.get("Group", ""), bound.get("Prefix", ""))
     changed = not re.search(r"\$Ansible\.Changed\s*=\s*\$false", script, re.IGNORECASE)
-    module.exit_json(changed=changed, output=output, result={}, host_out="", host_err="",
-                     error=[], warning=[], verbose=[], debug=[], information=[])
+    _exit(module, changed=changed, output=[output], result={}, host_out="", host_err="",
+          error=[], warning=[], verbose=[], debug=[], information=[])
 
 
 if __name__ == "__main__":

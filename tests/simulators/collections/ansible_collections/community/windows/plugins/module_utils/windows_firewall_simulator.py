@@ -26,10 +26,16 @@ addresses as comma-separated strings, "*" for any. Address strings follow the
 COM form (an IPv4 host or network in address/mask notation) as far as the
 simulator knows it; the tests decode them with :func:`remote_networks`.
 
+It also answers the collection's one read of a host (plugins/plugin_utils/
+webroot_read.ps1, run by win_powershell): :func:`read_firewall` gives the rules of
+a group or name prefix with their COM properties, and the firewall state per
+profile from the store's optional profile model (:data:`PROFILE_DEFAULTS`).
+
 The store path comes from the environment variable WEBROOT_WINFW_SIMULATOR_STORE
 of the module process: the test playbooks set it per host with the play's
 ``environment:`` keyword, so each inventory host has its own rule table while
-every host runs with ``ansible_connection: local``.
+every host runs with ``ansible_connection: local``. With WEBROOT_WINFW_SIMULATOR_LOG
+set, every stand-in call appends a line to that file (:func:`log_call`).
 
 Where each behaviour comes from (the real sources it copies; line numbers are those
 of the cited commit, which is the version the ``ansible`` 12 package bundles):
@@ -42,15 +48,19 @@ of the cited commit, which is the version the ``ansible`` 12 package bundles):
   c9ac477e53a99e95781f333eec3329a935c1bf95, lines 960-983 (line 981 in ansible-core 2.19.14).
 - MSDOC-ADDR: Microsoft, INetFwRule::put_RemoteAddresses (netfw.h),
   https://learn.microsoft.com/en-us/windows/win32/api/netfw/nf-netfw-inetfwrule-put_remoteaddresses
-- WILDCARD: PowerShell/PowerShell
-  ``src/Microsoft.PowerShell.Commands.Management/cimSupport/cmdletization/cim/clientSideQuery.cs``
-  (``WildcardEqual``: ``WildcardPattern.Get(expected, WildcardOptions.IgnoreCase).IsMatch(actual)``;
-  ``NonWildcardEqual``: ``StringComparison.OrdinalIgnoreCase``), and
-  ``src/System.Management.Automation/engine/regex.cs`` (``WildcardPattern``: special
-  characters ``*?[]`` and the escape character a backtick); Get-NetFirewallRule is a
-  CDXML (cmdletization) cmdlet whose -DisplayName "Wildcard characters are accepted"
-  (MicrosoftDocs/windows-powershell-docs
-  ``docset/winserver2022-ps/netsecurity/Get-NetFirewallRule.md``, -DisplayName).
+- WINPS: ansible.windows ``plugins/modules/win_powershell.ps1`` at tag 3.3.0
+  (1ceaff6aefc72c4dea09fa53d7c6d79f2a944a98, bundled by ``ansible`` 12).
+- MSDOC-PROFILES (the profile model of the store, see :data:`PROFILE_DEFAULTS`):
+  INetFwPolicy2::get_FirewallEnabled / get_CurrentProfileTypes / get_LocalPolicyModifyState,
+  https://learn.microsoft.com/en-us/windows/win32/api/netfw/nf-netfw-inetfwpolicy2-get_firewallenabled
+  https://learn.microsoft.com/en-us/windows/win32/api/netfw/nf-netfw-inetfwpolicy2-get_currentprofiletypes
+  https://learn.microsoft.com/en-us/windows/win32/api/netfw/nf-netfw-inetfwpolicy2-get_localpolicymodifystate;
+  [MS-GPFAS] 2.2.3.13 Allow Local Firewall Rule Policy Merge (AllowLocalPolicyMerge),
+  https://learn.microsoft.com/en-us/openspecs/windows_protocols/ms-gpfas/2c979624-900a-4b6e-b4ef-09b387cd62ab;
+  Firewall CSP, MdmStore/<Profile>/AllowLocalPolicyMerge (default true) and EnableFirewall,
+  https://learn.microsoft.com/en-us/windows/client-management/mdm/firewall-csp;
+  Networking-MPSSVC-Svc <Profile>_EnableFirewall ("true ... This is the default value"),
+  https://learn.microsoft.com/en-us/windows-hardware/customize/desktop/unattend/networking-mpssvc-svc-domainprofile-enablefirewall
 """
 from __future__ import absolute_import, division, print_function
 
@@ -64,6 +74,7 @@ import tempfile
 import uuid
 
 STORE_ENV = "WEBROOT_WINFW_SIMULATOR_STORE"
+LOG_ENV = "WEBROOT_WINFW_SIMULATOR_LOG"
 
 DIRECTIONS = {"in": 1, "out": 2}
 ACTIONS = {"block": 0, "allow": 1}
@@ -132,22 +143,79 @@ def store_path(environ=None):
     return path
 
 
+# The firewall state per profile, when the store does not give it (MSDOC-PROFILES):
+# every profile on (the Windows default: <Profile>_EnableFirewall "true ... This is
+# the default value"; Firewall CSP EnableFirewall default true) and local rules
+# applied (no AllowLocalPolicyMerge policy: merge allowed, Firewall CSP default
+# true). The current profile defaults to Domain: not a Windows default but the
+# simulator's choice, since the collection's Windows hosts are domain members
+# (inventory from microsoft.ad.ldap, ../shared/LAB.md) and a member that reaches its
+# domain controller is in the Domain profile.
+PROFILE_DEFAULTS = {"enabled": True, "allow_local_rules": True}
+CURRENT_PROFILES_DEFAULT = ["domain"]
+PROFILE_NAMES = ("Domain", "Private", "Public")   # as the read script names them
+
+
+def load_store(path):
+    """The whole store, profile model filled with its defaults::
+
+        {"rules": [...],
+         "profiles": {"domain": {"enabled": True, "allow_local_rules": True}, ...},
+         "current_profiles": ["domain"]}
+    """
+    data = {}
+    if os.path.exists(path):
+        with open(path) as handle:
+            data = json.load(handle)
+    given = data.get("profiles") or {}
+    profiles = {}
+    for name in PROFILE_BITS:
+        profiles[name] = dict(PROFILE_DEFAULTS, **(given.get(name) or {}))
+    current = data.get("current_profiles")
+    return {"rules": list(data.get("rules", [])), "profiles": profiles,
+            "current_profiles": list(CURRENT_PROFILES_DEFAULT if current is None else current)}
+
+
 def load(path):
-    if not os.path.exists(path):
-        return []
-    with open(path) as handle:
-        data = json.load(handle)
-    return list(data.get("rules", []))
+    """The rules of the store."""
+    return load_store(path)["rules"]
 
 
-def save(path, rules):
+def save(path, rules, profiles=None, current_profiles=None):
+    """Write ``rules``; the profile model already in the file is kept unless given."""
+    kept = {}
+    if os.path.exists(path):
+        with open(path) as handle:
+            kept = dict((k, v) for k, v in json.load(handle).items()
+                        if k in ("profiles", "current_profiles"))
+    if profiles is not None:
+        kept["profiles"] = profiles
+    if current_profiles is not None:
+        kept["current_profiles"] = current_profiles
     directory = os.path.dirname(os.path.abspath(path))
     fd, tmp = tempfile.mkstemp(prefix=".winfw-", dir=directory)
     with os.fdopen(fd, "w") as handle:
-        json.dump({"simulator": "Windows Firewall simulator (webroot.enterprise tests)",
-                   "rules": rules}, handle, indent=2, sort_keys=True)
+        json.dump(dict(kept, simulator="Windows Firewall simulator (webroot.enterprise tests)",
+                       rules=rules), handle, indent=2, sort_keys=True)
         handle.write("\n")
     os.rename(tmp, path)
+
+
+def log_call(module, changed, failed=False, environ=None):
+    """Append one JSON line per stand-in invocation to the file named by
+    WEBROOT_WINFW_SIMULATOR_LOG (if set): {"module", "store", "changed"} (and
+    "failed": true for a failed call), so that a test can count the remote module
+    calls per host. One short write in append mode: lines of parallel hosts do not
+    mix."""
+    environ = os.environ if environ is None else environ
+    target = environ.get(LOG_ENV)
+    if not target:
+        return
+    entry = {"module": module, "store": environ.get(STORE_ENV), "changed": bool(changed)}
+    if failed:
+        entry["failed"] = True
+    with open(target, "a") as handle:
+        handle.write(json.dumps(entry, sort_keys=True) + "\n")
 
 
 def new_com_rule():
@@ -329,8 +397,14 @@ def remote_networks(value):
 
 # --- the module's logic ----------------------------------------------------
 
+def _is_any(value):
+    return str(value).lower() == "any"
+
+
 def build_new_rule(params):
-    """$new_rule of the module, in the order it sets the properties."""
+    """$new_rule of the module, in the order it sets the properties (CW lines 188-207).
+
+    ``$x -ne "any"`` (lines 196-203) compares without case: 'ANY' is any too."""
     rule = new_com_rule()
     if params.get("name"):
         rule["Name"] = params["name"]
@@ -340,31 +414,31 @@ def build_new_rule(params):
     if params.get("group") is not None:
         rule["Grouping"] = params["group"]
     program = params.get("program")
-    if program is not None and program != "any":
+    if program is not None and not _is_any(program):
         rule["ApplicationName"] = program
     service = params.get("service")
-    if service is not None and service != "any":
+    if service is not None and not _is_any(service):
         rule["ServiceName"] = service
     protocol = params.get("protocol")
-    if protocol is not None and protocol != "any":
+    if protocol is not None and not _is_any(protocol):
         rule["Protocol"] = protocol_number(protocol)
         if rule["Protocol"] in PROTOCOLS_WITH_PORTS:
             rule["LocalPorts"] = "*"
             rule["RemotePorts"] = "*"
     for option, prop in (("localport", "LocalPorts"), ("remoteport", "RemotePorts")):
         value = params.get(option)
-        if value is not None and value != "any":
+        if value is not None and not _is_any(value):
             if rule["Protocol"] not in PROTOCOLS_WITH_PORTS:
                 raise SimulatorError(E_INVALIDARG)
             rule[prop] = ports(value)
     for option, prop in (("localip", "LocalAddresses"), ("remoteip", "RemoteAddresses")):
         value = params.get(option)
-        if value is not None and value != "any":
+        if value is not None and not _is_any(value):
             rule[prop] = addresses(value, prop)
     icmp = params.get("icmp_type_code")
     if icmp is not None:
         icmp = ",".join(icmp)
-        if icmp != "any":
+        if not _is_any(icmp):
             if rule["Protocol"] not in (1, 58):
                 raise SimulatorError(E_INVALIDARG)
             rule["IcmpTypesAndCodes"] = icmp
@@ -471,137 +545,93 @@ def run(rules, params, check_mode=False):
     return result
 
 
-# --- the read step: Get-NetFirewallRule ------------------------------------
+# --- the read step: plugins/plugin_utils/webroot_read.ps1 -----------------------
 
-def wildcard_regex(pattern):
-    """A PowerShell WildcardPattern as a Python regex (WILDCARD: regex.cs).
+# The COM properties the read returns for each rule, in its order.
+READ_PROPERTIES = (
+    "Name", "Description", "ApplicationName", "ServiceName", "Protocol", "LocalPorts", "RemotePorts",
+    "LocalAddresses", "RemoteAddresses", "Direction", "Action", "Enabled", "Grouping", "Profiles",
+    "InterfaceTypes", "EdgeTraversal",
+)
+READ_PARAMETERS = ("Group", "Prefix")
+# What the read script must name to be recognised: the COM object and the
+# properties it reads (the simulator answers all of them), the registry value of
+# the profile model, and the three output keys.
+READ_SCRIPT_NEEDS = (
+    "New-Object -ComObject HNetCfg.FwPolicy2", ".Rules", "CurrentProfileTypes", "FirewallEnabled",
+    "LocalPolicyModifyState", "AllowLocalPolicyMerge", "OrdinalIgnoreCase", "StartsWith",
+    "Rules", "Profiles", "CurrentProfiles",
+) + READ_PROPERTIES
+# Anything that would change the firewall or the registry, or the old read.
+READ_SCRIPT_FORBIDS = re.compile(
+    r"\.Rules\.(Add|Remove)\b|HNetCfg\.FWRule\b|(New|Set|Remove|Enable|Disable|Rename|Copy)-NetFirewall"
+    r"|Get-NetFirewall|netsh|Invoke-Expression|\biex\b|(Set|New|Remove)-Item|SetValue|DeleteValue"
+    r"|\.FirewallEnabled\([^)]*\)\s*=|\$rule\.\w+\s*=(?!=)",
+    re.IGNORECASE)
 
-    ``*`` any run of characters, ``?`` exactly one, ``[abc]`` / ``[a-c]`` one of a set
-    or range, a backtick escapes the next character; the whole string must match.
-    Matching is case-insensitive (WildcardOptions.IgnoreCase in clientSideQuery.cs).
-    An unclosed ``[`` is an invalid pattern, as in PowerShell.
+
+def read_script_problems(script):
+    """Why ``script`` is not the read (empty list: it is).
+
+    There is no PowerShell here: the script is recognised, not run. It must be a
+    CmdletBinding script with exactly the parameters Group and Prefix, read the
+    HNetCfg.FwPolicy2 COM object and name every property the simulator answers, and
+    change nothing.
     """
-    out = []
-    i = 0
-    while i < len(pattern):
-        char = pattern[i]
-        if char == "`" and i + 1 < len(pattern):
-            out.append(re.escape(pattern[i + 1]))
-            i += 2
-            continue
-        if char == "*":
-            out.append(".*")
-        elif char == "?":
-            out.append(".")
-        elif char == "[":
-            end = pattern.find("]", i + 1)
-            if end < 0:
-                raise SimulatorError("The specified wildcard character pattern is not valid: %s" % pattern)
-            body = pattern[i + 1:end]
-            parts = []
-            j = 0
-            while j < len(body):
-                if j + 2 < len(body) and body[j + 1] == "-":
-                    parts.append("%s-%s" % (re.escape(body[j]), re.escape(body[j + 2])))
-                    j += 3
-                else:
-                    parts.append(re.escape(body[j]))
-                    j += 1
-            out.append("[%s]" % "".join(parts))
-            i = end
-        else:
-            out.append(re.escape(char))
-        i += 1
-    return re.compile(r"\A(?:%s)\Z" % "".join(out), re.IGNORECASE | re.DOTALL)
+    problems = []
+    script = script or ""
+    param = re.search(r"\[CmdletBinding\([^)]*\)\]\s*param\s*\(", script, re.IGNORECASE)
+    if not param:
+        problems.append("no [CmdletBinding(...)] param (...) block")
+    else:
+        depth, i = 1, param.end()
+        while i < len(script) and depth:
+            depth += {"(": 1, ")": -1}.get(script[i], 0)
+            i += 1
+        names = re.findall(r"\$(\w+)", re.sub(r"=[^,\n]*", "", script[param.end():i - 1]))
+        if sorted(n.lower() for n in names) != sorted(p.lower() for p in READ_PARAMETERS):
+            problems.append("parameters %s, not Group and Prefix" % ", ".join(names))
+    missing = [n for n in READ_SCRIPT_NEEDS if n.lower() not in script.lower()]
+    if missing:
+        problems.append("does not name %s" % ", ".join(missing))
+    forbidden = READ_SCRIPT_FORBIDS.search(script)
+    if forbidden:
+        problems.append("uses %s" % forbidden.group(0))
+    return problems
 
 
-def wildcard_match(pattern, text):
-    """Get-NetFirewallRule's filter on one property value (WILDCARD: clientSideQuery.cs)."""
-    return bool(wildcard_regex(pattern).match(text or ""))
+def _ordinal_ignore_case(text):
+    # StringComparison.OrdinalIgnoreCase compares the upper-case (invariant) forms.
+    return (text or "").upper()
 
 
-def remote_address_filter(value):
-    """RemoteAddress as Get-NetFirewallAddressFilter lists it (a list of strings).
+def read_rule(rule):
+    """One rule as the read outputs it: the COM properties, values as COM has them."""
+    return dict((prop, rule.get(prop)) for prop in READ_PROPERTIES)
 
-    ``Any`` for every address; a single host without its mask (``/255.255.255.255``
-    for IPv4, ``/128`` for IPv6); subnets and ranges as stored. The exact strings a
-    real host returns may differ (e.g. IPv4 subnets in address/mask or prefix form):
-    compare them as networks, never as text.
+
+def read_firewall(store, group="", prefix=""):
+    """The one object the read script outputs, from a store (:func:`load_store`).
+
+    Rules: in the order COM enumerates them (the store's), every rule whose
+    Grouping equals ``group`` or whose Name starts with ``prefix``, both
+    OrdinalIgnoreCase; an empty ``group``/``prefix`` selects nothing (the script's
+    ``$Group -and ...`` guards). Profiles: Domain, Private, Public with Enabled and
+    AllowLocalRules (the store's profile model); CurrentProfiles: their names.
     """
-    if value in (None, "", "*"):
-        return ["Any"]
-    out = []
-    for item in value.split(","):
-        if item.endswith("/255.255.255.255") or (":" in item and item.endswith("/128")):
-            item = item.rsplit("/", 1)[0]
-        out.append(item)
-    return out
-
-
-def net_firewall_rule(rule):
-    """The object the role's read script outputs for one rule (every field the
-    simulator can produce; the stand-in returns those the script asks for)."""
-    return {
-        "Name": rule["Id"],
-        "DisplayName": rule.get("Name") or "",
-        "Group": rule.get("Grouping") or "",
-        "Direction": "Inbound" if rule.get("Direction") == 1 else "Outbound",
-        "Enabled": bool(rule.get("Enabled")),
-        "RemoteAddress": remote_address_filter(rule.get("RemoteAddresses")),
-    }
-
-
-def get_net_firewall_rule(rules, group=None, display_names=(), fields=None):
-    """``Get-NetFirewallRule -Group G`` plus ``Get-NetFirewallRule -DisplayName N...``,
-    then ``Sort-Object -Property Name -Unique``.
-
-    Both filters are the cmdletization client-side filter: a WildcardPattern,
-    case-insensitive (WILDCARD). A display-name pattern selects rules of any group.
-    ``fields``: the properties the script outputs (default all that are known).
-    """
-    found = {}
-    patterns = [wildcard_regex(n) for n in (display_names or ()) if n is not None]
-    group_pattern = wildcard_regex(group) if group else None
-    for rule in rules:
-        in_group = group_pattern is not None and bool(group_pattern.match(rule.get("Grouping") or ""))
-        named = any(p.match(rule.get("Name") or "") for p in patterns)
+    group_key = _ordinal_ignore_case(group)
+    prefix_key = _ordinal_ignore_case(prefix)
+    rules = []
+    for rule in store["rules"]:
+        in_group = bool(group) and _ordinal_ignore_case(rule.get("Grouping")) == group_key
+        named = bool(prefix) and _ordinal_ignore_case(rule.get("Name")).startswith(prefix_key)
         if in_group or named:
-            found[rule["Id"]] = net_firewall_rule(rule)
-    out = [found[key] for key in sorted(found, key=lambda k: k.lower())]
-    if fields is not None:
-        out = [dict((f, item[f]) for f in fields) for item in out]
-    return out
-
-
-def script_output_fields(script):
-    """The property names of the first ``[PSCustomObject]@{ ... }`` in ``script``, in order.
-
-    Keys are read at the hashtable's own nesting level only, so values such as
-    ``@($x | ForEach-Object { [String]$_ })`` do not add keys.
-    """
-    match = re.search(r"\[PSCustomObject\]\s*@\{", script, re.IGNORECASE)
-    if not match:
-        return []
-    depth = 1
-    i = match.end()
-    fields = []
-    at_start = True
-    while i < len(script) and depth > 0:
-        char = script[i]
-        if char in "{(":
-            depth += 1
-        elif char in "})":
-            depth -= 1
-        elif depth == 1 and at_start:
-            key = re.match(r"\s*([A-Za-z_]\w*)\s*=(?!=)", script[i:])
-            if key:
-                fields.append(key.group(1))
-                i += key.end()
-                at_start = False
-                continue
-        if char in "\n;":
-            at_start = True
-        elif not char.isspace():
-            at_start = False
-        i += 1
-    return fields
+            rules.append(read_rule(rule))
+    current = [name.lower() for name in store["current_profiles"]]
+    profiles = []
+    for name in PROFILE_NAMES:
+        state = store["profiles"][name.lower()]
+        profiles.append({"Profile": name, "Enabled": bool(state["enabled"]),
+                         "AllowLocalRules": bool(state["allow_local_rules"])})
+    return {"Rules": rules, "Profiles": profiles,
+            "CurrentProfiles": [name for name in PROFILE_NAMES if name.lower() in current]}

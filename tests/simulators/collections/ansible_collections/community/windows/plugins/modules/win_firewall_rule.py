@@ -6,7 +6,8 @@
 Used only by the webroot.enterprise tests (tests/simulators/README.md): it takes
 the real module's documented options, validated the same way (types, choices,
 aliases), and applies them to a JSON rule store instead of Windows Firewall.
-The logic is in module_utils/windows_firewall_simulator.py.
+The logic is in module_utils/windows_firewall_simulator.py. Every invocation is
+logged when WEBROOT_WINFW_SIMULATOR_LOG is set (``sim.log_call``).
 """
 from __future__ import absolute_import, division, print_function
 
@@ -68,8 +69,15 @@ def argument_spec():
     )
 
 
+MODULE = "win_firewall_rule"
+
+
 def main():
-    module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
+    try:
+        module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
+    except SystemExit:  # options refused by AnsibleModule: still a call
+        sim.log_call(MODULE, False, failed=True)
+        raise
     try:
         for option in ("state", "direction", "action"):
             sim.check_choice(option, module.params[option])
@@ -79,10 +87,12 @@ def main():
         if result["changed"] and not module.check_mode:
             sim.save(path, rules)
     except sim.SimulatorError as exc:
+        sim.log_call(MODULE, False, failed=True)
         module.fail_json(msg=str(exc))
     prepared = result.pop("prepared")
     if module._diff:
         result["diff"] = {"prepared": prepared}
+    sim.log_call(MODULE, result["changed"])
     module.exit_json(**result)
 
 

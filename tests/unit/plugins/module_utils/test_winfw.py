@@ -1,0 +1,247 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, webroot.enterprise contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""module_utils/winfw.py: the options sent to win_firewall_rule and the
+controller-side comparison with a rule as the read returns it.
+
+Every expectation is written by hand. Each drift is checked twice: winfw names
+the option, and the Windows Firewall simulator (which follows win_firewall_rule.ps1
+line by line, tests/simulators) reports ``changed`` for the same options; a rule
+the simulator created from ``module_args`` is no difference and no change.
+"""
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import copy
+import importlib.util
+import os
+
+import pytest
+
+from ansible_collections.webroot.enterprise.plugins.module_utils import winfw as W
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__))))))
+SIMULATOR = os.path.join(ROOT, "tests", "simulators", "collections", "ansible_collections", "community",
+                         "windows", "plugins", "module_utils", "windows_firewall_simulator.py")
+_spec = importlib.util.spec_from_file_location("windows_firewall_simulator", SIMULATOR)
+sim = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(sim)
+
+NAME = "Webroot Enterprise - Sweep Now (TCP 50001 in)"
+CHUNK = {"windows_name": NAME, "description": "Webroot SecureAnywhere Sweep Now", "direction": "in",
+         "protocol": "tcp", "port": 50001, "remoteip": "198.18.10.21/32,198.18.10.0/24"}
+ARGS = {
+    "name": NAME, "group": "Webroot Enterprise", "description": "Webroot SecureAnywhere Sweep Now",
+    "direction": "in", "action": "allow", "protocol": "tcp", "localport": "50001", "remoteport": "any",
+    "localip": "any", "remoteip": "198.18.10.21/32,198.18.10.0/24", "program": "any", "service": "any",
+    "profiles": ["domain", "private"], "enabled": True, "state": "present",
+}
+# The rule as win_firewall_rule creates it from ARGS, in COM form, written by hand:
+# TCP 6, inbound 1, allow 1, domain+private 3, addresses in address/mask form, no
+# program or service (None), the ports '*' where 'any'.
+BASE = {
+    "Id": "{A}", "Name": NAME, "Description": "Webroot SecureAnywhere Sweep Now",
+    "ApplicationName": None, "ServiceName": None, "Protocol": 6, "LocalPorts": "50001",
+    "RemotePorts": "*", "LocalAddresses": "*",
+    "RemoteAddresses": "198.18.10.21/255.255.255.255,198.18.10.0/255.255.255.0",
+    "IcmpTypesAndCodes": None, "Direction": 1, "Interfaces": None, "InterfaceTypes": "All",
+    "Enabled": True, "Grouping": "Webroot Enterprise", "Profiles": 3, "EdgeTraversal": False,
+    "Action": 1, "EdgeTraversalOptions": 0, "SecureFlags": 0,
+}
+
+
+def _with(**props):
+    rule = copy.deepcopy(BASE)
+    rule.update(props)
+    return rule
+
+
+def _sim_changed(rule, args):
+    """win_firewall_rule (simulated) on a host that holds ``rule``: changed?"""
+    return sim.run([copy.deepcopy(rule)], dict(args))["changed"]
+
+
+def test_module_args_inbound():
+    assert W.module_args(CHUNK, ["domain", "private"], "") == ARGS
+    assert W.module_args(CHUNK, ("domain", "private"), None)["program"] == "any"
+
+
+def test_module_args_outbound_with_program():
+    chunk = {"windows_name": "Webroot Enterprise - Update Service (TCP 443 out)",
+             "description": "Webroot updates", "direction": "out", "protocol": "tcp", "port": 443,
+             "remoteip": "any"}
+    assert W.module_args(chunk, ["domain"], r"C:\Program Files\Webroot\WRSA.exe") == {
+        "name": "Webroot Enterprise - Update Service (TCP 443 out)", "group": "Webroot Enterprise",
+        "description": "Webroot updates", "direction": "out", "action": "allow", "protocol": "tcp",
+        "localport": "any", "remoteport": "443", "localip": "any", "remoteip": "any",
+        "program": r"C:\Program Files\Webroot\WRSA.exe", "service": "any", "profiles": ["domain"],
+        "enabled": True, "state": "present"}
+
+
+def test_the_rule_as_created_is_no_difference():
+    assert W.differences(ARGS, BASE) == []
+    assert _sim_changed(BASE, ARGS) is False
+
+
+# One drift per option win_firewall_rule compares (CW lines 226-230), written by hand
+# in the COM rule.
+@pytest.mark.parametrize("props, option", [
+    ({"Description": "Someone else's rule"}, "description"),
+    ({"Direction": 2}, "direction"),
+    ({"Action": 0}, "action"),
+    ({"ApplicationName": r"C:\Windows\System32\svchost.exe"}, "program"),
+    ({"Grouping": "Other group"}, "group"),
+    ({"Grouping": None}, "group"),
+    ({"ServiceName": "WinRM"}, "service"),
+    ({"Enabled": False}, "enabled"),
+    ({"Profiles": 0x7FFFFFFF}, "profiles"),
+    ({"Profiles": 1}, "profiles"),
+    ({"Profiles": 7}, "profiles"),  # domain+private+public stored as 7 is not 0x7fffffff
+    ({"LocalAddresses": "198.18.10.1/255.255.255.255"}, "localip"),
+    ({"RemoteAddresses": "198.18.10.21/255.255.255.255"}, "remoteip"),
+    ({"RemoteAddresses": "198.18.10.21/255.255.255.255,198.18.10.0/255.255.255.128"}, "remoteip"),
+    ({"RemoteAddresses": "*"}, "remoteip"),
+    ({"RemoteAddresses": "198.18.10.21/255.255.255.255,198.18.10.0/255.255.255.0,198.18.10.99/255.255.255.255"},
+     "remoteip"),
+    ({"LocalPorts": "50002"}, "localport"),
+    ({"LocalPorts": "*"}, "localport"),
+    ({"RemotePorts": "443"}, "remoteport"),
+    ({"Protocol": 17}, "protocol"),
+])
+def test_each_compared_option_drifts(props, option):
+    drifted = _with(**props)
+    assert W.differences(ARGS, drifted) == [option]
+    assert _sim_changed(drifted, ARGS) is True
+    # After the module's change, nothing is left to do.
+    rules = [copy.deepcopy(drifted)]
+    sim.run(rules, dict(ARGS))
+    assert W.differences(ARGS, rules[0]) == []
+    assert sim.run(rules, dict(ARGS))["changed"] is False
+
+
+def test_several_drifts_are_all_named_sorted():
+    drifted = _with(Enabled=False, Profiles=4, RemotePorts="443", Description="x")
+    assert W.differences(ARGS, drifted) == ["description", "enabled", "profiles", "remoteport"]
+    assert _sim_changed(drifted, ARGS) is True
+
+
+@pytest.mark.parametrize("props", [
+    {"Description": "WEBROOT SECUREANYWHERE SWEEP NOW"},   # -ne: strings without case
+    {"Grouping": "webroot enterprise"},
+    {"Name": NAME.upper()},                                 # the name is selected, not compared
+    {"RemoteAddresses": "198.18.10.0/255.255.255.0,198.18.10.21/255.255.255.255"},  # a set
+    {"InterfaceTypes": "Lan"},                              # not passed by the roles
+    {"EdgeTraversal": True, "EdgeTraversalOptions": 1},
+    {"Interfaces": "Ethernet"},
+])
+def test_what_the_module_does_not_see_as_a_change(props):
+    same = _with(**props)
+    assert W.differences(ARGS, same) == []
+    assert _sim_changed(same, ARGS) is False
+
+
+@pytest.mark.parametrize("remoteip", [
+    "198.18.10.0/255.255.255.0,198.18.10.21",
+    "198.18.10.21/255.255.255.255,198.18.10.0/24",
+    "198.18.10.0/24, 198.18.10.21/32",
+])
+def test_wanted_addresses_in_other_notations_are_no_difference(remoteip):
+    args = dict(ARGS, remoteip=remoteip)
+    assert W.differences(args, BASE) == []
+    assert _sim_changed(BASE, args) is False
+
+
+def test_any_in_other_case_is_any():
+    args = dict(ARGS, program="ANY", service="Any", localip="Any", remoteport="ANY")
+    assert W.differences(args, BASE) == []
+    assert _sim_changed(BASE, args) is False
+
+
+def test_profiles_as_the_module_counts_them():
+    """ConvertTo-Profile: Select-Object -Unique is case-sensitive, switch is not, so
+    [domain, Domain] is bit 1 twice = 2 (private) on the host (CW lines 50-64)."""
+    args = dict(ARGS, profiles=["domain", "Domain"])
+    assert W.differences(args, _with(Profiles=3)) == ["profiles"]
+    assert W.differences(args, _with(Profiles=2)) == []
+    assert _sim_changed(_with(Profiles=2), args) is False
+    every = dict(ARGS, profiles=["public", "domain", "private"])
+    assert W.differences(every, _with(Profiles=0x7FFFFFFF)) == []
+    assert _sim_changed(_with(Profiles=0x7FFFFFFF), every) is False
+
+
+def test_program_is_compared_without_case_and_unset_for_any():
+    path = r"C:\Program Files\Webroot\WRSA.exe"
+    args = dict(ARGS, program=path)
+    assert W.differences(args, _with(ApplicationName=r"c:\program files\webroot\wrsa.exe")) == []
+    assert W.differences(args, BASE) == ["program"]
+    assert _sim_changed(BASE, args) is True
+    assert W.differences(ARGS, _with(ApplicationName=path)) == ["program"]
+    assert _sim_changed(_with(ApplicationName=path), ARGS) is True
+
+
+def test_program_with_environment_variables_is_always_sent():
+    """The module expands %VAR% on the host (CW line 196): the controller cannot."""
+    args = dict(ARGS, program=r"%ProgramFiles%\Webroot\WRSA.exe")
+    assert W.differences(args, _with(ApplicationName=r"C:\Program Files\Webroot\WRSA.exe")) == ["program"]
+
+
+def test_null_and_empty_string_differ_as_in_powershell():
+    """``"" -ne $null`` is true in PowerShell."""
+    assert W.differences(ARGS, _with(Description=None)) == ["description"]
+    assert W.differences(dict(ARGS, description=""), _with(Description=None)) == ["description"]
+    assert W.differences(dict(ARGS, description=""), _with(Description="")) == []
+
+
+def test_missing_rule_and_state_absent():
+    assert W.differences(ARGS, None) == ["name"]
+    assert W.differences({"name": NAME, "state": "absent"}, None) == []
+    assert W.differences({"name": NAME, "state": "absent"}, BASE) == ["state"]
+    assert sim.run([copy.deepcopy(BASE)], {"name": NAME, "state": "absent"})["changed"] is True
+    assert sim.run([], {"name": NAME, "state": "absent"})["changed"] is False
+
+
+def test_options_not_passed_are_not_compared():
+    args = {"name": NAME, "enabled": True}
+    drifted = _with(Description="x", Profiles=4, RemoteAddresses="*", Protocol=17)
+    assert W.differences(args, drifted) == []
+    assert _sim_changed(drifted, args) is False
+
+
+def test_options_it_cannot_compare_are_refused():
+    with pytest.raises(ValueError, match="icmp_type_code"):
+        W.differences(dict(ARGS, icmp_type_code=["8:0"]), BASE)
+
+
+def test_rules_named_selects_without_case_whatever_the_group():
+    rules = [_with(Name=NAME.lower(), Grouping="Other"), _with(Name=NAME + " #2"), _with()]
+    assert [r["Name"] for r in W.rules_named(rules, NAME)] == [NAME.lower(), NAME]
+
+
+@pytest.mark.parametrize("chunk, profiles, program", [
+    (CHUNK, ["domain", "private"], ""),
+    (dict(CHUNK, remoteip="any"), ["domain", "private", "public"], r"C:\Program Files\Webroot\WRSA.exe"),
+    ({"windows_name": "Webroot Enterprise - Update Service (TCP 443 out)", "description": "Updates",
+      "direction": "out", "protocol": "tcp", "port": 443, "remoteip": "198.18.10.5/32,2001:db8::/64"},
+     ["public"], ""),
+])
+def test_a_rule_created_by_the_module_reads_back_as_no_difference(tmp_path, chunk, profiles, program):
+    """module_args -> simulated win_firewall_rule creates the rule -> the read's
+    answer (COM form) -> differences() == [] and a second run changes nothing."""
+    args = W.module_args(chunk, profiles, program)
+    rules = []
+    assert sim.run(rules, dict(args))["changed"] is True
+    store = {"rules": rules, "profiles": sim.load_store(str(tmp_path / "none.json"))["profiles"],
+             "current_profiles": ["domain"]}
+    (read,) = sim.read_firewall(store, "Webroot Enterprise", "Webroot Enterprise - ")["Rules"]
+    assert W.differences(args, read) == []
+    assert sim.run(rules, dict(args))["changed"] is False
+    # com_rule(): what the engine remembers after writing is what the read gives.
+    assert W.com_rule(args) == read
+    assert W.differences(args, W.com_rule(args)) == []
+
+
+def test_com_rule_by_hand():
+    assert W.com_rule(ARGS) == dict((k, v) for k, v in BASE.items() if k not in (
+        "Id", "IcmpTypesAndCodes", "Interfaces", "EdgeTraversalOptions", "SecureFlags"))
