@@ -150,22 +150,22 @@ dependencies: []
 def tasks_main(row):
     c = row["component"]
     peers, any_peer = peers_words(row)[:2]
-    return HEADER + """- name: Webroot {title} ({port}/{proto}) through the shared firewall layer
-  ansible.builtin.include_role:
-    name: webroot.enterprise._common
-    tasks_from: firewall
-    apply:
-      tags: [{c}, webroot_firewall]
-  vars:
-    _common_component: {c}
-    _common_state: "{{{{ {c}_state }}}}"
-    _common_port: "{{{{ {c}_port }}}}"
-    _common_peers: "{{{{ {c}_{peers} }}}}"
-    _common_any_peer: "{{{{ {c}_{any_peer} }}}}"
-    _common_backend: "{{{{ {c}_backend }}}}"
-    _common_firewalld_zone: "{{{{ {c}_firewalld_zone }}}}"
-    _common_windows_profiles: "{{{{ {c}_windows_profiles }}}}"
-    _common_windows_program: "{{{{ {c}_windows_program }}}}"
+    return HEADER + """# One task: plan, one read of the firewall per run (shared by the component roles
+# of the host through webroot_plan), and the standard modules only for what differs.
+- name: Webroot {title} ({port}/{proto})
+  webroot.enterprise.component_rules:
+    component: {c}
+    state: "{{{{ {c}_state }}}}"
+    port: "{{{{ {c}_port }}}}"
+    peers: "{{{{ {c}_{peers} }}}}"
+    any_peer: "{{{{ {c}_{any_peer} }}}}"
+    backend: "{{{{ {c}_backend }}}}"
+    firewalld_zone: "{{{{ {c}_firewalld_zone }}}}"
+    windows_profiles: "{{{{ {c}_windows_profiles }}}}"
+    windows_program: "{{{{ {c}_windows_program }}}}"
+  # The published plan of the host (read by the report and verify) and this run's
+  # read of its firewall: registered, so it lives for this run only.
+  register: webroot_plan  # noqa: var-naming[no-role-prefix]
   tags: [{c}, webroot_firewall]
 """.format(c=c, title=row["title"], port=row["port"], proto=row["protocol"], peers=peers,
            any_peer=any_peer)

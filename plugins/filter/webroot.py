@@ -3,9 +3,8 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The public filters: the catalog and the naming of our Windows rules.
 
-The plan of a host is published by the roles as the host fact ``webroot_plan``; the
-plumbing that computes and applies it is private to the internal role
-(roles/_common/filter_plugins).
+The plan of a host is published by the component roles as ``webroot_plan`` (the
+result their one task, webroot.enterprise.component_rules, registers).
 
 The logic lives in plugins/module_utils/rules.py; these are thin wrappers that turn
 its RuleError into an AnsibleFilterError (a clear task failure): plugin_utils/filters.py.

@@ -3,8 +3,8 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """From a host's plan and one read of its firewall to the few changes it needs.
 
-Pure functions over plain data, used by the internal role's filters
-(roles/_common/filter_plugins) and the unit tests. Nothing here talks to a host.
+Pure functions over plain data, used by the action plugins (controller side,
+plugins/plugin_utils/engine.py) and the unit tests. Nothing here talks to a host.
 
 How a plan rule becomes native objects, so that the work per host does not grow
 with the number of peers:
@@ -20,9 +20,19 @@ with the number of peers:
 - Windows: one rule per 1,000 remote addresses (Windows 10 / Server 2016-2019
   refuse more in one rule), named ``<name>``, ``<name> #2``, ``<name> #3``...
 
-``read_*`` parse the one read of the firewall (roles/_common/tasks/read_*.yml) into
-the objects of ours found there, keyed by component; ``ops`` compares one
-component's wanted objects with them and returns what to add and what to remove.
+What is ours (docs/safety.md): an object is ours only when it has exactly the
+shape the collection writes: on iptables and ufw an ACCEPT / allow rule whose
+comment is the exact marker of its component, port, protocol and direction, on
+the chain of that direction and that port (never a management port); on firewalld
+the exact accept rich rule or our service in a zone; on Windows an Allow rule of
+group "Webroot Enterprise" whose name starts with the component's prefix.
+Anything else, a deny rule that names our service included, is foreign: kept,
+and a change that would break it (removing a service or set it names, a name
+Windows would match) is refused.
+
+``ours`` turns the one structured read (module firewall_info; Windows: the read
+script's object) into the objects of ours, keyed by component; ``ops`` compares
+one component's wanted objects with them and returns what to add and remove.
 """
 from __future__ import absolute_import, division, print_function
 
@@ -30,11 +40,9 @@ __metaclass__ = type
 
 import ipaddress
 import re
-import shlex
 
 from ansible_collections.webroot.enterprise.plugins.module_utils import rules as R
 from ansible_collections.webroot.enterprise.plugins.module_utils.catalog import (
-    MARKER,
     TABLE_11,
     WINDOWS_GROUP,
 )
@@ -44,6 +52,11 @@ FAMILIES = (("ipv4", 4), ("ipv6", 6))
 # Windows Firewall refuses a rule with more than 1,000 remote addresses on Windows 10
 # and Server 2016-2019 (newer builds allow more); see docs/windows.md.
 WINDOWS_MAX_ADDRESSES = 1000
+CHAINS = {"in": "INPUT", "out": "OUTPUT"}
+
+
+class ForeignConflict(R.RuleError):
+    """A change of ours would touch or break an object that is not ours."""
 
 
 def set_name(component, family):
@@ -58,24 +71,25 @@ def _family(cidr):
 def _net(text):
     """A CIDR in canonical form ('198.18.10.31' -> '198.18.10.31/32'); None for 'any'."""
     text = (text or "").strip()
-    if text in ("", "any", "Any", "0.0.0.0/0", "::/0", "*"):
+    if text.lower() in ("", "any", "0.0.0.0/0", "::/0", "*", "anywhere"):
         return None
     if "/" in text:
         addr, mask = text.split("/", 1)
         if "." in mask:  # Windows writes 198.18.10.0/255.255.255.0
             return str(ipaddress.ip_network(u"%s/%s" % (addr, mask), strict=False))
-    return str(ipaddress.ip_network(text, strict=False))
+    return str(ipaddress.ip_network(u"%s" % text, strict=False))
 
 
-def _entries(cidrs):
-    return R.aggregate([_net(c) for c in cidrs if _net(c)])
+def _marker_of(component, port, protocol, direction):
+    return R.marker(component, port, protocol, direction)
 
 
-def _component_of(comment):
-    """'webroot.enterprise sweep_now 50001/tcp in' -> 'sweep_now' (None if not ours)."""
-    words = (comment or "").split()
-    if len(words) >= 2 and words[0] == MARKER and words[1] in COMPONENTS:
-        return words[1]
+def _exact_component(comment, port, protocol, direction):
+    """The component whose exact marker ``comment`` is for this port, protocol and
+    direction; None when it is not exactly ours."""
+    for comp in COMPONENTS:
+        if comment == _marker_of(comp, port, protocol, direction):
+            return comp
     return None
 
 
@@ -83,41 +97,56 @@ def _empty():
     return dict((c, {"rules": [], "sets": {}}) for c in COMPONENTS)
 
 
+def ours(backend, read, management_ports=(22,)):
+    """The objects of ours in one structured read, keyed by component.
+
+    Also ``_foreign_refs``: the names of our services and sets that a foreign
+    object uses (never removed), and for firewalld ``_default_zone``.
+    """
+    return _OURS[backend](read or {}, tuple(int(p) for p in management_ports))
+
+
 # --- iptables -------------------------------------------------------------
 
-def read_iptables(text):
-    """Ours in the read of roles/_common/tasks/read_iptables.yml.
-
-    ``text`` has sections '== ipv4' (iptables -S), '== ipv6' (ip6tables -S) and
-    '== ipset' (ipset save). Returns {component: {"rules": [...], "sets": {...}}}.
-    """
+def _ours_iptables(read, mgmt):
     found = _empty()
-    section = None
-    for line in (text or "").splitlines():
-        if line.startswith("== "):
-            section = line[3:].strip()
-            continue
-        if section in ("ipv4", "ipv6"):
-            rule = _parse_ipt_line(line, section)
+    tables = read.get("iptables") or {}
+    refs = set()
+    for fam in ("ipv4", "ipv6"):
+        for r in tables.get(fam) or []:
+            rule = _ipt_rule(r, fam, mgmt)
             if rule:
                 found[rule["component"]]["rules"].append(rule)
-        elif section == "ipset":
-            words = line.split()
-            if len(words) < 3 or not words[1].startswith("webroot-"):
-                continue
-            comp = _set_component(words[1])
-            if comp is None:
-                continue
-            sets = found[comp]["sets"]
-            if words[0] == "create":
-                fam = "ipv6" if "inet6" in words else "ipv4"
-                sets.setdefault(words[1], {"family": fam, "entries": []})["family"] = fam
-            elif words[0] == "add":
-                sets.setdefault(words[1], {"family": _family(words[2]), "entries": []})["entries"].append(_net(words[2]))
-    for comp in found.values():
-        for s in comp["sets"].values():
-            s["entries"] = sorted(s["entries"], key=R._cidr_key)  # pylint: disable=protected-access
+            elif r.get("match_set"):
+                refs.add(r["match_set"])
+    for name, s in sorted((read.get("ipsets") or {}).items()):
+        comp = _set_component(name)
+        if comp is None or (s.get("type") or "hash:net") != "hash:net":
+            continue
+        found[comp]["sets"][name] = {"family": s.get("family") or "ipv4",
+                                     "entries": R.aggregate([_net(e) for e in s.get("entries") or [] if _net(e)])}
+    found["_foreign_refs"] = sorted(n for n in refs if _set_component(n))
     return found
+
+
+def _ipt_rule(r, family, mgmt):
+    """One iptables rule of ours, or None (foreign)."""
+    direction = {"INPUT": "in", "OUTPUT": "out"}.get(r.get("chain"))
+    port, proto = r.get("dport"), r.get("protocol") or ""
+    if direction is None or r.get("jump") != "ACCEPT" or port is None:
+        return None
+    comp = _exact_component(r.get("comment"), port, proto, direction)
+    if comp is None or (direction == "in" and int(port) in mgmt):
+        return None
+    peer = r.get("source") if direction == "in" else r.get("destination")
+    if peer and str(peer).startswith("!"):
+        return None   # a negated address: we never write one
+    flag = "src" if direction == "in" else "dst"
+    if r.get("match_set") and (r.get("match_set_flags") != flag or _set_component(r["match_set"]) != comp):
+        return None
+    return {"component": comp, "family": family, "chain": r["chain"], "direction": direction,
+            "protocol": proto, "port": int(port), "match_set": r.get("match_set"),
+            "peer": _net(peer), "comment": r["comment"]}
 
 
 def _set_component(name):
@@ -127,46 +156,13 @@ def _set_component(name):
     return None
 
 
-def _parse_ipt_line(line, family):
-    try:
-        words = shlex.split(line)
-    except ValueError:
-        return None
-    if len(words) < 2 or words[0] != "-A" or words[1] not in ("INPUT", "OUTPUT"):
-        return None
-    opts = {}
-    i = 2
-    while i < len(words):
-        if words[i].startswith("-") and i + 1 < len(words) and not words[i + 1].startswith("-"):
-            opts[words[i]] = words[i + 1]
-            i += 2
-        else:
-            i += 1
-    comp = _component_of(opts.get("--comment"))
-    if comp is None or opts.get("-j") != "ACCEPT":
-        return None
-    inbound = words[1] == "INPUT"
-    return {
-        "component": comp,
-        "family": family,
-        "chain": words[1],
-        "direction": "in" if inbound else "out",
-        "protocol": opts.get("-p", "tcp"),
-        "port": int(opts.get("--dport", 0)),
-        "match_set": opts.get("--match-set"),
-        "peer": _net(opts.get("-s") if inbound else opts.get("-d")),
-        "comment": opts["--comment"],
-    }
-
-
 def want_iptables(plan):
     """The ipsets and rules ``plan`` (one component's) needs on an iptables host."""
     rules, sets = [], {}
     for rule in plan.get("rules", []):
-        chain = "INPUT" if rule["direction"] == "in" else "OUTPUT"
-        base = {"component": plan["component"], "chain": chain, "direction": rule["direction"],
-                "protocol": rule["protocol"], "port": int(rule["port"]), "peer": None,
-                "comment": rule["comment"]}
+        base = {"component": plan["component"], "chain": CHAINS[rule["direction"]],
+                "direction": rule["direction"], "protocol": rule["protocol"], "port": int(rule["port"]),
+                "peer": None, "comment": rule["comment"]}
         if rule["any_peer"]:
             rules.append(dict(base, family="ipv4", match_set=None))
             continue
@@ -196,33 +192,48 @@ def _set_ops(want_sets, have_sets):
     return present, absent
 
 
-def ops(backend, plan, found):
-    """What to change for one component: {add, remove, sets, sets_absent, changed, want}.
+def ops(backend, plan, found, zone=None):
+    """What to change for one component: {add, remove, sets, sets_absent, changed, want, diff}.
 
-    ``found`` is the component's part of a ``read_<backend>`` result. ``want`` is
+    ``found`` is the component's part of ``ours(...)`` (firewalld: with the other
+    components' parts, for the default zone and foreign references). ``want`` is
     what the component's part looks like once the changes are made, so a later
-    role in the same run can trust the one read without reading again.
+    role in the same run can trust the one read without reading again. Raises
+    ForeignConflict when a change would remove a set or service a foreign rule uses.
     """
-    want = WANT[backend](plan)
-    have_keys = set(_KEY[backend](r) for r in found.get("rules", []))
-    want_keys = set(_KEY[backend](r) for r in want["rules"])
-    add = [r for r in want["rules"] if _KEY[backend](r) not in have_keys]
-    remove = [r for r in found.get("rules", []) if _KEY[backend](r) not in want_keys]
-    sets, sets_absent = _set_ops(want.get("sets", {}), found.get("sets", {}))
+    part = found.get(plan["component"]) if "rules" not in found else found
+    part = part or {"rules": [], "sets": {}}
+    want = _WANT[backend](plan, zone) if backend == "firewalld" else _WANT[backend](plan)
+    key = _KEY[backend]
+    have_keys = set(key(r) for r in part.get("rules", []))
+    want_keys = set(key(r) for r in want["rules"])
+    add = [r for r in want["rules"] if key(r) not in have_keys]
+    remove = [r for r in part.get("rules", []) if key(r) not in want_keys]
+    sets, sets_absent = _set_ops(want.get("sets", {}), part.get("sets", {}))
     out = {"add": add, "remove": remove, "sets": sets, "sets_absent": sets_absent, "want": want,
-           "plan_rules": plan.get("rules", []),
            "service_ports": ["%s/%s" % (plan["port"], plan["protocol"])]}
-    out.update(_EXTRA.get(backend, lambda p, f, w: {})(plan, found, want))
+    if backend == "firewalld":
+        out.update(_fwd_extra(plan, part, want))
+    refs = set(found.get("_foreign_refs") or [])
+    blocked = sorted(refs & (set(s["name"] for s in sets_absent)
+                             | (set([R.service_name(plan["component"])]) if out.get("service_remove") else set())))
+    if blocked:
+        raise ForeignConflict(
+            "%s: a rule that is not ours (not the exact accept rule webroot.enterprise writes: a deny, "
+            "a log or an edited rule) uses %s, which removing this component would delete. It was "
+            "kept, and nothing was changed on this host. Remove or change that rule first, or keep "
+            "the component present." % (plan["component"], ", ".join(blocked)))
     out["changed"] = bool(add or remove or sets or sets_absent or out.get("service_define")
-                          or out.get("service_remove"))
-    out["diff"] = {"before": _describe_all(backend, found), "after": _describe_all(backend, want)}
+                          or out.get("service_remove") or out.get("sets_runtime"))
+    out["diff"] = {"before": _describe_all(backend, part), "after": _describe_all(backend, want)}
     return out
 
 
 def describe(backend, rule):
     """One of our native rules as one line, for --diff."""
     if backend == "firewalld":
-        return rule["rich_rule"] or "service %s in the zone (any source)" % rule["service"]
+        text = rule["rich_rule"] or "service %s in the zone (any source)" % rule["service"]
+        return "zone %s: %s" % (rule.get("zone"), text) if rule.get("zone") else text
     peer = rule.get("match_set") and "set " + rule["match_set"] or rule.get("peer") or "any"
     where = "from" if rule["direction"] == "in" else "to"
     if backend == "iptables":
@@ -239,62 +250,53 @@ def _describe_all(backend, part):
 
 # --- firewalld ------------------------------------------------------------
 
-_RICH_ATTR = re.compile(r'(\w+(?: \w+)?)="([^"]*)"')
+def rich_rule(family, ipset, service):
+    return 'rule family="%s" source ipset="%s" service name="%s" accept' % (family, ipset, service)
 
 
-def read_firewalld(text):
-    """Ours in the read of one zone (roles/_common/tasks/read.yml, firewalld).
+_RICH_NAMES = re.compile(r'(?:ipset|service name)="([^"]*)"')
 
-    Sections: '== zone NAME', '== rich' (--list-rich-rules), '== services'
-    (--list-services), '== service NAME' (--get-ports of a webroot-* service),
-    '== pset NAME' / '== rset NAME' (permanent / runtime entries of a webroot-* ipset).
-    Returns {component: {"rules", "sets", "service_ports"}} plus "_zone".
-    """
+
+def _ours_firewalld(read, mgmt):
+    fwd = read.get("firewalld") or {}
     found = _empty()
-    for comp in found.values():
-        comp["service_ports"] = None
-        comp["runtime_sets"] = {}
-    zone, section, arg = None, None, None
-    services = []
-    for line in (text or "").splitlines():
-        if line.startswith("== "):
-            words = line[3:].split()
-            section, arg = words[0], (words[1] if len(words) > 1 else None)
-            if section == "zone":
-                zone = arg
-            elif section in ("pset", "rset"):
-                comp = _set_component(arg)
-                if comp:
-                    where = "sets" if section == "pset" else "runtime_sets"
-                    found[comp][where][arg] = {"family": "ipv6" if arg.endswith("-v6") else "ipv4",
-                                               "entries": []}
-            continue
-        line = line.strip()
-        if not line:
-            continue
-        if section == "rich":
-            rule = _parse_rich(line)
-            if rule:
-                found[rule["component"]]["rules"].append(rule)
-        elif section == "services":
-            services.extend(line.split())
-        elif section == "service":
-            comp = _service_component(arg)
+    exact = {}
+    for comp in COMPONENTS:
+        for fam, _v in FAMILIES:
+            exact[rich_rule(fam, set_name(comp, fam), R.service_name(comp))] = (comp, fam)
+    refs = set()
+    for zone, both in sorted((fwd.get("zones") or {}).items()):
+        perm = (both or {}).get("permanent") or {}
+        for text in perm.get("rich_rules") or []:
+            hit = exact.get(text.strip())
+            if hit is None:
+                refs.update(n for n in _RICH_NAMES.findall(text) if n.startswith("webroot-"))
+                continue
+            comp, fam = hit
+            found[comp]["rules"].append({"component": comp, "zone": zone, "family": fam,
+                                         "ipset": set_name(comp, fam), "service": R.service_name(comp),
+                                         "rich_rule": text.strip()})
+        for service in perm.get("services") or []:
+            comp = _service_component(service)
             if comp:
-                found[comp]["service_ports"] = line.split()
-        elif section in ("pset", "rset"):
-            comp = _set_component(arg)
-            if comp:
-                where = "sets" if section == "pset" else "runtime_sets"
-                found[comp][where][arg]["entries"].extend(_net(w) for w in line.split())
-    for comp_name, comp in found.items():
-        for where in ("sets", "runtime_sets"):
-            for s in comp[where].values():
-                s["entries"] = sorted(s["entries"], key=R._cidr_key)  # pylint: disable=protected-access
-        if R.service_name(comp_name) in services:
-            comp["rules"].append({"component": comp_name, "family": None, "ipset": None, "peer": None,
-                                  "service": R.service_name(comp_name), "rich_rule": None})
-    found["_zone"] = zone
+                found[comp]["rules"].append({"component": comp, "zone": zone, "family": None, "ipset": None,
+                                             "service": service, "rich_rule": None})
+    for comp in COMPONENTS:
+        found[comp]["service_ports"] = None
+        found[comp]["runtime_sets"] = {}
+    for name, svc in (fwd.get("services") or {}).items():
+        comp = _service_component(name)
+        if comp:
+            found[comp]["service_ports"] = sorted(svc.get("ports") or [])
+    for where, key in (("sets", "ipsets"), ("runtime_sets", "runtime_ipsets")):
+        for name, s in (fwd.get(key) or {}).items():
+            comp = _set_component(name)
+            if comp is None:
+                continue
+            found[comp][where][name] = {"family": "ipv6" if name.endswith("-v6") else "ipv4",
+                                        "entries": R.aggregate([_net(e) for e in s.get("entries") or [] if _net(e)])}
+    found["_foreign_refs"] = sorted(refs)
+    found["_default_zone"] = fwd.get("default_zone")
     return found
 
 
@@ -305,39 +307,25 @@ def _service_component(name):
     return None
 
 
-def _parse_rich(line):
-    attrs = dict(_RICH_ATTR.findall(line))
-    comp = _service_component(attrs.get("service name"))
-    if comp is None:
-        return None
-    return {"component": comp, "family": attrs.get("rule family", "ipv4"),
-            "ipset": attrs.get("source ipset"), "peer": _net(attrs.get("source address")),
-            "service": attrs["service name"], "rich_rule": line}
-
-
-def rich_rule(family, ipset, service):
-    return 'rule family="%s" source ipset="%s" service name="%s" accept' % (family, ipset, service)
-
-
-def want_firewalld(plan):
+def want_firewalld(plan, zone=None):
     rules, sets = [], {}
     service = R.service_name(plan["component"])
     for rule in plan.get("rules", []):
         if rule["direction"] != "in":
             continue  # zones do not filter outbound traffic
         if rule["any_peer"]:
-            rules.append({"component": plan["component"], "family": None, "ipset": None, "peer": None,
+            rules.append({"component": plan["component"], "zone": zone, "family": None, "ipset": None,
                           "service": service, "rich_rule": None})
             continue
         for fam, name, entries in _family_sets(plan["component"], rule["peers"]):
             sets[name] = {"family": fam, "entries": entries}
-            rules.append({"component": plan["component"], "family": fam, "ipset": name, "peer": None,
+            rules.append({"component": plan["component"], "zone": zone, "family": fam, "ipset": name,
                           "service": service, "rich_rule": rich_rule(fam, name, service)})
     return {"rules": rules, "sets": sets}
 
 
 def _fwd_key(rule):
-    return (rule["family"], rule["ipset"], rule["peer"], rule["service"])
+    return (rule.get("zone"), rule["family"], rule["ipset"], rule["service"])
 
 
 def _fwd_extra(plan, found, want):
@@ -356,52 +344,22 @@ def _fwd_extra(plan, found, want):
 
 # --- ufw ------------------------------------------------------------------
 
-def read_ufw(text):
-    """Ours in ``ufw show added``: one rule per peer."""
+def _ours_ufw(read, mgmt):
     found = _empty()
-    for line in (text or "").splitlines():
-        rule = _parse_ufw_line(line.strip())
-        if rule:
-            found[rule["component"]]["rules"].append(rule)
-    return found
-
-
-def _parse_ufw_line(line):
-    if not line.startswith("ufw "):
-        return None
-    try:
-        words = shlex.split(line)
-    except ValueError:
-        return None
-    if "comment" not in words or len(words) < 3 or words[1] != "allow":
-        return None
-    comment = words[words.index("comment") + 1]
-    comp = _component_of(comment)
-    if comp is None:
-        return None
-    body = words[2:words.index("comment")]
-    direction = body.pop(0) if body and body[0] in ("in", "out") else "in"
-    values = {}
-    port, proto = None, "tcp"
-    i = 0
-    while i < len(body):
-        word = body[i]
-        if word in ("from", "to", "port", "proto") and i + 1 < len(body):
-            values[word] = body[i + 1]
-            i += 2
+    for r in read.get("ufw") or []:
+        direction = r.get("direction") or "in"
+        port, proto = r.get("port"), r.get("protocol") or ""
+        if r.get("action") != "allow" or port is None:
             continue
-        if "/" in word and word.split("/")[0].isdigit():
-            port, proto = word.split("/", 1)
-        elif word.isdigit():
-            port = word
-        i += 1
-    port = values.get("port", port)
-    proto = values.get("proto", proto)
-    if port is None:
-        return None
-    peer = _net(values.get("from") if direction == "in" else values.get("to"))
-    return {"component": comp, "direction": direction, "protocol": proto, "port": int(port),
-            "peer": peer, "family": _family(peer) if peer else "ipv4", "comment": comment}
+        comp = _exact_component(r.get("comment"), port, proto, direction)
+        if comp is None or (direction == "in" and int(port) in mgmt):
+            continue
+        peer = _net(r.get("from") if direction == "in" else r.get("to"))
+        found[comp]["rules"].append({"component": comp, "direction": direction, "protocol": proto,
+                                     "port": int(port), "peer": peer,
+                                     "family": _family(peer) if peer else "ipv4", "comment": r["comment"]})
+    found["_foreign_refs"] = []
+    return found
 
 
 def want_ufw(plan):
@@ -422,136 +380,210 @@ def _ufw_key(rule):
 
 # --- Windows --------------------------------------------------------------
 
-def windows_chunks(plan, max_addresses=WINDOWS_MAX_ADDRESSES):
-    """One Windows rule per ``max_addresses`` remote addresses: the first keeps the
-    rule's name, the next ones add ' #2', ' #3'... (stable while the count grows)."""
+def _prefix(component):
+    return ("%s - %s (" % (WINDOWS_GROUP, R.component(component)["title"])).lower()
+
+
+def _is_ours_windows(rule, component):
+    """An Allow rule (COM Action 1) of our group whose name has the component's prefix."""
+    return ((rule.get("Grouping") or "").lower() == WINDOWS_GROUP.lower()
+            and _action_allow(rule.get("Action"))
+            and (rule.get("Name") or "").lower().startswith(_prefix(component)))
+
+
+def _action_allow(value):
+    return str(value).lower() in ("1", "allow")
+
+
+def _windows_rules(read):
+    if isinstance(read, dict):
+        return read.get("Rules") or read.get("rules") or []
+    return read or []
+
+
+def _remote_networks(value):
+    """COM RemoteAddresses ('*', 'a/m,b/m') as canonical CIDRs; [] for any."""
+    if isinstance(value, (list, tuple)):
+        value = ",".join(value)
     out = []
-    for rule in plan.get("rules", []):
-        peers = [None] if rule["any_peer"] else rule["peers"]
-        for n in range(0, len(peers), max_addresses):
-            name = rule["windows_name"] + ("" if n == 0 else " #%d" % (n // max_addresses + 1))
-            out.append(dict(rule, windows_name=name,
-                            remoteip="any" if rule["any_peer"] else ",".join(peers[n:n + max_addresses])))
+    for item in (value or "").split(","):
+        net = _net(item)
+        if net:
+            out.append(net)
     return out
 
 
-def windows_ops(plan, listing, component, max_addresses=WINDOWS_MAX_ADDRESSES):
-    """What to do on Windows for one component, from the one read of the host.
-
-    ``listing``: the read's objects (Name, DisplayName, Group, ...): every rule of our
-    group and every rule, of any group, whose name starts with our prefix. Names are
-    compared case-insensitively, as Windows and the module do (the module removes
-    every rule whose name matches, whatever its group). Returns {chunks, stale,
-    duplicates, foreign}: the last two must be empty before anything changes.
-    """
-    row = R.component(component)
-    prefix = ("%s - %s (" % (WINDOWS_GROUP, row["title"])).lower()
-    chunks = windows_chunks(plan, max_addresses)
-    wanted = set(c["windows_name"].lower() for c in chunks)
-    listing = listing or []
-    ours = [r for r in listing if (r.get("Group") or "") == WINDOWS_GROUP
-            and (r.get("DisplayName") or "").lower().startswith(prefix)]
-    stale = sorted(set(r["DisplayName"] for r in ours if r["DisplayName"].lower() not in wanted),
-                   key=lambda n: n.lower())
-    names = wanted | set(n.lower() for n in stale)
-    by_name = {}
-    for r in listing:
-        by_name.setdefault((r.get("DisplayName") or "").lower(), []).append(r)
-    duplicates = ["has %d rules named '%s'" % (len(by_name[n]), by_name[n][0]["DisplayName"])
-                  for n in sorted(wanted) if len(by_name.get(n, [])) > 1]
-    foreign = sorted(set("has a rule named '%s' in group '%s'" % (r["DisplayName"], r.get("Group") or "")
-                         for n in names for r in by_name.get(n, [])
-                         if (r.get("Group") or "") != WINDOWS_GROUP))
-    before = sorted(r["DisplayName"] for r in ours)
-    return {"chunks": chunks, "stale": stale, "duplicates": duplicates, "foreign": foreign,
-            "changed": bool(stale), "diff": {"before": before,
-                                             "after": sorted(c["windows_name"] for c in chunks)}}
-
-
-def read_windows(listing):
-    """Ours in the Windows read, as rules with peers (for the report)."""
+def _ours_windows(read, mgmt):
     found = _empty()
-    for r in listing or []:
-        if (r.get("Group") or "") != WINDOWS_GROUP:
-            continue
-        for row in TABLE_11:
-            prefix = "%s - %s (" % (WINDOWS_GROUP, row["title"])
-            name = r.get("DisplayName") or ""
-            if not name.lower().startswith(prefix.lower()):
-                continue
-            m = re.search(r"\(TCP (\d+) (in|out)\)", name)
-            addrs = r.get("RemoteAddress") or []
-            if isinstance(addrs, str):
-                addrs = [addrs]
-            peers = [_net(a) for a in addrs if _net(a)]
-            found[row["component"]]["rules"].append({
-                "component": row["component"], "direction": m.group(2) if m else "in",
-                "protocol": "tcp", "port": int(m.group(1)) if m else row["port"],
-                "peer": None, "peers": peers, "any_peer": not peers, "name": name,
-            })
+    for r in _windows_rules(read):
+        for comp in COMPONENTS:
+            if _is_ours_windows(r, comp):
+                found[comp]["rules"].append(r)
+    found["_foreign_refs"] = []
     return found
 
 
-WANT = {"iptables": want_iptables, "firewalld": want_firewalld, "ufw": want_ufw}
+def windows_chunks(plan, current=None, max_addresses=WINDOWS_MAX_ADDRESSES):
+    """One Windows rule per ``max_addresses`` remote addresses: the first keeps the
+    rule's name, the next ones add ' #2', ' #3'...
+
+    Sticky: with ``current`` ({lower-case name: [CIDRs]}, our rules on the host), an
+    address stays in the rule that holds it, new addresses fill the rules with room,
+    then new rules. So adding or removing one workstation changes one rule, and an
+    address never moves from one rule to another (no moment where it is in none).
+    """
+    current = current or {}
+    out = []
+    for rule in plan.get("rules", []):
+        base_name = rule["windows_name"]
+        if rule["any_peer"]:
+            out.append(dict(rule, windows_name=base_name, remoteip="any", addresses=[]))
+            continue
+        wanted = list(rule["peers"])
+        wanted_set = set(wanted)
+
+        def name_of(index):
+            return base_name + ("" if index == 1 else " #%d" % index)
+
+        slots = {}
+        taken = set()
+        index = 1
+        while name_of(index).lower() in current:
+            keep = [a for a in current[name_of(index).lower()] if a in wanted_set and a not in taken]
+            taken.update(keep)
+            slots[index] = keep
+            index += 1
+        rest = [a for a in wanted if a not in taken]
+        for i in sorted(slots):
+            room = max_addresses - len(slots[i])
+            if room > 0 and rest:
+                slots[i].extend(rest[:room])
+                rest = rest[room:]
+        index = max(slots) + 1 if slots else 1
+        while rest or not slots:
+            slots[index] = rest[:max_addresses]
+            rest = rest[max_addresses:]
+            index += 1
+        for i in sorted(slots):
+            if not slots[i]:
+                continue  # emptied: removed as stale
+            addrs = sorted(slots[i], key=R._cidr_key)  # pylint: disable=protected-access
+            out.append(dict(rule, windows_name=name_of(i), remoteip=",".join(addrs), addresses=addrs))
+    return out
+
+
+def windows_ops(plan, read, component, module_args, differences, max_addresses=WINDOWS_MAX_ADDRESSES):
+    """What to do on Windows for one component, from the one read of the host.
+
+    ``read``: the read's rules (COM properties): every rule of our group and every
+    rule, of any group, whose name starts with our prefix. Names are compared
+    case-insensitively, as Windows and the module do (the module changes or
+    removes every rule whose name matches, whatever its group). ``module_args``
+    (chunk -> win_firewall_rule options) and ``differences`` (options, COM rule ->
+    the options that differ) come from module_utils/winfw.py. Returns {chunks,
+    write, stale, duplicates, foreign, changed, diff}: ``write`` are the chunks
+    whose rule is missing or differs, in an order that never leaves an address
+    unadmitted (rules that only gain first); duplicates and foreign must be empty
+    before anything changes.
+    """
+    rules = _windows_rules(read)
+    by_name = {}
+    for r in rules:
+        by_name.setdefault((r.get("Name") or "").lower(), []).append(r)
+    mine = [r for r in rules if _is_ours_windows(r, component)]
+    current = dict(((r.get("Name") or "").lower(), _remote_networks(r.get("RemoteAddresses"))) for r in mine)
+    chunks = windows_chunks(plan, current, max_addresses)
+    wanted = set(c["windows_name"].lower() for c in chunks)
+    stale = sorted(set(r["Name"] for r in mine if r["Name"].lower() not in wanted), key=lambda n: n.lower())
+    names = wanted | set(n.lower() for n in stale)
+    duplicates = ["has %d rules named '%s'" % (len(by_name[n]), by_name[n][0]["Name"])
+                  for n in sorted(wanted) if len(by_name.get(n, [])) > 1]
+    foreign = sorted(set(
+        "has a rule named '%s' in group '%s'%s" % (
+            r["Name"], r.get("Grouping") or "",
+            "" if _action_allow(r.get("Action")) else " that blocks (not an allow rule of ours)")
+        for n in names for r in by_name.get(n, []) if not _is_ours_windows(r, component)))
+    write = []
+    for c in chunks:
+        have = by_name.get(c["windows_name"].lower()) or []
+        args = module_args(c)
+        if len(have) == 1 and not differences(args, have[0]):
+            continue
+        lost = set(current.get(c["windows_name"].lower(), [])) - set(c["addresses"])
+        write.append((1 if lost else 0, c, args))
+    write = [(c, args) for _order, c, args in sorted(write, key=lambda w: w[0])]
+    before = sorted(r["Name"] for r in mine)
+    return {"chunks": chunks, "write": write, "stale": stale, "duplicates": duplicates, "foreign": foreign,
+            "changed": bool(stale or write),
+            "diff": {"before": ["%s: %s" % (r["Name"], ",".join(_remote_networks(r.get("RemoteAddresses"))) or "any")
+                                for r in sorted(mine, key=lambda r: r["Name"].lower())],
+                     "after": ["%s: %s" % (c["windows_name"], c["remoteip"]) for c in chunks]},
+            "before": before}
+
+
+def windows_remember(read, component, result, com_of):
+    """The read once ``result`` (``windows_ops``) has been applied: the
+    component's rules replaced by the chunks (``com_of``: chunk -> COM rule)."""
+    keep = [r for r in _windows_rules(read) if not _is_ours_windows(r, component)]
+    out = dict(read) if isinstance(read, dict) else {}
+    out["Rules"] = keep + [com_of(c) for c in result["chunks"]]
+    return out
+
+
+_OURS = {"iptables": _ours_iptables, "firewalld": _ours_firewalld, "ufw": _ours_ufw, "windows": _ours_windows}
+_WANT = {"iptables": want_iptables, "firewalld": want_firewalld, "ufw": want_ufw}
 _KEY = {"iptables": _rule_key, "firewalld": _fwd_key, "ufw": _ufw_key}
-_EXTRA = {"firewalld": _fwd_extra}
-READ = {"iptables": read_iptables, "firewalld": read_firewalld, "ufw": read_ufw}
 
 
-# --- what a host holds, in the shape of a plan (reports, verify) -------------
-
-def parse(text, backend):
-    """The one read of a host (text; Windows: the read's list of rules) parsed for
-    ``ops``; Windows keeps the list as it is (``windows_ops`` works on it)."""
-    return text if backend == "windows" else READ[backend](text)
-
-
-def remember(parsed, backend, component, result):
-    """The parsed read once ``result`` (``ops`` / ``windows_ops``) has been applied."""
-    if backend == "windows":
-        row = R.component(component)
-        prefix = ("%s - %s (" % (WINDOWS_GROUP, row["title"])).lower()
-        keep = [r for r in parsed or [] if not ((r.get("Group") or "") == WINDOWS_GROUP
-                                                and (r.get("DisplayName") or "").lower().startswith(prefix))]
-        return keep + [{"Name": c["windows_name"], "DisplayName": c["windows_name"], "Group": WINDOWS_GROUP,
-                        "Direction": "Inbound" if c["direction"] == "in" else "Outbound", "Enabled": True,
-                        "RemoteAddress": c["remoteip"].split(",")} for c in result["chunks"]]
-    out = dict(parsed)
+def remember(found, backend, component, result):
+    """``found`` (from ``ours``) once ``result`` (``ops``) has been applied."""
+    out = dict(found)
     after = dict(result["want"])
     if backend == "firewalld":
-        inbound = any(r["direction"] == "in" for r in parsed_plan_rules(result))
+        inbound = bool(result["want"]["rules"])
         after["runtime_sets"] = dict(after["sets"])
         after["service_ports"] = result.get("service_ports") if inbound else None
     out[component] = after
     return out
 
 
-def parsed_plan_rules(result):
-    return result.get("plan_rules", [])
+# --- what a host holds, in the shape of a plan (reports, verify) -------------
 
-
-def found_plan(backend, parsed):
+def found_plan(backend, found, zones=None):
     """{component: {component, state, port, protocol, rules: [{direction, port,
-    protocol, any_peer, peers}]}} from one parsed read: the shape of ``webroot_plan``."""
-    if backend == "windows":
-        parsed = read_windows(parsed)
+    protocol, any_peer, peers}]}} from ``ours(...)``: the shape of ``webroot_plan``.
+
+    ``zones`` ({component: zone}) keeps, on firewalld, only the rules in the zone
+    each component uses (empty: the default zone).
+    """
     out = {}
     for row in TABLE_11:
         comp = row["component"]
-        part = parsed.get(comp) or {"rules": [], "sets": {}}
+        part = found.get(comp) or {"rules": [], "sets": {}}
         merged = {}
         for rule in part["rules"]:
-            direction = rule.get("direction") or "in"
-            port = int(rule.get("port") or row["port"])
-            key = (direction, port)
-            m = merged.setdefault(key, {"direction": direction, "port": port, "protocol": row["protocol"],
-                                        "any_peer": False, "peers": []})
-            peers = list(rule.get("peers") or [])
-            if rule.get("match_set") or rule.get("ipset"):
-                peers = part["sets"].get(rule.get("match_set") or rule.get("ipset"), {}).get("entries", [])
-            elif rule.get("peer"):
-                peers = [rule["peer"]]
-            elif not peers:
+            if backend == "windows":
+                m = re.search(r"\(TCP (\d+) (in|out)\)", rule.get("Name") or "")
+                direction = m.group(2) if m else "in"
+                port = int(m.group(1)) if m else row["port"]
+                peers = _remote_networks(rule.get("RemoteAddresses"))
+            else:
+                if backend == "firewalld" and zones is not None:
+                    zone = zones.get(comp) or found.get("_default_zone")
+                    if rule.get("zone") != zone:
+                        continue
+                direction = rule.get("direction") or "in"
+                port = int(rule.get("port") or row["port"])
+                peers = []
+                name = rule.get("match_set") or rule.get("ipset")
+                if name:
+                    peers = part["sets"].get(name, {}).get("entries", [])
+                elif rule.get("peer"):
+                    peers = [rule["peer"]]
+            m = merged.setdefault((direction, port), {"direction": direction, "port": port,
+                                                      "protocol": row["protocol"], "any_peer": False,
+                                                      "peers": []})
+            if not peers and not (rule.get("match_set") or rule.get("ipset")):
                 m["any_peer"] = True
             m["peers"] = R.aggregate(m["peers"] + peers)
         if backend == "firewalld":

@@ -22,7 +22,7 @@ Where the expectations come from, per host and component (``basis``):
 1. ``plan``: the host fact ``webroot_plan`` the component roles published in this run
    (the rules as applied, role parameters included);
 2. ``firewall``: the host fact ``webroot_plan_found`` (the same shape, read back from
-   the host's firewall by ``webroot.enterprise._common`` ``tasks_from: read``), used
+   the host's firewall by ``webroot.enterprise.firewall_info``), used
    when the firewall holds a rule of ours for that component and direction;
 3. ``inventory``: the catalog and the inventory variables, as the roles derive them.
 
@@ -54,7 +54,6 @@ from ansible_collections.webroot.enterprise.plugins.module_utils.catalog import 
 
 # The groups whose hosts the roles configure; only they run checks (are sources).
 MANAGED_GROUPS = (GROUP_DISTRIBUTORS, GROUP_SERVERS, GROUP_CLIENTS)
-KINDS = ("allowed", "denied")
 # What a report cell can show: the four port_check states, a TLS failure on an open
 # port, and a check that never ran (its source failed before).
 DISPLAY_STATES = ("open", "refused", "filtered", "unresolved", "tls-fail", "not-run")
@@ -530,14 +529,6 @@ def plan_checks(table, groups, hostvars, sources=None, listening=(), negative=Tr
     stats["max_per_source"] = max(per_source.values()) if per_source else 0
     stats["max_per_source_host"] = max(sorted(per_source), key=lambda h: per_source[h]) if per_source else None
     return {"checks": ordered, "sampling": stats}
-
-
-def derive_checks(table, groups, hostvars, sources=None, listening=(), negative=True,
-                  denied_sample=DEFAULT_DENIED_SAMPLE, denied_hosts=(), plan_vars=PLAN_VARS, negative_limit=0):
-    """The checks of :func:`plan_checks`, without the sampling figures."""
-    return plan_checks(table, groups, hostvars, sources=sources, listening=listening, negative=negative,
-                       denied_sample=denied_sample, denied_hosts=denied_hosts, plan_vars=plan_vars,
-                       negative_limit=negative_limit)["checks"]
 
 
 def _target(check):

@@ -31,8 +31,9 @@ from ansible_collections.webroot.enterprise.plugins.module_utils.catalog import 
 )
 
 STATES = ("present", "absent")
-BACKENDS = ("auto", "firewalld", "ufw", "iptables", "windows")
 DIRECTIONS = {"inbound": "in", "outbound": "out"}
+WINDOWS_PROFILES = ("domain", "private", "public")
+BACKEND_CHOICES = ("auto", "firewalld", "ufw", "iptables", "windows")
 
 
 class RuleError(ValueError):
@@ -124,31 +125,77 @@ def _cidr_key(cidr):
     return (net.version, int(net.network_address), net.prefixlen)
 
 
+class HostvarsCache(object):
+    """``hostvars`` looked up once per host, and each host's address computed once.
+
+    Ansible's ``hostvars[name]`` merges every variable source of the host on each
+    access; an estate of thousands of hosts reads each one once through this.
+    """
+
+    def __init__(self, hostvars):
+        self._hostvars = hostvars
+        self._vars = {}
+        self.addresses = {}
+
+    def get(self, name, default=None):
+        if name not in self._vars:
+            try:
+                self._vars[name] = self._hostvars[name]
+            except KeyError:
+                self._vars[name] = None
+        found = self._vars[name]
+        return default if found is None else found
+
+    def __getitem__(self, name):
+        found = self.get(name)
+        if found is None:
+            raise KeyError(name)
+        return found
+
+
 def host_address(name, hostvars):
-    """The address other hosts see for inventory host ``name``.
+    """The address other hosts see for inventory host ``name``: one address, as a
+    /32 or /128 CIDR, or None when none is known.
 
     In order: ``webroot_address`` (set it when hosts are reached through NAT or a
     name), the gathered default IPv4 address, then ``ansible_host`` when it is an
-    IP literal.
+    IP address. Whatever its origin, a host's address is one address: a network
+    (``ansible_host: 198.51.100.0/24``, a gathered ``0.0.0.0/1``) never widens a
+    scope; ``webroot_address`` written as a network is refused.
     """
+    memo = getattr(hostvars, "addresses", None)
+    if memo is not None and name in memo:
+        return memo[name]
     hv = hostvars.get(name) if hasattr(hostvars, "get") else hostvars[name]
     hv = hv or {}
-    candidates = [("webroot_address", hv.get("webroot_address"))]
-    facts = hv.get("ansible_facts") or {}
-    default_ipv4 = facts.get("default_ipv4") or {}
-    candidates.append(("gathered facts", default_ipv4.get("address")))
-    candidates.append(("ansible_host", hv.get("ansible_host")))
-    for origin, value in candidates:
-        if not value:
-            continue
-        if origin == "webroot_address":
-            # Validated like any CIDR we are given: a typo must not widen a scope.
-            return normalize_cidr(str(value), "webroot_address of host %s" % name)
-        try:
-            return str(ipaddress.ip_network(str(value).strip(), strict=False))
-        except ValueError:
-            pass
-    return None
+    found = None
+    value = hv.get("webroot_address")
+    if value:
+        var = "webroot_address of host %s" % name
+        cidr = normalize_cidr(str(value), var)
+        if ipaddress.ip_network(cidr).num_addresses != 1:
+            raise RuleError(
+                "%s: %r is a network, not one address; a host is admitted by its own address only "
+                "(%s/%d for one address). Give the networks of a role explicitly with its "
+                "<role>_sources variable." % (var, value, cidr.partition("/")[0], 32 if ":" not in cidr else 128))
+        found = cidr
+    else:
+        facts = hv.get("ansible_facts") or {}
+        default_ipv4 = facts.get("default_ipv4") or {}
+        for value in (default_ipv4.get("address"), hv.get("ansible_host")):
+            if not value:
+                continue
+            try:
+                addr = ipaddress.ip_address(u"%s" % str(value).strip())
+            except ValueError:
+                continue   # a name (or a network): not one address
+            if addr.version == 6 and addr.ipv4_mapped is not None:
+                addr = addr.ipv4_mapped
+            found = str(ipaddress.ip_network(addr))
+            break
+    if memo is not None:
+        memo[name] = found
+    return found
 
 
 def _group_addresses(groups_wanted, groups, hostvars, role, var):
@@ -177,6 +224,21 @@ def _group_addresses(groups_wanted, groups, hostvars, role, var):
             "their facts, or set %s." % (role, ", ".join(unknown), var)
         )
     return addresses
+
+
+def role_variables(role):
+    """The variables of component role ``role`` (its argument spec's options), by
+    their meaning: {"state": "sweep_now_state", "peers": "sweep_now_sources", ...}."""
+    return {
+        "state": role + "_state",
+        "port": role + "_port",
+        "peers": _peers_var(role),
+        "any_peer": _any_var(role),
+        "backend": role + "_backend",
+        "firewalld_zone": role + "_firewalld_zone",
+        "windows_profiles": role + "_windows_profiles",
+        "windows_program": role + "_windows_program",
+    }
 
 
 def _peers_var(role):

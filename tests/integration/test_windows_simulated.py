@@ -383,8 +383,10 @@ def test_check_mode_writes_nothing(win_steps):
     assert check["stores"] == win_steps["rerun"]["stores"]
     # There was something to do (the real run of step 4 does it).
     assert check["recap"]["cli1"]["changed"] > 0
-    assert "+[Webroot Enterprise - Sweep Now (TCP 50011 in)]" in check["output"]
-    assert "-[Webroot Enterprise - Sweep Now (TCP 50001 in)]" in check["output"]
+    # The difference the real run acts on, shown by --diff without a module call:
+    # cli1's Sweep Now rule (from the company server srv1) moves to the new port.
+    assert "+Webroot Enterprise - Sweep Now (TCP 50011 in): 198.18.10.21/32" in check["output"]
+    assert "-Webroot Enterprise - Sweep Now (TCP 50001 in): 198.18.10.21/32" in check["output"]
 
 
 # --- step 4: port change, components absent ------------------------------------

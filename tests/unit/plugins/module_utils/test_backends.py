@@ -70,29 +70,30 @@ def test_plan_refuses_misspelt_variables_and_management_ports():
     assert R.host_plan("update_service", "d1", GROUPS, HOSTVARS, {"state": "present", "port": 22})["port"] == 22
 
 
-# The one rule a set of ours is matched by, as iptables -S prints it.
-SET_RULE = ("-A INPUT -p tcp -m tcp --dport 50003 -m set --match-set webroot-update-distributor-v4 src "
-            '-m comment --comment "webroot.enterprise update_distributor 50003/tcp in" -j ACCEPT')
-IPT_READ = """== ipv4
--P INPUT DROP
--A INPUT -p tcp -m tcp --dport 50003 -s 10.0.0.1/32 -m comment --comment "webroot.enterprise update_distributor 50003/tcp in" -j ACCEPT
-{set_rule}
--A INPUT -p tcp -m tcp --dport 22 -m comment --comment "lab: management" -j ACCEPT
--A INPUT -p tcp -m tcp --dport 50003 -m comment --comment "someone else" -j DROP
-== ipv6
--P INPUT ACCEPT
-== ipset
-create webroot-update-distributor-v4 hash:net family inet hashsize 1024 maxelem 65536
-add webroot-update-distributor-v4 10.0.0.1
-add webroot-update-distributor-v4 10.0.0.8/31
-create theirs hash:net family inet hashsize 1024 maxelem 65536
-add theirs 10.0.0.1
-""".format(set_rule=SET_RULE)
+def ipt(chain, dport, comment, jump="ACCEPT", match_set=None, flags=None, source=None, destination=None):
+    """One rule as webroot.enterprise.firewall_info returns it (written by hand)."""
+    return {"chain": chain, "protocol": "tcp", "dport": dport, "source": source, "destination": destination,
+            "match_set": match_set, "match_set_flags": flags, "jump": jump, "comment": comment, "line": "-A ..."}
+
+
+MARK = "webroot.enterprise update_distributor 50003/tcp in"
+IPT_READ = {"backend": "iptables", "iptables": {"ipv4": [
+    # 0.1.0's per-peer rule: ours, stale.
+    ipt("INPUT", 50003, MARK, source="10.0.0.1/32"),
+    ipt("INPUT", 50003, MARK, match_set="webroot-update-distributor-v4", flags="src"),
+    # Not ours: a DROP with our comment, and an ACCEPT whose comment merely starts like ours.
+    ipt("INPUT", 50003, MARK, jump="DROP"),
+    ipt("INPUT", 22, "webroot.enterprise sweep_now jump"),
+    ipt("INPUT", 22, "webroot.enterprise sweep_now 22/tcp in"),
+], "ipv6": []}, "ipsets": {
+    "webroot-update-distributor-v4": {"type": "hash:net", "family": "ipv4", "entries": ["10.0.0.1", "10.0.0.8/31"]},
+    "theirs": {"type": "hash:net", "family": "ipv4", "entries": ["10.0.0.1"]},
+}}
 
 
 def test_iptables_ops_from_one_read():
-    found = B.read_iptables(IPT_READ)
-    ops = B.ops("iptables", plan("update_distributor", "d1"), found["update_distributor"])
+    found = B.ours("iptables", IPT_READ)
+    ops = B.ops("iptables", plan("update_distributor", "d1"), found)
     # The set is brought to the plan's entries; the set rule stays; the 0.1.0
     # per-peer rule goes; nothing of anyone else's is named.
     assert ops["sets"] == [{"name": "webroot-update-distributor-v4", "family": "ipv4",
@@ -112,56 +113,102 @@ def test_iptables_ops_from_one_read():
                   "webroot-update-distributor-v4: 10.0.0.9/32"]}
 
 
+def test_iptables_ours_is_the_exact_marker_on_its_chain_and_port_never_a_management_port():
+    found = B.ours("iptables", IPT_READ)
+    # Only the two ACCEPT rules on 50003 with the exact marker; the SSH rules stay foreign,
+    # so state absent of sweep_now can never remove them.
+    assert [(r["port"], r["peer"], r["match_set"]) for r in found["update_distributor"]["rules"]] == [
+        (50003, "10.0.0.1/32", None), (50003, None, "webroot-update-distributor-v4")]
+    assert found["sweep_now"]["rules"] == []
+    ops = B.ops("iptables", plan("sweep_now", "c1", state="absent"), found)
+    assert ops["remove"] == [] and not ops["changed"]
+    # The exact marker on the wrong chain or port is not ours either.
+    other = {"iptables": {"ipv4": [ipt("OUTPUT", 50003, MARK), ipt("INPUT", 50004, MARK)]}}
+    assert B.ours("iptables", other)["update_distributor"]["rules"] == []
+
+
+def test_iptables_a_foreign_rule_using_our_set_blocks_its_removal():
+    read = {"iptables": {"ipv4": [
+        ipt("INPUT", 50003, MARK, match_set="webroot-update-distributor-v4", flags="src"),
+        ipt("INPUT", 50003, "admin: log them", jump="LOG", match_set="webroot-update-distributor-v4", flags="src"),
+    ]}, "ipsets": {"webroot-update-distributor-v4": {"type": "hash:net", "family": "ipv4", "entries": ["10.0.0.1"]}}}
+    found = B.ours("iptables", read)
+    with pytest.raises(B.ForeignConflict, match="webroot-update-distributor-v4"):
+        B.ops("iptables", plan("update_distributor", "d1", state="absent"), found)
+
+
 def test_iptables_nothing_to_do_when_the_read_matches():
-    text = """== ipv4
-{set_rule}
-== ipset
-create webroot-update-distributor-v4 hash:net family inet
-add webroot-update-distributor-v4 10.0.0.1
-add webroot-update-distributor-v4 10.0.0.2/31
-add webroot-update-distributor-v4 10.0.0.4
-add webroot-update-distributor-v4 10.0.0.9
-""".format(set_rule=SET_RULE)
-    ops = B.ops("iptables", plan("update_distributor", "d1"), B.read_iptables(text)["update_distributor"])
+    read = {"iptables": {"ipv4": [ipt("INPUT", 50003, MARK, match_set="webroot-update-distributor-v4", flags="src")]},
+            "ipsets": {"webroot-update-distributor-v4": {"type": "hash:net", "family": "ipv4", "entries": [
+                "10.0.0.1", "10.0.0.2/31", "10.0.0.4", "10.0.0.9"]}}}
+    ops = B.ops("iptables", plan("update_distributor", "d1"), B.ours("iptables", read))
     assert not ops["changed"] and ops["add"] == [] and ops["remove"] == [] and ops["sets"] == []
 
 
 def test_iptables_absent_removes_rule_and_set():
-    found = B.read_iptables(IPT_READ)["update_distributor"]
-    ops = B.ops("iptables", plan("update_distributor", "d1", state="absent"), found)
+    ops = B.ops("iptables", plan("update_distributor", "d1", state="absent"), B.ours("iptables", IPT_READ))
     assert len(ops["remove"]) == 2 and ops["add"] == []
     assert [s["name"] for s in ops["sets_absent"]] == ["webroot-update-distributor-v4"]
 
 
+RICH = 'rule family="ipv4" source ipset="webroot-update-distributor-v4" service name="webroot-update-distributor" accept'
+
+
+def fwd_read(zones, default="public", services=None, ipsets=None, runtime=None):
+    return {"firewalld": {"default_zone": default, "zones": dict(
+        (z, {"permanent": p, "runtime": p}) for z, p in zones.items()),
+        "services": services or {}, "ipsets": ipsets or {}, "runtime_ipsets": runtime or {}}}
+
+
 def test_firewalld_ops():
-    text = """== zone public
-== rich
-rule family="ipv4" source address="10.0.0.1" service name="webroot-update-distributor" accept
-rule family="ipv4" source address="10.9.9.9" port port="50003" protocol="tcp" accept
-== services
-ssh
-== service webroot-update-distributor
-50003/tcp
-"""
-    found = B.read_firewalld(text)
-    assert found["_zone"] == "public"
-    ops = B.ops("firewalld", plan("update_distributor", "d1"), found["update_distributor"])
-    assert [r["rich_rule"] for r in ops["add"]] == [
-        'rule family="ipv4" source ipset="webroot-update-distributor-v4" service name="webroot-update-distributor" accept']
-    assert [r["rich_rule"] for r in ops["remove"]] == [
-        'rule family="ipv4" source address="10.0.0.1" service name="webroot-update-distributor" accept']
+    read = fwd_read({"public": {"services": ["ssh"], "rich_rules": [
+        'rule family="ipv4" source address="10.0.0.1" service name="webroot-update-distributor" accept',
+        'rule family="ipv4" source address="10.9.9.9" port port="50003" protocol="tcp" accept']}},
+        services={"webroot-update-distributor": {"ports": ["50003/tcp"]}})
+    found = B.ours("firewalld", read)
+    assert found["_default_zone"] == "public"
+    ops = B.ops("firewalld", plan("update_distributor", "d1"), found, zone="public")
+    assert [r["rich_rule"] for r in ops["add"]] == [RICH]
+    # The per-address rule naming our service is not the exact rule we write: foreign,
+    # never removed (an admin's rule), and it keeps our service from being removed.
+    assert ops["remove"] == []
+    assert found["_foreign_refs"] == ["webroot-update-distributor"]
     assert [s["name"] for s in ops["sets"]] == ["webroot-update-distributor-v4"]
     assert not ops["service_define"] and not ops["service_remove"]
 
 
+def test_firewalld_a_deny_rule_naming_our_service_is_kept_and_blocks_removal():
+    deny = 'rule family="ipv4" source address="198.51.100.66" service name="webroot-update-distributor" reject'
+    read = fwd_read({"public": {"services": [], "rich_rules": [RICH, deny]}},
+                    services={"webroot-update-distributor": {"ports": ["50003/tcp"]}},
+                    ipsets={"webroot-update-distributor-v4": {"entries": ["10.0.0.1"]}},
+                    runtime={"webroot-update-distributor-v4": {"entries": ["10.0.0.1"]}})
+    found = B.ours("firewalld", read)
+    assert [r["rich_rule"] for r in found["update_distributor"]["rules"]] == [RICH]
+    with pytest.raises(B.ForeignConflict, match="webroot-update-distributor"):
+        B.ops("firewalld", plan("update_distributor", "d1", state="absent"), found, zone="public")
+
+
+def test_firewalld_our_rule_in_another_zone_is_stale():
+    read = fwd_read({"public": {"services": [], "rich_rules": []},
+                     "internal": {"services": [], "rich_rules": [RICH]}},
+                    services={"webroot-update-distributor": {"ports": ["50003/tcp"]}})
+    ops = B.ops("firewalld", plan("update_distributor", "d1"), B.ours("firewalld", read), zone="public")
+    assert [(r["zone"], r["rich_rule"]) for r in ops["add"]] == [("public", RICH)]
+    assert [(r["zone"], r["rich_rule"]) for r in ops["remove"]] == [("internal", RICH)]
+
+
 def test_ufw_ops_per_aggregated_peer():
-    text = """ufw allow 22/tcp comment 'lab: management'
-ufw allow from 10.0.0.1 to any port 50003 proto tcp comment 'webroot.enterprise update_distributor 50003/tcp in'
-ufw allow from 10.0.0.3 to any port 50003 proto tcp comment 'webroot.enterprise update_distributor 50003/tcp in'
-"""
-    ops = B.ops("ufw", plan("update_distributor", "d1"), B.read_ufw(text)["update_distributor"])
+    def rule(peer, comment=MARK, action="allow", port=50003):
+        return {"action": action, "direction": "in", "protocol": "tcp", "port": port, "from": peer, "to": "any",
+                "comment": comment, "line": "ufw ..."}
+    read = {"ufw": [rule("any", "lab: management", port=22), rule("10.0.0.1"), rule("10.0.0.3"),
+                    rule("10.0.0.5", action="deny"), rule("any", "webroot.enterprise sweep_now 22/tcp in", port=22)]}
+    found = B.ours("ufw", read)
+    ops = B.ops("ufw", plan("update_distributor", "d1"), found)
     assert sorted(r["peer"] for r in ops["add"]) == ["10.0.0.2/31", "10.0.0.4/32", "10.0.0.9/32"]
     assert [r["peer"] for r in ops["remove"]] == ["10.0.0.3/32"]
+    assert found["sweep_now"]["rules"] == []
 
 
 def test_windows_chunks_at_1000_with_stable_names():
@@ -176,19 +223,43 @@ def test_windows_chunks_at_1000_with_stable_names():
     assert [len(c["remoteip"].split(",")) for c in chunks] == [1000, 1000, 500]
 
 
+def test_windows_chunks_are_sticky_so_no_address_moves():
+    name = "Webroot Enterprise - Client Service (TCP 50000 in)"
+    p = {"component": "client_service", "rules": [dict(
+        plan("client_service", "s1")["rules"][0], peers=["10.0.0.1/32", "10.0.0.3/32", "10.0.0.5/32", "10.0.0.7/32"])]}
+    # On the host: .3 and .5 in the first rule, .7 in the second; .9 is gone; .1 is new.
+    current = {name.lower(): ["10.0.0.3/32", "10.0.0.5/32", "10.0.0.9/32"], (name + " #2").lower(): ["10.0.0.7/32"]}
+    chunks = B.windows_chunks(p, current, max_addresses=3)
+    assert [(c["windows_name"], c["remoteip"]) for c in chunks] == [
+        (name, "10.0.0.1/32,10.0.0.3/32,10.0.0.5/32"), (name + " #2", "10.0.0.7/32")]
+
+
+def com(name, group="Webroot Enterprise", action=1, remote="10.0.2.1/255.255.255.255"):
+    return {"Name": name, "Grouping": group, "Action": action, "RemoteAddresses": remote, "Direction": 1}
+
+
 def test_windows_ops_case_insensitive_stale_and_foreign():
     p = plan("client_service", "s1")
-    listing = [
-        {"Name": "a", "DisplayName": "Webroot Enterprise - Client Service (TCP 50000 in)", "Group": "Webroot Enterprise"},
-        {"Name": "b", "DisplayName": "Webroot Enterprise - Client Service (TCP 50000 in) #2", "Group": "Webroot Enterprise"},
-        {"Name": "c", "DisplayName": "webroot enterprise - client service (tcp 50000 in) #2", "Group": "Theirs"},
-        {"Name": "d", "DisplayName": "Webroot Enterprise - Sweep Now (TCP 50001 in)", "Group": "Webroot Enterprise"},
-    ]
-    ops = B.windows_ops(p, listing, "client_service")
+    read = {"Rules": [
+        com("Webroot Enterprise - Client Service (TCP 50000 in)"),
+        com("Webroot Enterprise - Client Service (TCP 50000 in) #2"),
+        com("webroot enterprise - client service (tcp 50000 in) #2", group="Theirs"),
+        com("Webroot Enterprise - Sweep Now (TCP 50001 in)"),
+    ]}
+    ops = B.windows_ops(p, read, "client_service", lambda c: {"remoteip": c["remoteip"]}, lambda a, r: [])
     assert ops["stale"] == ["Webroot Enterprise - Client Service (TCP 50000 in) #2"]
     # the foreign rule carries the stale name in another case: the module would remove it too
     assert ops["foreign"] == ["has a rule named 'webroot enterprise - client service (tcp 50000 in) #2' in group 'Theirs'"]
     assert ops["duplicates"] == []
+
+
+def test_windows_a_block_rule_in_our_group_is_not_ours():
+    p = plan("client_service", "s1")
+    read = {"Rules": [com("Webroot Enterprise - Client Service (TCP 50000 in)", action=0)]}
+    ops = B.windows_ops(p, read, "client_service", lambda c: {}, lambda a, r: [])
+    assert ops["stale"] == []
+    assert ops["foreign"] == ["has a rule named 'Webroot Enterprise - Client Service (TCP 50000 in)' in group "
+                              "'Webroot Enterprise' that blocks (not an allow rule of ours)"]
 
 
 def test_ipv6_peers_get_their_own_set_and_rule():

@@ -67,7 +67,7 @@ def by_key(checks):
 
 def derive(hostvars=None, **kwargs):
     kwargs.setdefault("listening", MANAGED)
-    return F.derive_checks(TABLE_11, GROUPS, hostvars or HOSTVARS, **kwargs)
+    return F.plan_checks(TABLE_11, GROUPS, hostvars or HOSTVARS, **kwargs)["checks"]
 
 
 def with_vars(host, **values):

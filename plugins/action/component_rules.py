@@ -1,0 +1,312 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, webroot.enterprise contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""One component's Table 11 rules on one host, in one task (see the module's doc).
+
+1. Plan (controller, Python, rules.host_plan): every input is checked before
+   anything is read or changed on the host.
+2. Read the host's firewall once per run: the read is kept in the result the role
+   registers (``webroot_plan.firewall``) and reused by the next component role on
+   the same host, updated with what this one changed.
+3. Diff (backends.ops / windows_ops) and call the standard modules for what differs
+   only; nothing at all when nothing differs. Check mode and --diff come from the
+   same difference, with no module called for a change.
+"""
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from xml.sax.saxutils import escape
+
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+from ansible.plugins.action import ActionBase
+
+from ansible_collections.webroot.enterprise.plugins.module_utils import backends as B
+from ansible_collections.webroot.enterprise.plugins.module_utils import rules as R
+from ansible_collections.webroot.enterprise.plugins.module_utils import winfw as W
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import engine as E
+
+ARGUMENT_SPEC = dict(
+    component=dict(type="str", required=True, choices=list(B.COMPONENTS)),
+    state=dict(type="str", default="present", choices=list(R.STATES)),
+    port=dict(type="raw", default=""),
+    peers=dict(type="list", elements="str", default=[]),
+    any_peer=dict(type="bool", default=False),
+    backend=dict(type="str", default="auto", choices=list(R.BACKEND_CHOICES)),
+    firewalld_zone=dict(type="str", default=""),
+    windows_profiles=dict(type="list", elements="str", default=["domain", "private"],
+                          choices=list(R.WINDOWS_PROFILES)),
+    windows_program=dict(type="str", default=""),
+)
+
+
+class ActionModule(ActionBase):
+    TRANSFERS_FILES = False
+    _VALID_ARGS = frozenset(ARGUMENT_SPEC)
+
+    def run(self, tmp=None, task_vars=None):
+        result = super(ActionModule, self).run(tmp, task_vars)
+        task_vars = task_vars or {}
+        validation = ArgumentSpecValidator(ARGUMENT_SPEC).validate(self._task.args)
+        if validation.error_messages:
+            result.update(failed=True, msg="; ".join(validation.error_messages))
+            return result
+        args = validation.validated_parameters
+        comp = args["component"]
+        host = E.Host(self, task_vars)
+        previous = task_vars.get("webroot_plan")
+        previous = previous if isinstance(previous, dict) else {}
+        try:
+            plan = self._plan(comp, args, task_vars)
+            if self._templar.template(task_vars.get("webroot_validate_only", False)) in (True, "true", "True", "yes", 1):
+                # Plan only (the documented webroot_validate_only): nothing is read or changed.
+                for name in B.COMPONENTS:
+                    if isinstance(previous.get(name), dict):
+                        result[name] = previous[name]
+                result.update({comp: plan, "changed": False, "changes": []})
+                return result
+            if args["backend"] == "windows" or host.is_windows(args["backend"]):
+                if not args["windows_profiles"]:
+                    raise R.RuleError("%s_windows_profiles is empty: a Windows Firewall rule must apply to "
+                                      "at least one of domain, private, public." % comp)
+            backend, found, reads = self._found(host, args["backend"], previous, task_vars)
+            check = bool(self._task.check_mode)
+            if backend == "windows":
+                ops, after = apply_windows(host, plan, found, args["windows_profiles"],
+                                           args["windows_program"], check)
+            else:
+                ops, after = apply_linux(host, backend, plan, found, args["firewalld_zone"], check,
+                                         _save_paths(self._templar, task_vars))
+        except R.RuleError as exc:
+            result.update(failed=True, msg="%s on %s: %s" % (comp, host.name, exc), changes=host.calls)
+            return result
+        except E.ModuleFailed as exc:
+            result.update(failed=True, changes=host.calls, module_result=exc.result, msg="%s%s" % (
+                exc, "; already changed before the failure: %s" % "; ".join(host.calls) if host.calls
+                else "; nothing was changed before the failure"))
+            return result
+        for name in B.COMPONENTS:
+            if isinstance(previous.get(name), dict):
+                result[name] = previous[name]
+        result[comp] = plan
+        reads[backend] = after
+        result["firewall"] = {"auto": backend if args["backend"] == "auto" else previous.get(
+            "firewall", {}).get("auto"), "reads": reads}
+        result["backend"] = backend
+        result["changed"] = bool(ops["changed"])
+        result["changes"] = host.calls
+        if ops["changed"]:
+            result["diff"] = {
+                "before_header": "%s: ours on %s (%s)" % (comp, host.name, backend),
+                "after_header": "%s: ours on %s (%s)" % (comp, host.name, backend),
+                "before": "".join(line + "\n" for line in ops["diff"]["before"]),
+                "after": "".join(line + "\n" for line in ops["diff"]["after"]),
+            }
+        return result
+
+    def _plan(self, comp, args, task_vars):
+        known = R.role_variables(comp).values()
+        given = [k for k in task_vars if k.startswith(comp + "_")]
+        hostvars = R.HostvarsCache(task_vars.get("hostvars") or {})
+        return R.host_plan(comp, task_vars.get("inventory_hostname"), task_vars.get("groups") or {}, hostvars, {
+            "state": args["state"], "port": args["port"], "peers": args["peers"], "any_peer": args["any_peer"],
+        }, given_vars=given, known_vars=known, management_port=self._templar.template(task_vars.get("ansible_port")))
+
+    @staticmethod
+    def _found(host, backend, previous, task_vars):
+        """(backend, ours found, every read kept) from this run's earlier read, else one read."""
+        cached = previous.get("firewall") if isinstance(previous.get("firewall"), dict) else {}
+        reads = dict(cached.get("reads") or {})
+        key = cached.get("auto") if backend == "auto" else backend
+        if key and key in reads:
+            return key, reads[key], reads
+        found_backend, raw = host.read(backend)
+        if found_backend == "windows":
+            return found_backend, raw, reads
+        return found_backend, B.ours(found_backend, raw, E.management_ports(host.var("ansible_port"))), reads
+
+
+def _save_paths(templar, task_vars):
+    def path(var, default):
+        value = templar.template(task_vars.get(var, default))
+        return value if value else None
+    return {"ipv4": path("webroot_iptables_save_path", "/etc/iptables/rules.v4"),
+            "ipv6": path("webroot_ip6tables_save_path", "/etc/iptables/rules.v6"),
+            "ipset": path("webroot_ipset_save_path", "/etc/iptables/ipsets")}
+
+
+def service_xml(rule):
+    """Our firewalld service definition (one port), as firewalld writes its own."""
+    return (
+        '<?xml version="1.0" encoding="utf-8"?>\n'
+        "<!-- Managed by Ansible (webroot.enterprise): do not edit. -->\n"
+        "<service>\n"
+        "  <short>Webroot %s</short>\n"
+        "  <description>webroot.enterprise: %s</description>\n"
+        '  <port protocol="%s" port="%s"/>\n'
+        "</service>\n" % (escape(rule["title"]), escape(rule["description"]), rule["protocol"], rule["port"]))
+
+
+def apply_linux(host, backend, plan, found, zone, check, save_paths):
+    """Bring one component to its plan on a Linux firewall; returns (ops, found after)."""
+    if backend == "firewalld":
+        zone = zone or found.get("_default_zone")
+    ops = B.ops(backend, plan, found, zone=zone)
+    if not ops["changed"] or check:
+        return ops, (B.remember(found, backend, plan["component"], ops) if ops["changed"] else found)
+    comp = plan["component"]
+    if backend == "iptables":
+        for s in ops["sets"]:
+            host.module("webroot.enterprise.address_set", {
+                "name": s["name"], "family": s["family"], "entries": s["entries"], "provider": "ipset"},
+                what="set %s to %d entries" % (s["name"], len(s["entries"])))
+        for r in ops["add"]:
+            host.module("ansible.builtin.iptables", _iptables_args(r, "present"),
+                        what="insert %s" % B.describe("iptables", r))
+        for r in ops["remove"]:
+            host.module("ansible.builtin.iptables", _iptables_args(r, "absent"),
+                        what="remove %s" % B.describe("iptables", r))
+        for s in ops["sets_absent"]:
+            host.module("webroot.enterprise.address_set", {
+                "name": s["name"], "family": s["family"], "provider": "ipset", "state": "absent"},
+                what="remove set %s" % s["name"])
+        _save_iptables(host, ops, save_paths)
+    elif backend == "ufw":
+        for r in ops["add"]:
+            host.module("community.general.ufw", dict(_ufw_args(r), insert=0, insert_relative_to=(
+                "first-ipv6" if r["family"] == "ipv6" else "first-ipv4")),
+                what="insert %s" % B.describe("ufw", r))
+        for r in ops["remove"]:
+            host.module("community.general.ufw", dict(_ufw_args(r), delete=True),
+                        what="remove %s" % B.describe("ufw", r))
+    else:
+        _apply_firewalld(host, plan, ops)
+    return ops, B.remember(found, backend, comp, ops)
+
+
+def _iptables_args(r, state):
+    args = {"chain": r["chain"], "protocol": r["protocol"], "destination_port": str(r["port"]),
+            "jump": "ACCEPT", "comment": r["comment"], "ip_version": r["family"], "state": state}
+    if r.get("match_set"):
+        args.update(match_set=r["match_set"], match_set_flags="src" if r["direction"] == "in" else "dst")
+    if r.get("peer"):
+        args["source" if r["direction"] == "in" else "destination"] = r["peer"]
+    if state == "present":
+        args["action"] = "insert"
+    return args
+
+
+def _ufw_args(r):
+    peer = r.get("peer") or "any"
+    return {"rule": "allow", "direction": r["direction"], "proto": r["protocol"],
+            "from_ip": peer if r["direction"] == "in" else "any",
+            "to_ip": peer if r["direction"] == "out" else "any",
+            "to_port": str(r["port"]), "comment": r["comment"]}
+
+
+def _save_iptables(host, ops, save_paths):
+    """Once per component that changed: the rules (IPv4; IPv6 when ours has IPv6
+    rules) with community.general.iptables_state, and the ipsets to the file
+    ipset-persistent restores before the rules, through a temporary file made
+    in its directory (mktemp) and renamed over it."""
+    v6 = any(r["family"] == "ipv6" for r in ops["want"]["rules"] + ops["remove"])
+    for family, path in (("ipv4", save_paths.get("ipv4")), ("ipv6", save_paths.get("ipv6"))):
+        if path and (family == "ipv4" or v6):
+            host.module("community.general.iptables_state", {"state": "saved", "path": path, "ip_version": family},
+                        what="save %s rules to %s" % (family, path))
+    path = save_paths.get("ipset")
+    if path:
+        host.module("ansible.builtin.command", {"argv": ["sh", "-c", SAVE_IPSETS, "sh", path]},
+                    what="save the ipsets to %s" % path)
+
+
+# The file is replaced whole (it holds every set, as iptables_state saves every
+# rule), through a temporary file that mktemp makes in its directory, never a
+# predictable name.
+SAVE_IPSETS = (
+    'set -eu; p="$1"; d=$(dirname -- "$p"); mkdir -p -- "$d"; umask 077; '
+    't=$(mktemp -- "$d/.ipsets.XXXXXXXX"); trap \'rm -f -- "$t"\' EXIT; '
+    'ipset save > "$t"; mv -f -- "$t" "$p"; trap - EXIT')
+
+
+def _apply_firewalld(host, plan, ops):
+    comp = plan["component"]
+    service = R.service_name(comp)
+    reload_needed = False
+    if ops.get("service_define"):
+        rule = [r for r in plan["rules"] if r["direction"] == "in"][0]
+        host.put_file(service_xml(rule), "/etc/firewalld/services/%s.xml" % service)
+        reload_needed = True
+    for s in ops["sets"] + ops.get("sets_runtime", []):
+        result = host.module("webroot.enterprise.address_set", {
+            "name": s["name"], "family": s["family"], "entries": s["entries"], "provider": "firewalld"},
+            what="set %s to %d entries" % (s["name"], len(s["entries"])))
+        reload_needed = reload_needed or bool(result.get("reload_required"))
+    if reload_needed:
+        # A new service or ipset reaches the running firewalld only through a reload
+        # (a first run, a port change); the rich rules below name them.
+        host.module("ansible.builtin.command", {"argv": ["firewall-cmd", "--reload"]},
+                    what="reload firewalld to load the new definitions")
+    for r in ops["add"]:
+        host.module("ansible.posix.firewalld", _fwd_args(r, "enabled"), what="add %s" % B.describe("firewalld", r))
+    for r in ops["remove"]:
+        host.module("ansible.posix.firewalld", _fwd_args(r, "disabled"),
+                    what="remove %s" % B.describe("firewalld", r))
+    for s in ops["sets_absent"]:
+        host.module("webroot.enterprise.address_set", {
+            "name": s["name"], "family": s["family"], "provider": "firewalld", "state": "absent"},
+            what="remove set %s" % s["name"])
+    if ops.get("service_remove"):
+        host.module("ansible.builtin.file", {"path": "/etc/firewalld/services/%s.xml" % service, "state": "absent"},
+                    what="remove the service %s" % service)
+
+
+def _fwd_args(r, state):
+    args = {"zone": r["zone"], "permanent": True, "immediate": True, "state": state}
+    if r.get("rich_rule"):
+        args["rich_rule"] = r["rich_rule"]
+    else:
+        args["service"] = r["service"]
+    return args
+
+
+def apply_windows(host, plan, read, profiles, program, check):
+    """Bring one component to its plan on Windows Firewall; returns (ops, read after)."""
+    comp = plan["component"]
+
+    def args_of(chunk):
+        return W.module_args(chunk, profiles, program)
+
+    ops = B.windows_ops(plan, read, comp, args_of, W.differences)
+    if ops["duplicates"] or ops["foreign"]:
+        raise R.RuleError(_windows_refusal(host.name, ops))
+    if not ops["changed"] or check:
+        after = B.windows_remember(read, comp, ops, lambda c: W.com_rule(args_of(c))) if ops["changed"] else read
+        return ops, after
+    module = host.firewall_rule_module()
+    # New and grown rules first, stale ones last: no moment where an address that
+    # stays admitted is in no rule.
+    for chunk, args in ops["write"]:
+        host.module(module, args, what="write rule '%s'" % chunk["windows_name"])
+    for name in ops["stale"]:
+        host.module(module, {"name": name, "state": "absent"}, what="remove rule '%s'" % name)
+    return ops, B.windows_remember(read, comp, ops, lambda c: W.com_rule(args_of(c)))
+
+
+def _windows_refusal(name, ops):
+    parts = []
+    if ops["duplicates"]:
+        parts.append(
+            "Windows Firewall on %s %s (names compared without case). Windows allows duplicate "
+            "names, but webroot.enterprise manages exactly one rule per name and would otherwise "
+            "change all of them together. Remove the duplicates on the host, e.g. in PowerShell: "
+            "Get-NetFirewallRule -DisplayName '<name>' | Remove-NetFirewallRule (the next run "
+            "creates the rule again)." % (name, "; ".join(ops["duplicates"])))
+    if ops["foreign"]:
+        parts.append(
+            "Windows Firewall on %s %s, with a name webroot.enterprise manages (names compared "
+            "without case), that is not an allow rule of group 'Webroot Enterprise': it was not "
+            "created by webroot.enterprise, so it is neither changed nor removed. Rename or remove "
+            "it, e.g. in PowerShell: Get-NetFirewallRule -DisplayName '<name>' | Format-List "
+            "DisplayName, Group, Action, Description." % (name, "; ".join(ops["foreign"])))
+    return " ".join(parts) + " Nothing was changed on this host."

@@ -1,0 +1,43 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, webroot.enterprise contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Plans every host of the estate from the inventory, on the controller, once
+(see the module's doc). No host is contacted."""
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+from ansible.plugins.action import ActionBase
+
+from ansible_collections.webroot.enterprise.plugins.module_utils import estate as S
+
+ARGUMENT_SPEC = dict(
+    max_errors=dict(type="int", default=20),
+)
+
+
+class ActionModule(ActionBase):
+    TRANSFERS_FILES = False
+    _VALID_ARGS = frozenset(ARGUMENT_SPEC)
+
+    def run(self, tmp=None, task_vars=None):
+        result = super(ActionModule, self).run(tmp, task_vars)
+        task_vars = task_vars or {}
+        validation = ArgumentSpecValidator(ARGUMENT_SPEC).validate(self._task.args)
+        if validation.error_messages:
+            result.update(failed=True, msg="; ".join(validation.error_messages))
+            return result
+        summary = S.validate(task_vars.get("groups") or {}, task_vars.get("hostvars") or {})
+        result.update(changed=False, hosts=summary["hosts"], plans=summary["plans"],
+                      errors=summary["errors"])
+        if summary["errors"]:
+            shown = summary["errors"][:validation.validated_parameters["max_errors"]]
+            more = len(summary["errors"]) - len(shown)
+            result.update(failed=True, msg=(
+                "The estate has %d bad value(s), so no firewall was changed anywhere: %s%s"
+                % (len(summary["errors"]), " | ".join(shown), " | (%d more)" % more if more else "")))
+        else:
+            result["msg"] = "%d hosts, %d component plans: every value is valid" % (
+                summary["hosts"], summary["plans"])
+        return result

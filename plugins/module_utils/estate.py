@@ -1,0 +1,87 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, webroot.enterprise contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The estate validation: every host's plan, from the inventory, once.
+
+Pure Python over ``groups`` and ``hostvars`` (plugins/action/validate_estate.py
+passes Ansible's); each host's variables are read once (rules.HostvarsCache) and
+each address computed once, so an estate of thousands of hosts is checked in a
+few seconds, before any firewall changes anywhere.
+"""
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible.module_utils.parsing.convert_bool import boolean
+
+from ansible_collections.webroot.enterprise.plugins.module_utils import rules as R
+from ansible_collections.webroot.enterprise.plugins.module_utils.catalog import (
+    GROUP_CLIENTS,
+    GROUP_DISTRIBUTORS,
+    GROUP_SERVERS,
+    TABLE_11,
+)
+
+MANAGED = (GROUP_DISTRIBUTORS, GROUP_SERVERS, GROUP_CLIENTS)
+
+
+def components_of(host, groups):
+    """The components whose role puts a rule on ``host`` (by its groups)."""
+    out = []
+    for row in TABLE_11:
+        for flow in row["flows"]:
+            here = flow["listeners"] if flow["direction"] == "inbound" else flow["connectors"]
+            if any(host in (groups.get(g) or []) for g in here):
+                out.append(row["component"])
+                break
+    return out
+
+
+def settings_of(component, hv):
+    """A component role's settings for a host, as the inventory gives them (the
+    role's defaults where it says nothing)."""
+    names = R.role_variables(component)
+    backend_default = hv.get("webroot_firewall_backend") or "auto"
+    any_peer = hv.get(names["any_peer"], False)
+    try:
+        any_peer = boolean(any_peer, strict=True)
+    except TypeError:
+        raise R.RuleError("%s must be true or false, got %r" % (names["any_peer"], any_peer))
+    return {
+        "state": hv.get(names["state"], "present"),
+        "port": hv.get(names["port"], ""),
+        "peers": hv.get(names["peers"], []) or [],
+        "any_peer": any_peer,
+        "backend": hv.get(names["backend"], backend_default),
+        "windows_profiles": hv.get(names["windows_profiles"],
+                                   hv.get("webroot_windows_profiles", ["domain", "private"])),
+    }
+
+
+def validate(groups, hostvars):
+    """{"hosts": N, "plans": N, "errors": ["host: message", ...]}"""
+    cache = R.HostvarsCache(hostvars)
+    hosts = sorted(set(h for g in MANAGED for h in (groups.get(g) or [])))
+    errors, plans = [], 0
+    for host in hosts:
+        hv = cache.get(host) or {}
+        keys = list(hv.keys()) if hasattr(hv, "keys") else []
+        for comp in components_of(host, groups):
+            try:
+                s = settings_of(comp, hv)
+                if s["backend"] not in R.BACKEND_CHOICES:
+                    raise R.RuleError("%s must be one of %s, got %r" % (
+                        R.role_variables(comp)["backend"], ", ".join(R.BACKEND_CHOICES), s["backend"]))
+                profiles = s["windows_profiles"]
+                if isinstance(profiles, str) or not isinstance(profiles, (list, tuple)) or not profiles or \
+                        any(str(p).lower() not in R.WINDOWS_PROFILES for p in profiles):
+                    raise R.RuleError("%s must be a non-empty list of %s, got %r" % (
+                        R.role_variables(comp)["windows_profiles"], ", ".join(R.WINDOWS_PROFILES), profiles))
+                R.host_plan(comp, host, groups, cache, s,
+                            given_vars=[k for k in keys if k.startswith(comp + "_")],
+                            known_vars=R.role_variables(comp).values(),
+                            management_port=hv.get("ansible_port"))
+                plans += 1
+            except R.RuleError as exc:
+                errors.append("host %s: %s" % (host, exc))
+    return {"hosts": len(hosts), "plans": plans, "errors": errors}

@@ -1,0 +1,127 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, webroot.enterprise contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""One host as the action plugins see it: its one read, and module calls.
+
+Used by the action plugins ``component_rules`` (one task per component role and
+host) and ``firewall_info`` (the report and verify), so both read a firewall the
+same way.
+
+The one read of a host is kept in the result the role registers as
+``webroot_plan`` (``webroot_plan.firewall``), updated with what was changed, so
+the next component role on the same host reads nothing. Registered variables
+live for one ansible-playbook run and are never written to a fact cache, so a
+read from an earlier run (AWX keeps facts between jobs) is never used.
+"""
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import os
+
+from ansible.errors import AnsibleError
+
+from ansible_collections.webroot.enterprise.plugins.module_utils import rules as R
+from ansible_collections.webroot.enterprise.plugins.module_utils.catalog import WINDOWS_GROUP
+
+WINDOWS_READ_SCRIPT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "webroot_read.ps1")
+WINDOWS_PREFIX = WINDOWS_GROUP + " - "
+WINDOWS_CONNECTIONS = ("winrm", "psrp", "ansible.builtin.winrm", "ansible.builtin.psrp",
+                       "ansible.windows.psrp", "ansible.windows.winrm")
+FIREWALL_RULE_MODULES = ("ansible.windows.win_firewall_rule", "community.windows.win_firewall_rule")
+
+
+class ModuleFailed(AnsibleError):
+    """A module called for a change failed; ``result`` is its result."""
+
+    def __init__(self, message, result):
+        super(ModuleFailed, self).__init__(message)
+        self.result = result
+
+
+class Host(object):
+    """One host as an action plugin sees it: read its firewall, call modules."""
+
+    def __init__(self, action, task_vars):
+        self.action = action
+        self.task_vars = task_vars
+        self.calls = []      # modules called for a change, in order ("what" of each)
+
+    def var(self, name, default=None):
+        """A host variable, templated."""
+        return self.action._templar.template(self.task_vars.get(name, default))
+
+    @property
+    def name(self):
+        return self.task_vars.get("inventory_hostname", "this host")
+
+    def is_windows(self, backend):
+        if backend == "windows":
+            return True
+        if backend != "auto":
+            return False
+        shell = getattr(getattr(self.action._connection, "_shell", None), "SHELL_FAMILY", "")
+        connection = self.var("ansible_connection") or ""
+        os_family = (self.task_vars.get("ansible_facts") or {}).get("os_family")
+        return shell == "powershell" or connection in WINDOWS_CONNECTIONS or os_family == "Windows"
+
+    def module(self, name, args, what=None, check=False):
+        """Run one module on the host. ``what``: a change, recorded and shown; a
+        failure raises ModuleFailed naming it."""
+        result = self.action._execute_module(module_name=name, module_args=args, task_vars=self.task_vars)
+        if result.get("failed") or result.get("unreachable"):
+            raise ModuleFailed("%s failed on %s%s: %s" % (
+                name, self.name, " (%s)" % what if what else "",
+                result.get("msg") or result.get("stderr") or result), result)
+        if what is not None:
+            self.calls.append(what)
+        return result
+
+    def read(self, backend):
+        """(backend found, structured read) in one remote call, read-only (also in check mode)."""
+        if self.is_windows(backend):
+            with open(WINDOWS_READ_SCRIPT) as handle:
+                script = handle.read()
+            result = self.module("ansible.windows.win_powershell", {
+                "script": script, "parameters": {"Group": WINDOWS_GROUP, "Prefix": WINDOWS_PREFIX}})
+            output = result.get("output") or [{}]
+            return "windows", output[0] if isinstance(output, list) else output
+        # firewall_info is a Python module: pin the implementation for POSIX hosts.
+        self.action._connection.module_implementation_preferences = (".py",)
+        result = self.module("webroot.enterprise.firewall_info", {"backend": backend})
+        return result["backend"], result
+
+    def firewall_rule_module(self):
+        loader = self.action._shared_loader_obj.module_loader
+        for name in FIREWALL_RULE_MODULES:
+            try:
+                found = loader.find_plugin_with_context(name, mod_type=".ps1")
+            except Exception:  # pylint: disable=broad-except
+                continue
+            if found.resolved:
+                return name
+        return FIREWALL_RULE_MODULES[-1]
+
+    def put_file(self, content, dest, mode="0644"):
+        """Write ``content`` to ``dest`` on the host through ansible.builtin.copy
+        (the file is transferred first, as the copy action does)."""
+        tmp = self.action._make_tmp_path()
+        try:
+            src = self.action._connection._shell.join_path(tmp, "source")
+            self.action._transfer_data(src, content)
+            self.action._fixup_perms2((tmp, src))
+            self.module("ansible.builtin.copy", {
+                "src": src, "dest": dest, "mode": mode, "owner": "root", "group": "root",
+                "_original_basename": os.path.basename(dest)}, what="write %s" % dest)
+        finally:
+            self.action._remove_tmp_path(tmp)
+
+
+def management_ports(port):
+    ports = set(R.MANAGEMENT_PORTS)
+    if port not in (None, ""):
+        try:
+            ports.add(int(port))
+        except (TypeError, ValueError):
+            pass
+    return sorted(ports)
