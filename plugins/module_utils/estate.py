@@ -70,12 +70,12 @@ def validate(groups, hostvars):
             try:
                 s = settings_of(comp, hv)
                 if s["backend"] not in R.BACKEND_CHOICES:
-                    raise R.RuleError("%s must be one of %s, got %r" % (
+                    raise R.RuleError("%s must be one of: %s, got: %s" % (
                         R.role_variables(comp)["backend"], ", ".join(R.BACKEND_CHOICES), s["backend"]))
                 profiles = s["windows_profiles"]
                 if isinstance(profiles, str) or not isinstance(profiles, (list, tuple)) or not profiles or \
                         any(str(p).lower() not in R.WINDOWS_PROFILES for p in profiles):
-                    raise R.RuleError("%s must be a non-empty list of %s, got %r" % (
+                    raise R.RuleError("%s must be one or more of: %s, got: %r" % (
                         R.role_variables(comp)["windows_profiles"], ", ".join(R.WINDOWS_PROFILES), profiles))
                 R.host_plan(comp, host, groups, cache, s,
                             given_vars=[k for k in keys if k.startswith(comp + "_")],
