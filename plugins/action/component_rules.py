@@ -277,7 +277,8 @@ def apply_windows(host, plan, read, profiles, program, check):
     def args_of(chunk):
         return W.module_args(chunk, profiles, program)
 
-    ops = B.windows_ops(plan, read, comp, args_of, W.differences)
+    ops = B.windows_ops(plan, read, comp, args_of, W.differences, com_values=W.new_values,
+                        com_options=W.COMPARED)
     if ops["duplicates"] or ops["foreign"]:
         raise R.RuleError(_windows_refusal(host.name, ops))
     if not ops["changed"] or check:

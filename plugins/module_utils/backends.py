@@ -472,7 +472,8 @@ def windows_chunks(plan, current=None, max_addresses=WINDOWS_MAX_ADDRESSES):
     return out
 
 
-def windows_ops(plan, read, component, module_args, differences, max_addresses=WINDOWS_MAX_ADDRESSES):
+def windows_ops(plan, read, component, module_args, differences, max_addresses=WINDOWS_MAX_ADDRESSES,
+                com_values=None, com_options=()):
     """What to do on Windows for one component, from the one read of the host.
 
     ``read``: the read's rules (COM properties): every rule of our group and every
@@ -480,7 +481,9 @@ def windows_ops(plan, read, component, module_args, differences, max_addresses=W
     case-insensitively, as Windows and the module do (the module changes or
     removes every rule whose name matches, whatever its group). ``module_args``
     (chunk -> win_firewall_rule options) and ``differences`` (options, COM rule ->
-    the options that differ) come from module_utils/winfw.py. Returns {chunks,
+    the options that differ), ``com_values`` (options -> the COM values the module
+    sets) and ``com_options`` ((property, option) pairs) come from
+    module_utils/winfw.py. Returns {chunks,
     write, stale, duplicates, foreign, changed, diff}: ``write`` are the chunks
     whose rule is missing or differs, in an order that never leaves an address
     unadmitted (rules that only gain first); duplicates and foreign must be empty
@@ -503,21 +506,31 @@ def windows_ops(plan, read, component, module_args, differences, max_addresses=W
             r["Name"], r.get("Grouping") or "",
             "" if _action_allow(r.get("Action")) else " that blocks (not an allow rule of ours)")
         for n in names for r in by_name.get(n, []) if not _is_ours_windows(r, component)))
-    write = []
+    write, drift_before, drift_after = [], [], []
     for c in chunks:
         have = by_name.get(c["windows_name"].lower()) or []
         args = module_args(c)
-        if len(have) == 1 and not differences(args, have[0]):
+        differ = differences(args, have[0]) if len(have) == 1 else ["name"]
+        if not differ:
             continue
         lost = set(current.get(c["windows_name"].lower(), [])) - set(c["addresses"])
         write.append((1 if lost else 0, c, args))
+        if have and com_values is not None:
+            # Each drifting property but the addresses (their own line), as COM holds it
+            # now and as win_firewall_rule will set it.
+            new = com_values(args)
+            for option in differ:
+                prop = dict((o, p) for p, o in com_options).get(option)
+                if prop and prop != "RemoteAddresses":
+                    drift_before.append("%s: %s = %r" % (have[0]["Name"], prop, have[0].get(prop)))
+                    drift_after.append("%s: %s = %r" % (c["windows_name"], prop, new.get(prop)))
     write = [(c, args) for _order, c, args in sorted(write, key=lambda w: w[0])]
     before = sorted(r["Name"] for r in mine)
     return {"chunks": chunks, "write": write, "stale": stale, "duplicates": duplicates, "foreign": foreign,
             "changed": bool(stale or write),
-            "diff": {"before": ["%s: %s" % (r["Name"], ",".join(_remote_networks(r.get("RemoteAddresses"))) or "any")
-                                for r in sorted(mine, key=lambda r: r["Name"].lower())],
-                     "after": ["%s: %s" % (c["windows_name"], c["remoteip"]) for c in chunks]},
+            "diff": {"before": sorted(["%s: %s" % (r["Name"], ",".join(_remote_networks(r.get("RemoteAddresses"))) or "any")
+                                       for r in mine] + drift_before),
+                     "after": sorted(["%s: %s" % (c["windows_name"], c["remoteip"]) for c in chunks] + drift_after)},
             "before": before}
 
 
