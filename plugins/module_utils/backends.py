@@ -226,6 +226,14 @@ def ops(backend, plan, found, zone=None):
     out["changed"] = bool(add or remove or sets or sets_absent or out.get("service_define")
                           or out.get("service_remove") or out.get("sets_runtime"))
     out["diff"] = {"before": _describe_all(backend, part), "after": _describe_all(backend, want)}
+    if backend == "firewalld":
+        service = R.service_name(plan["component"])
+        if part.get("service_ports") is not None:
+            out["diff"]["before"] = sorted(out["diff"]["before"] + ["service %s: %s" % (
+                service, " ".join(part["service_ports"]))])
+        if want["rules"]:
+            out["diff"]["after"] = sorted(out["diff"]["after"] + ["service %s: %s" % (
+                service, " ".join(out["service_ports"]))])
     return out
 
 

@@ -1,0 +1,158 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, webroot.enterprise contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The upgrade from 0.2.0: no moment where allowed traffic is denied.
+
+0.2.0 (taken from this repository's history, commit RELEASE_0_2_0) converges a lab;
+then this version runs over it. Its objects have the same shape (sets, rules,
+services, Windows rule names), so the upgrade must change nothing: no task reports
+a change, and every firewall holds exactly what it held, read with its own tools
+(iptables-save, ipset save, ufw, firewall-cmd) before and after. Nothing removed and
+re-added means no gap. The same on the Windows Firewall SIMULATOR: 0.2.0's roles with
+0.2.0's simulator, then this version's roles with this version's simulator over the
+same rule stores: no change, and one remote call per host (the read).
+"""
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+import os
+import subprocess
+import io
+import tarfile
+
+import pytest
+
+from conftest import ROOT, VENV_BIN, env, topology
+
+RELEASE_0_2_0 = "415bcee"   # "README: the measured suite time" on main, as 0.2.0 shipped
+HOSTS = topology("wru-", "198.18.60.0/24", kinds={"client2": "firewalld"})
+NETWORK, SUBNET = "webroot-upgrade", "198.18.60.0/24"
+
+
+def old_collection(tmp_path_factory):
+    """0.2.0 as a collection tree: (collections path, its root)."""
+    if not os.path.isdir(os.path.join(ROOT, ".git")):
+        pytest.skip("no git history here: the 0.2.0 release cannot be read")
+    try:
+        blob = subprocess.run(["git", "-C", ROOT, "archive", "--format=tar", RELEASE_0_2_0],
+                              stdout=subprocess.PIPE, check=True).stdout
+    except subprocess.CalledProcessError:
+        pytest.skip("commit %s (0.2.0) is not in this clone's history" % RELEASE_0_2_0)
+    base = str(tmp_path_factory.mktemp("webroot-0.2.0"))
+    root = os.path.join(base, "ansible_collections", "webroot", "enterprise")
+    os.makedirs(root)
+    with tarfile.open(fileobj=io.BytesIO(blob)) as tar:
+        tar.extractall(root)
+    return base, root
+
+
+def run_old(lab, base, root, inventory):
+    """0.2.0's site.yml (verify skipped) against the lab, with 0.2.0 first on the path."""
+    e = env()
+    e["ANSIBLE_COLLECTIONS_PATH"] = os.pathsep.join([base, os.path.join(ROOT, ".cache", "collections")])
+    cmd = ["ansible-playbook", "-i", inventory, os.path.join(root, "playbooks", "site.yml"),
+           "-e", "webroot_gather_facts=false", "--skip-tags", "verify"]
+    return subprocess.run(cmd, cwd=root, env=e, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          universal_newlines=True, timeout=900, check=False)
+
+
+@pytest.mark.lab
+def test_upgrade_from_0_2_0_changes_nothing_on_the_lab(lab_factory, tmp_path_factory):
+    base, root = old_collection(tmp_path_factory)
+    lab = lab_factory(HOSTS, NETWORK, SUBNET)
+    inv = lab.inventory("upgrade")
+    old = run_old(lab, base, root, inv)
+    assert old.returncode == 0, old.stdout[-6000:]
+    before = lab.rulesets()
+    # Something of ours is there to upgrade (by hand: 0.2.0's set rule on client1).
+    assert "webroot-client-service-v4" in before["wru-client1"], before["wru-client1"]
+    run = lab.playbook(inv)
+    assert run.rc == 0, run
+    assert all(r["changed"] == 0 for r in run.recap().values()), run
+    after = lab.rulesets()
+    for name in before:
+        assert after[name] == before[name], name
+    lab.down()
+
+
+WIN_INVENTORY = """
+all:
+  vars:
+    ansible_connection: local
+    ansible_shell_type: sh
+    ansible_python_interpreter: {python}
+    webroot_firewall_backend: windows
+  children:
+    webroot_update_endpoints:
+      hosts:
+        upd1: {{webroot_address: 198.18.60.5}}
+    webroot_distributors:
+      hosts:
+        dist1: {{webroot_address: 198.18.60.11}}
+    webroot_servers:
+      hosts:
+        srv1: {{webroot_address: 198.18.60.21}}
+    webroot_clients:
+      hosts:
+        cli1: {{webroot_address: 198.18.60.31}}
+        cli2: {{webroot_address: 198.18.60.32, webroot_windows_profiles: [domain, private, public]}}
+"""
+WIN_PLAY = """
+- name: Webroot rules on simulated Windows hosts
+  hosts: webroot_distributors:webroot_servers:webroot_clients
+  gather_facts: false
+  environment:
+    WEBROOT_WINFW_SIMULATOR_STORE: "{{ win_store_dir }}/{{ inventory_hostname }}.json"
+  roles:
+    - webroot.enterprise.update_service
+    - webroot.enterprise.update_distributor
+    - webroot.enterprise.client_service
+    - webroot.enterprise.sweep_now
+    - webroot.enterprise.poll_now
+"""
+
+
+def test_upgrade_from_0_2_0_changes_nothing_on_windows(tmp_path_factory):
+    base, root = old_collection(tmp_path_factory)
+    work = str(tmp_path_factory.mktemp("winupgrade"))
+    stores = os.path.join(work, "stores")
+    os.makedirs(stores)
+    with open(os.path.join(work, "hosts.yml"), "w") as handle:
+        handle.write(WIN_INVENTORY.format(python=os.path.join(VENV_BIN, "python")))
+    with open(os.path.join(work, "play.yml"), "w") as handle:
+        handle.write(WIN_PLAY)
+    log = os.path.join(work, "calls.jsonl")
+
+    def play(simulators, collections):
+        e = dict(os.environ)
+        e.pop("ANSIBLE_CONFIG", None)
+        e.update({"ANSIBLE_COLLECTIONS_PATH": os.pathsep.join([simulators, collections,
+                                                                os.path.join(ROOT, ".cache", "collections")]),
+                  "ANSIBLE_NOCOLOR": "1", "ANSIBLE_FORCE_COLOR": "0", "ANSIBLE_FORKS": "8",
+                  "ANSIBLE_STDOUT_CALLBACK": "ansible.builtin.default", "WEBROOT_WINFW_SIMULATOR_LOG": log,
+                  "PATH": VENV_BIN + os.pathsep + e.get("PATH", "")})
+        return subprocess.run([os.path.join(VENV_BIN, "ansible-playbook"), "-i", "hosts.yml", "play.yml",
+                               "-e", "win_store_dir=" + stores],
+                              cwd=work, env=e, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                              universal_newlines=True, timeout=600, check=False)
+
+    old = play(os.path.join(root, "tests", "simulators", "collections"), base)
+    assert old.returncode == 0, old.stdout[-6000:]
+    before = dict((h, json.load(open(os.path.join(stores, h + ".json")))) for h in ("dist1", "srv1", "cli1", "cli2"))
+    # 0.2.0 wrote the rules (by hand: the workstation's three inbound rules).
+    assert sorted(r["Name"] for r in before["cli1"]["rules"]) == [
+        "Webroot Enterprise - Client Service (TCP 50000 in)", "Webroot Enterprise - Poll Now (TCP 50002 in)",
+        "Webroot Enterprise - Sweep Now (TCP 50001 in)"]
+    if os.path.exists(log):
+        os.remove(log)
+    new = play(os.path.join(ROOT, "tests", "simulators", "collections"), os.path.join(ROOT, ".cache", "collections"))
+    assert new.returncode == 0, new.stdout[-6000:]
+    assert "changed=0" in new.stdout and "changed=1" not in new.stdout and "changed=2" not in new.stdout, \
+        new.stdout[-3000:]
+    after = dict((h, json.load(open(os.path.join(stores, h + ".json")))) for h in before)
+    assert [[r for r in after[h]["rules"]] for h in before] == [[r for r in before[h]["rules"]] for h in before]
+    with open(log) as handle:
+        calls = [json.loads(line)["module"] for line in handle]
+    assert calls == ["win_powershell"] * 4
