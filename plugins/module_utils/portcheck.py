@@ -193,30 +193,65 @@ def check_options(timeout, concurrency):
     return timeout, concurrency
 
 
+def _split_userinfo(url):
+    """``(url without user information, user information or None)``.
+
+    The user information is everything between ``scheme://`` and the last ``@``,
+    even when a password holds an unencoded ``/``, ``@`` or ``://``; a string
+    without ``scheme://`` (or with an ``@`` before it) loses everything up to its
+    last ``@``.
+    """
+    text = "" if url is None else str(url)
+    scheme, sep, rest = text.partition("://")
+    if not sep or "@" in scheme:
+        scheme, sep, rest = "", "", text
+    userinfo, at, hostpart = rest.rpartition("@")
+    return scheme + sep + hostpart, (userinfo if at else None)
+
+
+def redact_url(url):
+    """``url`` without its user name and password, for messages (port_check.ps1's
+    Get-RedactedUrl does the same)."""
+    return _split_userinfo(url)[0]
+
+
 def parse_proxy(url):
-    """Parse ``http://[user:pass@]host:port`` (the port is required); return a dict or ``None``."""
+    """Parse ``http://[user:pass@]host:port`` (the port is required); return a dict or ``None``.
+
+    The user information is split off first and the rest parsed on its own, so that
+    no message (not even the ``ValueError`` of :func:`urlsplit`) can hold the user
+    name or the password. ``shown`` (``host:port``) is what results and messages
+    name the proxy by: the module's ``proxy`` option is ``no_log``, and Ansible hides
+    its exact value, and any text containing it, in everything the module returns;
+    ``host:port`` never contains the ``http://`` URL given, so it stays readable.
+    """
     if not url:
         return None
+    bare, userinfo = _split_userinfo(url)
+    if userinfo is not None and any(c in userinfo for c in "/?#"):
+        raise PortCheckError("proxy: %r is not a valid URL (a '/', '?' or '#' in the user name or password "
+                             "must be percent-encoded)" % (bare,))
     try:
-        parts = urlsplit(url)
+        parts = urlsplit(bare)
         port = parts.port
     except ValueError as exc:
-        raise PortCheckError("proxy: %r is not a valid URL (%s)" % (url, exc))
+        raise PortCheckError("proxy: %r is not a valid URL (%s)" % (bare, exc))
     if parts.scheme != "http":
-        raise PortCheckError("proxy: %r must be an http:// URL (http://host:port)" % (url,))
+        raise PortCheckError("proxy: %r must be an http:// URL (http://host:port)" % (bare,))
     if not parts.hostname:
-        raise PortCheckError("proxy: %r has no host" % (url,))
+        raise PortCheckError("proxy: %r has no host" % (bare,))
     if parts.path not in ("", "/") or parts.query or parts.fragment:
-        raise PortCheckError("proxy: %r must be just http://host:port" % (url,))
-    auth = None
-    if parts.username is not None:
-        creds = "%s:%s" % (unquote(parts.username), unquote(parts.password or ""))
-        auth = "Basic " + base64.b64encode(creds.encode("utf-8")).decode("ascii")
+        raise PortCheckError("proxy: %r must be just http://host:port" % (bare,))
     if port is None:
-        raise PortCheckError("proxy: %r has no port (http://host:port)" % (url,))
+        raise PortCheckError("proxy: %r has no port (http://host:port)" % (bare,))
+    auth = None
+    if userinfo is not None:
+        user, _sep, password = userinfo.partition(":")
+        creds = "%s:%s" % (unquote(user), unquote(password))
+        auth = "Basic " + base64.b64encode(creds.encode("utf-8")).decode("ascii")
     host = parts.hostname
-    shown = "[%s]" % host if ":" in host else host
-    return {"host": host, "port": port, "auth": auth, "url": "http://%s:%d" % (shown, port)}
+    shown = "[%s]:%d" % (host, port) if ":" in host else "%s:%d" % (host, port)
+    return {"host": host, "port": port, "auth": auth, "shown": shown}
 
 
 # --------------------------------------------------------------------------- #
@@ -606,7 +641,7 @@ def proxy_tunnel(proxy, host, port, timeout):
     """
     started = _monotonic()
     deadline = started + timeout
-    where = "proxy %s" % proxy["url"]
+    where = "proxy %s" % proxy["shown"]  # never the credentials, see parse_proxy
     try:
         sock = socket.create_connection((proxy["host"], proxy["port"]), timeout)
     except socket.gaierror as exc:
@@ -809,7 +844,7 @@ def run_checks(targets, timeout=DEFAULT_TIMEOUT, concurrency=DEFAULT_CONCURRENCY
             "elapsed_ms": out["elapsed_ms"],
             "error": out["error"],
             "tls": item["tls"],
-            "proxy": proxy_info["url"] if item["index"] in proxied else None,
+            "proxy": proxy_info["shown"] if item["index"] in proxied else None,
         }
         result.update(tls_fields)
         results.append(result)

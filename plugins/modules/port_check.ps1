@@ -37,7 +37,7 @@ $spec = @{
         concurrency = @{ type = 'int'; default = 2048 }
         expect = @{ type = 'str'; default = 'open'; choices = $expectChoices }
         fail_on_mismatch = @{ type = 'bool'; default = $true }
-        proxy = @{ type = 'str' }
+        proxy = @{ type = 'str'; no_log = $true }
         tls_server_name = @{ type = 'str' }
         validate_certs = @{ type = 'bool'; default = $false }
         ca_path = @{ type = 'path' }
@@ -107,6 +107,33 @@ Function Exit-Invalid {
     $module.Result.results = @()
     $module.Result.summary = Get-Summary -Results @() -ElapsedMs 0 -Concurrency 0
     $module.FailJson($Message)
+}
+
+Function Split-UrlUserInfo {
+    # @(URL without its user information, the user information or $null), as
+    # portcheck._split_userinfo on POSIX: the user information is everything between
+    # 'scheme://' and the last '@' (even when a password holds an unencoded '/', '@'
+    # or '://'); a string without 'scheme://' (or with an '@' before it) loses
+    # everything up to its last '@'.
+    param([string]$Url)
+    $prefix = ''
+    $rest = $Url
+    $schemeEnd = $Url.IndexOf('://')
+    if ($schemeEnd -ge 0 -and $Url.Substring(0, $schemeEnd).IndexOf('@') -lt 0) {
+        $prefix = $Url.Substring(0, $schemeEnd + 3)
+        $rest = $Url.Substring($schemeEnd + 3)
+    }
+    $at = $rest.LastIndexOf('@')
+    if ($at -lt 0) {
+        return @(($prefix + $rest), $null)
+    }
+    return @(($prefix + $rest.Substring($at + 1)), $rest.Substring(0, $at))
+}
+
+Function Get-RedactedUrl {
+    # The URL without its user name and password, for messages (portcheck.redact_url).
+    param([string]$Url)
+    return (Split-UrlUserInfo -Url $Url)[0]
 }
 
 Function Get-InnerSocketError {
@@ -357,7 +384,7 @@ Function Open-ProxyTunnel {
     param($Proxy, [string]$TargetHost, [int]$Port, [double]$TimeoutSeconds)
     $started = $clock.Elapsed.TotalMilliseconds
     $timeoutMs = [int][Math]::Ceiling($TimeoutSeconds * 1000)
-    $where = 'proxy {0}' -f $Proxy.url
+    $where = 'proxy {0}' -f $Proxy.shown
     $outcome = @{ state = 'filtered'; error = $null; elapsed_ms = $null; client = $null; stream = $null }
     # TcpClient() is IPv4-only on .NET Framework: resolve first and open a socket of
     # the address's own family, so that a proxy reached over IPv6 works as on POSIX.
@@ -526,28 +553,44 @@ if ($errors.Count -gt 0) {
 
 $proxy = $null
 if ($module.Params.proxy) {
+    # proxy is no_log (it may hold a password). Messages show the URL only through
+    # Get-RedactedUrl, and results and runtime messages name the proxy by host:port
+    # ($proxy.shown), which never contains the http:// URL given, so Ansible's no_log
+    # masking does not hide it (as portcheck.parse_proxy does on POSIX).
     $proxyUrl = [string]$module.Params.proxy
-    $pattern = '^http://(?:(?<user>[^:@/]*)(?::(?<pass>[^@/]*))?@)?(?<host>\[[^\]/]+\]|[^:/@\[\]]+):(?<port>\d+)/?$'
-    $match = [regex]::Match($proxyUrl, $pattern)
+    $shownUrl = Get-RedactedUrl -Url $proxyUrl
+    $userInfo = (Split-UrlUserInfo -Url $proxyUrl)[1]
+    if ($null -ne $userInfo -and $userInfo.IndexOfAny([char[]]'/?#') -ge 0) {
+        Exit-Invalid -Message ("proxy: '{0}' is not a valid URL (a '/', '?' or '#' in the user name or password must be percent-encoded)" -f $shownUrl)
+    }
+    $pattern = '^http://(?<host>\[[^\]/]+\]|[^:/@\[\]]+):(?<port>\d+)/?$'
+    $match = [regex]::Match($shownUrl, $pattern)
     if (-not $match.Success) {
-        Exit-Invalid -Message ("proxy: '{0}' must be an http:// URL with a port (http://host:port)" -f $proxyUrl)
+        Exit-Invalid -Message ("proxy: '{0}' must be an http:// URL with a port (http://host:port)" -f $shownUrl)
     }
     $proxyPort = [int]$match.Groups['port'].Value
     if ($proxyPort -lt 1 -or $proxyPort -gt 65535) {
-        Exit-Invalid -Message ("proxy: '{0}' has a port outside 1-65535" -f $proxyUrl)
+        Exit-Invalid -Message ("proxy: '{0}' has a port outside 1-65535" -f $shownUrl)
     }
     $proxyHost = $match.Groups['host'].Value
     $auth = $null
-    if ($match.Groups['user'].Success) {
-        $user = [System.Uri]::UnescapeDataString($match.Groups['user'].Value)
-        $password = [System.Uri]::UnescapeDataString($match.Groups['pass'].Value)
+    if ($null -ne $userInfo) {
+        $separator = $userInfo.IndexOf(':')
+        $password = ''
+        $user = $userInfo
+        if ($separator -ge 0) {
+            $user = $userInfo.Substring(0, $separator)
+            $password = $userInfo.Substring($separator + 1)
+        }
+        $user = [System.Uri]::UnescapeDataString($user)
+        $password = [System.Uri]::UnescapeDataString($password)
         $auth = 'Basic ' + [System.Convert]::ToBase64String([System.Text.Encoding]::UTF8.GetBytes(('{0}:{1}' -f $user, $password)))
     }
     $proxy = @{
         host = $proxyHost.Trim('[', ']')
         port = $proxyPort
         auth = $auth
-        url = 'http://{0}:{1}' -f $proxyHost, $proxyPort
+        shown = '{0}:{1}' -f $proxyHost, $proxyPort
     }
 }
 
@@ -708,7 +751,7 @@ foreach ($item in $items) {
     $tlsFields = Get-EmptyTlsField
     $proxyShown = $null
     if ($item.tls -and $null -ne $proxy) {
-        $proxyShown = $proxy.url
+        $proxyShown = $proxy.shown
         $tunnel = Open-ProxyTunnel -Proxy $proxy -TargetHost $item.host -Port $item.port -TimeoutSeconds $timeout
         $out = @{ state = $tunnel.state; error = $tunnel.error; elapsed_ms = $tunnel.elapsed_ms; address = $null }
         if ($tunnel.state -eq 'open') {

@@ -130,13 +130,18 @@ options:
     default: true
   proxy:
     description:
-      - An HTTP proxy, C(http://host:port) (credentials as C(http://user:password@host:port)),
-        through which the O(targets[].tls=true) targets are reached with HTTP C(CONNECT).
+      - An HTTP proxy, C(http://host:port) (credentials as C(http://user:password@host:port),
+        with C(/), C(?) and C(#) in them percent-encoded), through which the
+        O(targets[].tls=true) targets are reached with HTTP C(CONNECT).
       - Targets without O(targets[].tls) are always connected directly.
       - For a proxied target RV(results[].state) describes the tunnel. V(open) when the proxy
         answered 2xx to C(CONNECT), V(filtered) when the proxy could not be reached or answered
         anything else (its answer is in RV(results[].error)), V(unresolved) when the proxy's name
         does not resolve.
+      - The option is C(no_log), as it may hold a password, so its value is hidden in the task's
+        output (C(invocation) shows V(VALUE_SPECIFIED_IN_NO_LOG_PARAMETER)). Results and messages
+        name the proxy by C(host:port) only, never with the user name or password (an invalid
+        value is shown without them too).
     type: str
   tls_server_name:
     description:
@@ -281,10 +286,13 @@ results:
       returned: always
       sample: true
     proxy:
-      description: The proxy the target went through (without credentials), or V(null).
+      description:
+        - The proxy the target went through, as C(host:port) (never with the user name or
+          password), or V(null).
+        - Not the O(proxy) URL as given, which is C(no_log) and would be hidden.
       type: str
       returned: always
-      sample: http://proxy.example.com:3128
+      sample: proxy.example.com:3128
     tls_ok:
       description:
         - Whether the TLS handshake succeeded; V(null) without O(targets[].tls).
@@ -434,7 +442,7 @@ def argument_spec():
         concurrency=dict(type="int", default=DEFAULT_CONCURRENCY),
         expect=dict(type="str", default="open", choices=list(EXPECT_CHOICES)),
         fail_on_mismatch=dict(type="bool", default=True),
-        proxy=dict(type="str"),
+        proxy=dict(type="str", no_log=True),
         tls_server_name=dict(type="str"),
         validate_certs=dict(type="bool", default=False),
         ca_path=dict(type="path"),

@@ -189,3 +189,30 @@ def test_verify_listener_text_has_no_requires_and_handles_constrained_language()
     listener = _read("webroot_verify_listen.ps1")
     assert "#Requires" not in listener
     assert "LanguageMode -ne 'FullLanguage'" in listener
+
+
+def test_port_check_ps1_never_shows_the_proxy_credentials():
+    """Security finding 4, Windows side: ``proxy`` is no_log in the spec, every message
+    that shows the URL given passes it through Get-RedactedUrl (the counterpart of
+    portcheck.redact_url), and results and runtime messages name the proxy by its
+    credential-free host:port (``shown``), never by a URL that held them."""
+    code = _code_only(_port_check_ps1())
+    assert "proxy = @{ type = 'str'; no_log = $true }" in code
+    split = _function(code, "Split-UrlUserInfo")
+    assert "LastIndexOf('@')" in split and "IndexOf('://')" in split
+    assert "return (Split-UrlUserInfo -Url $Url)[0]" in _function(code, "Get-RedactedUrl")
+    # The URL as given is only matched, or shown through Get-RedactedUrl.
+    uses = [line.strip() for line in code.splitlines() if "$proxyUrl" in line]
+    allowed = ("$proxyUrl = [string]$module.Params.proxy",
+               "$shownUrl = Get-RedactedUrl -Url $proxyUrl",
+               "$userInfo = (Split-UrlUserInfo -Url $proxyUrl)[1]")
+    assert uses and all(line in allowed for line in uses), uses
+    text = _port_check_ps1()  # not _code_only: a message below holds a '#'
+    validation = text[text.index("if ($module.Params.proxy) {"):text.index("$outcome = @{}")]
+    messages = [line.strip() for line in validation.splitlines() if "Exit-Invalid" in line]
+    assert len(messages) >= 3 and all("$shownUrl" in line for line in messages), messages
+    # Results and runtime messages use the host:port kept in $proxy.shown.
+    assert "url =" not in validation and ".url" not in code
+    assert "$where = 'proxy {0}' -f $Proxy.shown" in code
+    assert "$proxyShown = $proxy.shown" in code
+    assert "Proxy-Authorization: $($Proxy.auth)" in code  # the credentials go to the proxy only

@@ -454,7 +454,8 @@ def test_option_validation(kwargs, needle):
 def test_parse_proxy_with_credentials():
     proxy = parse_proxy("http://user:p%40ss@127.0.0.1:3128/")
     assert proxy["host"] == "127.0.0.1" and proxy["port"] == 3128
-    assert proxy["url"] == "http://127.0.0.1:3128"  # credentials never echoed
+    assert proxy["shown"] == "127.0.0.1:3128"  # credentials never echoed
+    assert "url" not in proxy  # only the credential-free host:port is kept for messages
     assert proxy["auth"] == "Basic dXNlcjpwQHNz"
     assert parse_proxy(None) is None
 
@@ -551,7 +552,7 @@ def test_tls_through_connect_proxy(tls_listener, listener):
         proxy.close()
     via, direct = results
     assert via["state"] == "open" and via["tls_ok"] is True and via["ok"] is True, via
-    assert via["proxy"] == proxy.url and via["address"] is None
+    assert via["proxy"] == "127.0.0.1:%d" % proxy.port and via["address"] is None
     assert direct["proxy"] is None and direct["state"] == "open"
     assert len(proxy.requests) == 1
     assert proxy.requests[0].startswith("CONNECT 127.0.0.1:%d HTTP/1.1\r\n" % tls_listener.port)
