@@ -223,6 +223,21 @@ def ops(backend, plan, found, zone=None):
             "a log or an edited rule) uses %s, which removing this component would delete. It was "
             "kept, and nothing was changed on this host. Remove or change that rule first, or keep "
             "the component present." % (plan["component"], ", ".join(blocked)))
+    if backend == "firewalld":
+        # A new service or ipset reaches the running firewalld only through a reload,
+        # which drops every runtime-only setting (a fail2ban ban, a port opened by hand)
+        # and brings in every pending permanent one: refused unless the two agree.
+        runtime = part.get("runtime_sets") or {}
+        out["reload"] = bool(out.get("service_define") or [s for s in sets if s["name"] not in runtime])
+        drift = found.get("_drift") or []
+        if out["reload"] and drift:
+            raise ForeignConflict(
+                "%s: firewalld must be reloaded to load a new service or ipset of ours, and a reload "
+                "would change what is not ours, because the runtime and permanent configurations "
+                "differ: %s. Nothing was changed on this host. Make the runtime configuration "
+                "permanent (firewall-cmd --runtime-to-permanent) or drop it (firewall-cmd --reload) "
+                "yourself, then run again." % (plan["component"], "; ".join(drift[:10]) + (
+                    " (and %d more)" % (len(drift) - 10) if len(drift) > 10 else "")))
     out["changed"] = bool(add or remove or sets or sets_absent or out.get("service_define")
                           or out.get("service_remove") or out.get("sets_runtime"))
     out["diff"] = {"before": _describe_all(backend, part), "after": _describe_all(backend, want)}
@@ -305,6 +320,7 @@ def _ours_firewalld(read, mgmt):
                                         "entries": R.aggregate([_net(e) for e in s.get("entries") or [] if _net(e)])}
     found["_foreign_refs"] = sorted(refs)
     found["_default_zone"] = fwd.get("default_zone")
+    found["_drift"] = list(fwd.get("drift") or [])
     return found
 
 

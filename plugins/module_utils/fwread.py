@@ -288,7 +288,71 @@ def read_firewalld_client(fw):
         if str(name).startswith(PREFIX):
             runtime_ipsets[str(name)] = {"entries": sorted(str(e) for e in fw.getEntries(name))}
     return {"default_zone": str(fw.getDefaultZone()), "zones": zones, "services": services,
-            "ipsets": ipsets, "runtime_ipsets": runtime_ipsets}
+            "ipsets": ipsets, "runtime_ipsets": runtime_ipsets, "drift": firewalld_drift(fw)}
+
+
+# What a zone holds that a reload would lose (runtime only) or bring in (permanent
+# only). Interfaces are left out: NetworkManager binds them at runtime, and a
+# reload keeps those bindings.
+ZONE_PARTS = (("getServices", "service"), ("getPorts", "port"), ("getProtocols", "protocol"),
+              ("getSourcePorts", "source port"), ("getSources", "source"), ("getForwardPorts", "forward port"),
+              ("getIcmpBlocks", "icmp block"), ("getRichRules", "rich rule"), ("getMasquerade", "masquerade"))
+
+
+def _items(settings, getter):
+    value = getattr(settings, getter)()
+    if isinstance(value, bool):
+        return set(["on"]) if value else set()
+    out = set()
+    for item in value or []:
+        out.add("/".join(str(v) for v in item) if isinstance(item, (list, tuple)) else str(item))
+    return out
+
+
+def _ours_item(text):
+    return PREFIX in text and (is_webroot_rich_rule(text) or text.startswith(PREFIX))
+
+
+def firewalld_drift(fw):
+    """Every difference between firewalld's runtime and permanent configuration
+    outside our own objects, as sentences: what ``firewall-cmd --reload`` would
+    drop (runtime only: a fail2ban ban, a port opened by hand) or bring in
+    (permanent only). Zones (but interfaces), ipset entries, direct rules."""
+    config = fw.config()
+    out = []
+    permanent = dict((str(n), config.getZoneByName(n).getSettings()) for n in config.getZoneNames())
+    for zone in sorted(set(str(z) for z in fw.getZones()) & set(permanent)):
+        runtime = fw.getZoneSettings(zone)
+        for getter, what in ZONE_PARTS:
+            try:
+                have, keep = _items(runtime, getter), _items(permanent[zone], getter)
+            except AttributeError:
+                continue
+            for item in sorted(have - keep):
+                if not _ours_item(item):
+                    out.append("zone %s: %s %s is in the runtime configuration only" % (zone, what, item))
+            for item in sorted(keep - have):
+                if not _ours_item(item):
+                    out.append("zone %s: %s %s is in the permanent configuration only" % (zone, what, item))
+    perm_sets = set(str(n) for n in config.getIPSetNames())
+    for name in sorted(set(str(n) for n in fw.getIPSets())):
+        if name.startswith(PREFIX):
+            continue
+        have = set(str(e) for e in fw.getEntries(name))
+        keep = (set(str(e) for e in config.getIPSetByName(name).getSettings().getEntries())
+                if name in perm_sets else set())
+        if have - keep:
+            out.append("ipset %s: %d entries in the runtime configuration only (e.g. %s)"
+                       % (name, len(have - keep), sorted(have - keep)[0]))
+    try:
+        have = set(repr(r) for r in fw.getAllRules())
+        keep = set(repr(r) for r in config.direct().getAllRules())
+    except Exception:  # pylint: disable=broad-except
+        have = keep = set()
+    if have != keep:
+        out.append("direct rules: %d in the runtime configuration only, %d in the permanent only"
+                   % (len(have - keep), len(keep - have)))
+    return out
 
 
 def firewalld_configured(host):

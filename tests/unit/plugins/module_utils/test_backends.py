@@ -275,3 +275,20 @@ def test_ipv6_peers_get_their_own_set_and_rule():
     assert [r["rich_rule"] for r in fwd["rules"]] == [
         'rule family="ipv4" source ipset="webroot-sweep-now-v4" service name="webroot-sweep-now" accept',
         'rule family="ipv6" source ipset="webroot-sweep-now-v6" service name="webroot-sweep-now" accept']
+
+
+def test_firewalld_refuses_a_reload_while_runtime_and_permanent_differ():
+    drift = ["zone public: port 2222/tcp is in the runtime configuration only"]
+    fresh = fwd_read({"public": {"services": [], "rich_rules": []}})
+    fresh["firewalld"]["drift"] = drift
+    with pytest.raises(B.ForeignConflict, match="port 2222/tcp is in the runtime configuration only"):
+        B.ops("firewalld", plan("update_distributor", "d1"), B.ours("firewalld", fresh), zone="public")
+    # Converged already: nothing new to load, so no reload and no refusal (a scope change
+    # only changes set entries, which needs no reload either).
+    done = fwd_read({"public": {"services": [], "rich_rules": [RICH]}},
+                    services={"webroot-update-distributor": {"ports": ["50003/tcp"]}},
+                    ipsets={"webroot-update-distributor-v4": {"entries": ["10.0.0.1"]}},
+                    runtime={"webroot-update-distributor-v4": {"entries": ["10.0.0.1"]}})
+    done["firewalld"]["drift"] = drift
+    ops = B.ops("firewalld", plan("update_distributor", "d1"), B.ours("firewalld", done), zone="public")
+    assert ops["changed"] and not ops["reload"]

@@ -334,6 +334,8 @@ def test_read_firewalld_client():
                    "webroot-client-service-v6": {"type": "hash:net", "family": "ipv6", "entries": ["2001:db8::5"]}},
         "runtime_ipsets": {"webroot-client-service-v4": {"entries": ["198.18.10.0/28", "198.18.10.21",
                                                                      "198.18.10.99"]}},
+        # Runtime and permanent differ only in objects of ours (the runtime set entry .99).
+        "drift": [],
     }
 
 
@@ -482,3 +484,28 @@ def test_backend_given_skips_detection():
     assert F.read(host, "iptables")["backend"] == "iptables"
     assert code(FakeHost(), "ufw") == "no-ufw"
     assert code(FakeHost(), "iptables") == "no-iptables"
+
+
+class PortSettings(FakeSettings):
+    def __init__(self, ports=(), **kwargs):
+        super(PortSettings, self).__init__(**kwargs)
+        self._ports = list(ports)
+
+    def getPorts(self):
+        return self._ports
+
+
+def test_firewalld_drift_names_what_a_reload_would_drop_or_bring_in():
+    fw = FakeFirewallClient()
+    ours = 'rule family="ipv4" source ipset="webroot-sweep-now-v4" service name="webroot-sweep-now" accept'
+    fw._config.zones["public"] = PortSettings(ports=[("8080", "tcp")], services=["ssh"], rich=[])
+    fw.runtime["public"] = PortSettings(ports=[("2222", "tcp")], services=["ssh", "webroot-sweep-now"], rich=[ours])
+    fw.getEntries = lambda name: {"blocklist": ["203.0.113.9", "198.51.100.7"],
+                                  "webroot-client-service-v4": ["198.18.10.99"]}[name]
+    # Written by hand: the port opened by hand at runtime, the pending permanent port,
+    # the ban only in the running set; never our service, rule or set.
+    assert F.firewalld_drift(fw) == [
+        "zone public: port 2222/tcp is in the runtime configuration only",
+        "zone public: port 8080/tcp is in the permanent configuration only",
+        "ipset blocklist: 1 entries in the runtime configuration only (e.g. 198.51.100.7)",
+    ]
