@@ -43,6 +43,7 @@ __metaclass__ = type
 import bisect
 import hashlib
 import ipaddress
+import re
 
 
 from ansible_collections.webroot.enterprise.plugins.module_utils import rules as R
@@ -563,21 +564,53 @@ def listen_ports_by_host(checks):
 
 
 def display_state(result):
-    if result.get("state") is None:
+    """What a report shows for a result: its state, ``tls-fail`` or ``not-run``.
+
+    A state that is not one of port_check's (a source host can answer anything) is
+    shown as it is, as text; the renderers escape it.
+    """
+    state = result.get("state")
+    if state is None:
         return "not-run"
-    if result.get("tls") and result["state"] == "open" and not result.get("tls_ok"):
+    state = _text(state)
+    if result.get("tls") and state == "open" and not result.get("tls_ok"):
         return "tls-fail"
-    return result["state"]
+    return state
+
+
+def _text(value):
+    """``value`` as text (None stays None): a source host's answer may have any type."""
+    if value is None or isinstance(value, str):
+        return value
+    return str(value)
+
+
+def _meets(state, expect):
+    """Whether ``state`` is what ``expect`` asks for (as port_check judges it)."""
+    if expect == "reachable":
+        return state in ("open", "refused")
+    return state == expect
 
 
 def _registered_results(reg):
-    """The port_check results a host registered (``results``, or ``results_json``)."""
-    reg = reg or {}
+    """The port_check results a host registered (``results``, or ``results_json``).
+
+    Only dicts with a text ``name`` are kept: whatever else a source host sends
+    (no JSON, another shape) leaves its checks without a result (``not-run``)
+    instead of breaking the reports.
+    """
+    if not isinstance(reg, dict):
+        return []
     found = reg.get("results") or []
     if not found and reg.get("results_json"):
         import json  # pylint: disable=import-outside-toplevel
-        found = json.loads(reg["results_json"])
-    return found
+        try:
+            found = json.loads(reg["results_json"])
+        except (TypeError, ValueError):
+            found = []
+    if not isinstance(found, list):
+        return []
+    return [r for r in found if isinstance(r, dict) and isinstance(r.get("name"), str)]
 
 
 def merge_results(checks, hostvars, result_var="__verify_portcheck", listener_var="__verify_listener"):
@@ -618,14 +651,17 @@ def merge_results(checks, hostvars, result_var="__verify_portcheck", listener_va
                            "error": "the source did not run its checks (unreachable or failed before)",
                            "tls_ok": None, "tls_error": None, "tls_version": None, "address": None})
         else:
+            state = _text(found.get("state"))
             result.update({
-                "state": found.get("state"),
-                "ok": bool(found.get("ok")),
-                "error": found.get("error"),
-                "address": found.get("address"),
-                "tls_ok": found.get("tls_ok"),
-                "tls_error": found.get("tls_error"),
-                "tls_version": found.get("tls_version"),
+                "state": state,
+                # The source's own verdict, and only for a state that is the one expected:
+                # an unknown state, or an "ok" the state contradicts, is not a pass.
+                "ok": found.get("ok") is True and _meets(state, check["expect"]),
+                "error": _text(found.get("error")),
+                "address": _text(found.get("address")),
+                "tls_ok": found.get("tls_ok") if isinstance(found.get("tls_ok"), bool) else None,
+                "tls_error": _text(found.get("tls_error")),
+                "tls_version": _text(found.get("tls_version")),
             })
         result["display"] = display_state(result)
         result["line"] = describe(result)
@@ -762,9 +798,24 @@ def render_json(rep):
     return head.replace('"@RESULTS@"', "[\n        %s\n    ]" % rows if rows else "[]") + "\n"
 
 
+# Characters that XML 1.0 does not allow (C0 controls but tab, newline and carriage
+# return; lone surrogates; U+FFFE, U+FFFF), and DEL: shown as \xNN / \uNNNN.
+_UNPRINTABLE = re.compile(u"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+
+
+def _visible(match):
+    code = ord(match.group(0))
+    return "\\x%02x" % code if code < 0x100 else "\\u%04x" % code
+
+
 def _x(text):
-    """Escape for XML/HTML text and attributes."""
+    """Escape for XML/HTML text and attributes.
+
+    Anything a source host sent goes through here: markup is escaped, and characters
+    that would make the XML invalid are written out as ``\\xNN`` / ``\\uNNNN``.
+    """
     text = "" if text is None else str(text)
+    text = _UNPRINTABLE.sub(_visible, text)
     return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
             .replace('"', "&quot;").replace("'", "&#39;"))
 
@@ -824,6 +875,7 @@ table.matrix td.self { background: #fafafa; }
 .s-unresolved { background: #e1bee7; color: #4a148c; }
 .s-tls-fail { background: #ffcdd2; color: #b71c1c; }
 .s-not-run { background: #eeeeee; color: #616161; }
+.s-unknown { background: #fff; color: #b71c1c; border-style: dotted; border-color: #b71c1c; }
 .g-ok { background: #e8f5e9; }
 .g-bad { background: #ffebee; font-weight: bold; }
 table.fail td { background: #fff8f8; }
@@ -837,10 +889,21 @@ td.k { color: #616161; }
 """
 
 
+def _state_class(display):
+    """The CSS class of a state: only ours; a state a source made up is ``unknown``."""
+    return display if display in STATE_LABEL else "unknown"
+
+
+def _label(display):
+    """The label of a state, escaped (an unknown state is shown as it is)."""
+    return _x(STATE_LABEL.get(display, display))
+
+
 def _badge(r, text=None):
-    cls = "b s-%s%s%s" % (r["display"], " denied" if r["kind"] == "denied" else "", "" if r["ok"] else " bad")
+    cls = "b s-%s%s%s" % (_state_class(r["display"]), " denied" if r["kind"] == "denied" else "",
+                          "" if r["ok"] else " bad")
     if text is None:
-        text = "%s %s" % (STATE_LABEL[r["display"]], "&#10003;" if r["ok"] else "&#10007;")
+        text = "%s %s" % (_label(r["display"]), "&#10003;" if r["ok"] else "&#10007;")
     return '<span class="%s">%s</span>' % (cls, text)
 
 
@@ -908,8 +971,9 @@ def render_html(rep, groups=None, matrix_max=MATRIX_MAX_HOSTS):
         for r in failures:
             w("<tr><td>%s</td><td>%s <span class=\"small\">%s</span></td><td>%s/%s</td><td>%s</td><td>%s</td>"
               "<td>%s</td><td>%s</td><td class=\"small\">%s</td><td class=\"small\">%s</td></tr>"
-              % (_x(r["source"]), _x(r["destination"]), _x(r["host"]), r["port"], r["protocol"],
-                 _x(r["component"]), r["kind"], r["expect"], _badge(r), _x(_detail(r) or ""), _x(r["why"])))
+              % (_x(r["source"]), _x(r["destination"]), _x(r["host"]), _x(r["port"]), _x(r["protocol"]),
+                 _x(r["component"]), _x(r["kind"]), _x(r["expect"]), _badge(r), _x(_detail(r) or ""),
+                 _x(r["why"])))
         w("</table>")
         w('<ul class="small">')
         for line in rep["mismatches"][:20]:
@@ -956,8 +1020,8 @@ def render_html(rep, groups=None, matrix_max=MATRIX_MAX_HOSTS):
             for d in rep["destinations"]:
                 cell = row.get(d) or []
                 badges = "".join(
-                    _badge(r, "%s %s: %s %s" % (r["port"], _x(r["component"]), STATE_LABEL[r["display"]],
-                                                "&#10003;" if r["ok"] else "&#10007; expected %s" % r["expect"]))
+                    _badge(r, "%s %s: %s %s" % (_x(r["port"]), _x(r["component"]), _label(r["display"]),
+                                                "&#10003;" if r["ok"] else "&#10007; expected %s" % _x(r["expect"])))
                     .replace("<span ", '<span title="%s" ' % _x(r["line"]), 1)
                     for r in cell) or '<span class="none">&middot;</span>'
                 cells.append("<td%s>%s</td>" % (' class="self"' if src == d else "", badges))
@@ -972,6 +1036,10 @@ def render_html(rep, groups=None, matrix_max=MATRIX_MAX_HOSTS):
     for key, label, text in STATE_TEXT:
         w('<tr><td><span class="b s-%s">%s</span></td><td>%s</td><td>%s</td><td>%d</td></tr>'
           % (key, label, key, _x(text), s["states"].get(key, 0)))
+    for key in sorted(k for k in s["states"] if k not in STATE_LABEL):
+        w('<tr><td><span class="b s-unknown">%s</span></td><td>%s</td><td>a state port_check does not report, '
+          "shown as the source host sent it (never as expected)</td><td>%d</td></tr>"
+          % (_x(key), _x(key), s["states"][key]))
     w('<tr><td><span class="b s-filtered denied">denied</span></td><td colspan="3">dashed border: a denied flow, '
       "expected filtered</td></tr>")
     w('<tr><td><span class="b s-filtered bad">&#10007;</span></td><td colspan="3">red border: not what was '
@@ -1009,7 +1077,8 @@ def render_html(rep, groups=None, matrix_max=MATRIX_MAX_HOSTS):
         for arrow, rows, peer in (("&rarr;", mine_out, "destination"), ("&larr;", mine_in, "source")):
             for r in rows:
                 w("<tr><td>%s %s</td><td>%s</td><td>%s</td><td class=\"k\">%s</td><td>%s</td><td>%s</td></tr>"
-                  % (arrow, _x(r[peer]), r["port"], _x(r["component"]), r["kind"], r["expect"], _badge(r)))
+                  % (arrow, _x(r[peer]), _x(r["port"]), _x(r["component"]), _x(r["kind"]), _x(r["expect"]),
+                     _badge(r)))
         w("</table></details>")
     w('<p class="small">Generated by the webroot.enterprise.verify role from the catalog (Table 11) and the plan '
       "the roles published.</p>\n</body>\n</html>")

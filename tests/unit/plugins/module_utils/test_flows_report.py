@@ -98,3 +98,103 @@ def test_html_grows_linearly_not_with_n_squared():
     # 4x the hosts: linear is about 4x, N^2 would be about 16x.
     assert size_ratio < 6, size_ratio
     assert tags_ratio < 6, tags_ratio
+
+
+# --- hostile results: a source host's answer is data, never code ---------------
+
+HOSTILE_STATE = "weird<script>alert(1)</script>"
+# Every C0 control character, and a few characters XML 1.0 does not allow either.
+CONTROL = "".join(chr(c) for c in range(0x20)) + "\x7f\ud800\ufffe"
+ERROR = "bad <img src=x onerror=alert(1)> " + CONTROL + " end"
+
+
+def hostile(reg_for_srv0=None):
+    """A small estate whose srv0 answers with an unknown state and control characters."""
+    groups, hostvars = estate(2, servers=1, distributors=1)
+    managed = groups["webroot_distributors"] + groups["webroot_servers"] + groups["webroot_clients"]
+    plan = F.plan_checks(TABLE_11, groups, hostvars, listening=managed)
+    by_source = {}
+    for c in plan["checks"]:
+        want = "open" if c["expect"] in ("open", "reachable") else c["expect"]
+        by_source.setdefault(c["source"], []).append({
+            "name": c["id"], "state": want, "ok": True, "address": c["host"], "error": None,
+            "tls_ok": True if c["tls"] else None, "tls_error": None, "tls_version": None})
+    weird = by_source["srv0"][0]
+    weird.update({"state": HOSTILE_STATE, "ok": True, "error": ERROR, "address": "<b>" + CONTROL})
+    for src, rows in by_source.items():
+        hostvars[src]["__verify_portcheck"] = {"results_json": json.dumps(rows)}
+    if reg_for_srv0 is not None:
+        hostvars["srv0"]["__verify_portcheck"] = reg_for_srv0
+    for host, ports in F.listen_ports_by_host(plan["checks"]).items():
+        hostvars[host]["__verify_listener"] = {"pid": 1, "bound": ports, "busy": []}
+    results = F.merge_results(plan["checks"], hostvars)
+    rep = F.report(results, sampling=plan["sampling"], groups=groups)
+    return rep, F.render_reports(rep, groups=groups, matrix_max=40), plan, weird["name"]
+
+
+def test_an_unknown_state_and_control_characters_still_give_three_valid_reports():
+    rep, files, plan, weird_id = hostile()
+    assert sorted(files) == ["webroot-verify.html", "webroot-verify.json", "webroot-verify.junit.xml"]
+    # The unknown state is shown as it is, and it is not what was expected.
+    weird = [r for r in rep["results"] if r["id"] == weird_id][0]
+    assert weird["display"] == HOSTILE_STATE and weird["ok"] is False
+    assert rep["summary"]["failed"] == 1 and rep["summary"]["states"][HOSTILE_STATE] == 1
+
+    # JUnit: parses strictly, one failure, the value readable in it.
+    root = ET.fromstring(files["webroot-verify.junit.xml"].encode("utf-8"))
+    failures = root.findall(".//failure")
+    assert len(root.findall(".//testcase")) == len(plan["checks"]) and len(failures) == 1
+    assert HOSTILE_STATE in failures[0].get("message")
+    assert "\\x00" in failures[0].text and "\\x1f" in failures[0].text and "\\x1b" in failures[0].text
+
+    # JSON: the raw values, valid JSON.
+    data = json.loads(files["webroot-verify.json"])
+    raw = [r for r in data["results"] if r["id"] == weird_id][0]
+    assert raw["state"] == HOSTILE_STATE and raw["error"] == ERROR
+
+    # HTML: escaped everywhere (text and attributes), no control character left.
+    html = files["webroot-verify.html"]
+    assert "<script" not in html and "<img" not in html
+    assert "weird&lt;script&gt;alert(1)&lt;/script&gt;" in html and "bad &lt;img src=x" in html
+    assert not [ch for ch in html if (ord(ch) < 0x20 and ch not in "\t\n\r") or 0xd800 <= ord(ch) <= 0xdfff]
+    assert 's-weird' not in html  # no class made from host data
+
+
+def test_results_of_the_wrong_shape_are_not_fatal():
+    cases = [
+        {"results_json": "{not json"},
+        {"results_json": json.dumps([1, "x", None, {"name": ["a"], "state": {"x": 1}}])},
+        {"results": [{"name": {"a": 1}}, "text"]},
+        {"results": "not a list"},
+        "not a dict",
+    ]
+    for reg in cases:
+        rep, files, plan, _weird = hostile(reg)
+        srv0 = [r for r in rep["results"] if r["source"] == "srv0"]
+        assert srv0 and all(r["display"] == "not-run" and r["ok"] is False for r in srv0), reg
+        ET.fromstring(files["webroot-verify.junit.xml"].encode("utf-8"))
+        json.loads(files["webroot-verify.json"])
+
+
+def test_a_state_of_the_wrong_type_is_shown_not_fatal():
+    groups, hostvars = estate(1, servers=1, distributors=1)
+    plan = F.plan_checks(TABLE_11, groups, hostvars, listening=[])
+    check = plan["checks"][0]
+    hostvars[check["source"]]["__verify_portcheck"] = {"results": [
+        {"name": check["id"], "state": ["open"], "ok": True, "error": 12, "tls_error": {"a": "<x>"}}]}
+    results = F.merge_results([check], hostvars)
+    assert results[0]["ok"] is False and results[0]["display"] == "['open']"
+    rep = F.report(results, groups=groups)
+    files = F.render_reports(rep, groups=groups)
+    ET.fromstring(files["webroot-verify.junit.xml"].encode("utf-8"))
+    assert "[&#39;open&#39;]" in files["webroot-verify.html"]
+
+
+def test_a_source_cannot_claim_ok_for_a_state_that_is_not_expected():
+    groups, hostvars = estate(1, servers=1, distributors=1)
+    plan = F.plan_checks(TABLE_11, groups, hostvars, listening=[])
+    check = [c for c in plan["checks"] if c["kind"] == "denied"][0]
+    hostvars[check["source"]]["__verify_portcheck"] = {"results": [
+        {"name": check["id"], "state": "open", "ok": True, "error": None}]}
+    result = F.merge_results([check], hostvars)[0]
+    assert result["expect"] == "filtered" and result["ok"] is False
