@@ -195,23 +195,44 @@ Function Get-TlsVersionName {
     return $Protocol.ToString()
 }
 
-# TLS versions: let the operating system choose (SslProtocols.None), as Microsoft's
-# guidance for .NET Framework 4.7+ says ("Transport Layer Security (TLS) best
-# practices with the .NET Framework"): Schannel then offers what the host enables,
-# TLS 1.3 included where Windows supports it. Naming TLS 1.3 explicitly is reported
-# to fail with SslStream on .NET Framework 4.8 ("do not possess a common algorithm",
-# dotnet/runtime#47457) and on Windows 10 21H1 (dotnet/runtime#53537), so it is
-# never named. SecurityProtocolType.SystemDefault exists from .NET Framework 4.7 (and
-# in every .NET Core / .NET 5+); only an older framework, where None would mean
-# "nothing", gets the explicit list TLS 1.2 / 1.1 / 1.0.
-if ([Enum]::GetNames([System.Net.SecurityProtocolType]) -contains 'SystemDefault') {
-    $script:tlsProtocols = [System.Security.Authentication.SslProtocols]::None
-}
-else {
-    $script:tlsProtocols = [System.Security.Authentication.SslProtocols]::Tls12 -bor
-        [System.Security.Authentication.SslProtocols]::Tls11 -bor
-        [System.Security.Authentication.SslProtocols]::Tls
-}
+# TLS versions. Never SslProtocols.None (or SecurityProtocolType.SystemDefault):
+# on .NET Framework 4.x, SslStream.AuthenticateAsClient throws ArgumentException for
+# None when the process has system-default TLS versions disabled, whatever enums the
+# runtime defines. That is the case for every process whose program targets a
+# framework before 4.7 (Switch.System.Net.DontEnableSystemDefaultTlsVersions then
+# defaults to true), e.g. the PSRemoting host of the psrp connection, whose
+# ServicePointManager.SecurityProtocol reads Tls, Tls11, Tls12; the check is in the
+# .NET Framework reference source, _SslState.ValidateCreateContext. Instead:
+# - the operating system chooses, as Microsoft recommends, through the overload
+#   without a protocol argument, AuthenticateAsClient(String, X509CertificateCollection,
+#   Boolean) ("uses ... the system default SSL protocol"): it exists from .NET
+#   Framework 4.7 (and in .NET Core 2.0+ / .NET 5+, PowerShell 7), not in 4.6.2 (the
+#   framework Windows Server 2016 ships), so it is looked up by reflection. It is used
+#   when the process lets the OS choose: always on .NET 5+, and on .NET Framework when
+#   ServicePointManager.SecurityProtocol is SystemDefault (0), its default from 4.7
+#   unless system-default versions are disabled;
+# - otherwise (.NET Framework 4.6.2, or system-default versions disabled) the
+#   4-argument overload gets TLS 1.2 explicitly: "If you can't avoid hardcoding a
+#   protocol version, we strongly recommend that you specify TLS 1.2". (The overload
+#   without a protocol would not throw there, but would offer only the versions the
+#   framework picks, which are SSL 3.0 / TLS 1.0 when strong cryptography is off:
+#   SslStream.DefaultProtocols() in the 4.6.2 reference source, and the docs'
+#   Switch.System.Net.DontEnableSchUseStrongCrypto.)
+# TLS 1.3 is never named explicitly, which is reported to fail with SslStream on
+# .NET Framework 4.8 ("do not possess a common algorithm", dotnet/runtime#47457) and
+# on Windows 10 21H1 (dotnet/runtime#53537); the OS offers it where it can.
+# Microsoft documentation:
+# - SslStream.AuthenticateAsClient overloads and the frameworks each applies to:
+#   https://learn.microsoft.com/dotnet/api/system.net.security.sslstream.authenticateasclient
+# - ServicePointManager.SecurityProtocol ("Starting with the .NET Framework 4.7, the
+#   default value of this property is SecurityProtocolType.SystemDefault"):
+#   https://learn.microsoft.com/dotnet/api/system.net.servicepointmanager.securityprotocol
+# - Transport Layer Security (TLS) best practices with the .NET Framework (SslStream:
+#   don't use the overloads that take SslProtocols; DontEnableSystemDefaultTlsVersions;
+#   hardcode TLS 1.2 if anything): https://learn.microsoft.com/dotnet/framework/network-programming/tls
+$script:tlsDefaultOverload = [System.Net.Security.SslStream].GetMethod('AuthenticateAsClient', [Type[]]@([string], [System.Security.Cryptography.X509Certificates.X509CertificateCollection], [bool]))
+$script:tlsOsDefault = ($null -ne $script:tlsDefaultOverload) -and ([int]([System.Net.ServicePointManager]::SecurityProtocol) -eq 0)
+$script:tlsFallbackProtocols = [System.Security.Authentication.SslProtocols]::Tls12
 
 Function Get-TlsCipherName {
     # The negotiated cipher suite.
@@ -340,7 +361,13 @@ Function Invoke-TlsHandshake {
             }
         }
         $sslStream = New-Object -TypeName System.Net.Security.SslStream -ArgumentList $Stream, $false, $callback
-        $sslStream.AuthenticateAsClient($ServerName, $null, $script:tlsProtocols, $false)
+        if ($script:tlsOsDefault) {
+            # The operating system chooses (see $script:tlsOsDefault above).
+            $sslStream.AuthenticateAsClient($ServerName, $null, $false)
+        }
+        else {
+            $sslStream.AuthenticateAsClient($ServerName, $null, $script:tlsFallbackProtocols, $false)
+        }
         $info.tls_ok = $true
         $info.tls_version = Get-TlsVersionName -Protocol $sslStream.SslProtocol
         $info.tls_cipher = Get-TlsCipherName -SslStream $sslStream

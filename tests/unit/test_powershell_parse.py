@@ -116,13 +116,37 @@ def _code_only(text):
 
 
 def test_port_check_ps1_lets_the_os_choose_the_tls_version():
-    """Issue 10 item 6: SslProtocols.None (OS default) on .NET 4.7+, never an explicit
-    Tls13 (dotnet/runtime#47457); the explicit list only without SystemDefault."""
+    """Issue 10 item 6, revised for Windows PowerShell 5.1 under winrm and psrp.
+
+    The handshake never passes SslProtocols.None (nor SecurityProtocolType.SystemDefault):
+    on .NET Framework 4.x, AuthenticateAsClient throws ArgumentException for None when
+    the process has system-default TLS versions disabled (the PSRemoting host psrp uses,
+    processes targeting < 4.7), even though the enum defines SystemDefault. The OS
+    chooses through the overload without a protocol argument, which exists from .NET
+    Framework 4.7 (found by reflection, never assumed), when the process lets it
+    (SecurityProtocol is SystemDefault); otherwise the 4-argument overload gets TLS 1.2
+    explicitly. TLS 1.3 is never named (dotnet/runtime#47457)."""
     code = _code_only(_port_check_ps1())
-    assert "[System.Security.Authentication.SslProtocols]::None" in code
-    assert "'SystemDefault'" in code
-    assert "SslProtocols]'Tls13'" not in code and "::Tls13" not in code
-    assert "AuthenticateAsClient($ServerName, $null, $script:tlsProtocols, $false)" in code
+    # The throwing form is gone.
+    assert "SslProtocols]::None" not in code
+    assert "'SystemDefault'" not in code and "SecurityProtocolType]::SystemDefault" not in code
+    assert "AuthenticateAsClient($ServerName, $null, $script:tlsProtocols, $false)" not in code
+    # The overload without a protocol argument is looked up by reflection with its exact
+    # parameter types, and used only when it exists and the process allows the OS default.
+    assert ("[System.Net.Security.SslStream].GetMethod('AuthenticateAsClient', [Type[]]@([string], "
+            "[System.Security.Cryptography.X509Certificates.X509CertificateCollection], [bool]))") in code
+    assert "$script:tlsOsDefault = ($null -ne $script:tlsDefaultOverload) -and ([int]([System.Net.ServicePointManager]::SecurityProtocol) -eq 0)" in code
+    handshake = _function(code, "Invoke-TlsHandshake")
+    assert "if ($script:tlsOsDefault) {" in handshake
+    assert "$sslStream.AuthenticateAsClient($ServerName, $null, $false)" in handshake
+    assert "$sslStream.AuthenticateAsClient($ServerName, $null, $script:tlsFallbackProtocols, $false)" in handshake
+    assert handshake.count("AuthenticateAsClient(") == 2
+    # The fallback names TLS 1.2 only: never None, Default, SSL 3 or TLS 1.3.
+    assert "$script:tlsFallbackProtocols = [System.Security.Authentication.SslProtocols]::Tls12\n" in code
+    assert code.count("$script:tlsFallbackProtocols =") == 1
+    for weak in ("SslProtocols]::Default", "SslProtocols]::Ssl3", "SslProtocols]::Ssl2",
+                 "SslProtocols]'Tls13'", "::Tls13"):
+        assert weak not in code
 
 
 def test_port_check_ps1_opens_the_proxy_socket_in_the_address_family():
