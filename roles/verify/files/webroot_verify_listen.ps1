@@ -18,7 +18,9 @@ AppLocker or WDAC script enforcement puts unsigned code in ConstrainedLanguage
 mode, it binds nothing and says so for every port in 'errors'.
 #>
 param(
-    [Parameter(Mandatory = $true)][int]$Seconds,
+    # One hour at most: PowerShell refuses anything else when it binds the
+    # parameters, before a port is bound (the role checks the same bound first).
+    [Parameter(Mandatory = $true)][ValidateRange(1, 3600)][int]$Seconds,
     [Parameter(Mandatory = $true)][string]$Ports,
     [Parameter(Mandatory = $true)][string]$StateFile,
     [Parameter(Mandatory = $true)][string]$Token

@@ -12,6 +12,8 @@ of the checks only, and proves afterwards that it is gone.
       reported as busy), then leaves a background process that accepts and closes
       connections until SECONDS have passed (a hard limit: it exits then whatever
       happens). Prints {"pid", "bound", "busy", "errors"} as JSON and returns at once.
+      SECONDS must be from 1 to 3600 (MAX_SECONDS, one hour): anything else is
+      refused (exit 2) before a port is bound, whoever calls the helper.
   webroot_verify_listen.py stop TOKEN PID PORT [PORT ...]
       Ends the helper started with TOKEN (only a process whose command line carries
       TOKEN is signalled), waits for it to exit (bounded), then reports whether it
@@ -32,6 +34,9 @@ import sys
 import time
 
 BACKLOG = 128
+# Upper bound of a listener's lifetime, whatever the caller asks: one hour. The role
+# checks verify_listener_seconds against the same bound before anything starts.
+MAX_SECONDS = 3600
 STOP_WAIT = 5.0
 KILL_WAIT = 3.0
 CLOSE_WAIT = 5.0
@@ -75,7 +80,13 @@ def serve(socks, deadline):
                 pass
 
 
+def valid_seconds(seconds):
+    return 0 < seconds <= MAX_SECONDS
+
+
 def start(seconds, token, ports):
+    if not valid_seconds(seconds):
+        raise ValueError("SECONDS must be from 1 to %d, got %r" % (MAX_SECONDS, seconds))
     bound, busy, errors, socks = [], [], {}, []
     for port in sorted(set(ports)):
         try:
@@ -203,7 +214,15 @@ def stop(token, pid, ports):
 
 def main(argv):
     if len(argv) >= 3 and argv[0] == "start":
-        return start(float(argv[1]), argv[2], [int(p) for p in argv[3:]])
+        try:
+            seconds = float(argv[1])
+        except ValueError:
+            seconds = None
+        if seconds is None or not valid_seconds(seconds):
+            sys.stderr.write("webroot_verify_listen.py: SECONDS must be from 1 to %d (one hour), got %s; "
+                             "nothing listens\n" % (MAX_SECONDS, argv[1]))
+            return 2
+        return start(seconds, argv[2], [int(p) for p in argv[3:]])
     if len(argv) >= 3 and argv[0] == "stop":
         pid = int(argv[2]) if argv[2] not in ("", "None", "none", "0") else None
         return stop(argv[1], pid, [int(p) for p in argv[3:]])

@@ -13,7 +13,9 @@
 # Get-ListenerMarker), by which webroot_verify_stop.ps1 recognises the process.
 param(
     [Parameter(Mandatory = $true)][string]$Dir,
-    [Parameter(Mandatory = $true)][int]$Seconds,
+    # One hour at most: PowerShell refuses anything else when it binds the
+    # parameters, before a port is bound (the role checks the same bound first).
+    [Parameter(Mandatory = $true)][ValidateRange(1, 3600)][int]$Seconds,
     [Parameter(Mandatory = $true)][string]$Ports,
     [Parameter(Mandatory = $true)][string]$Token,
     [Parameter(Mandatory = $true)][string]$Listener

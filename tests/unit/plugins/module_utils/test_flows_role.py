@@ -109,3 +109,21 @@ def test_a_report_path_that_is_a_file_is_a_clear_error(tmp_path):
     assert proc.returncode != 0
     assert "verify_report_dir" in proc.stdout and "not a directory" in proc.stdout, proc.stdout[-4000:]
     assert mode(tmp_path / "afile") == 0o600 and (tmp_path / "afile").read_text() == "x"
+
+
+# --- 3. the listeners' lifetime is capped before anything starts -------------
+
+
+@pytest.mark.parametrize("seconds", [3601, 0])
+def test_a_listener_lifetime_outside_one_hour_stops_the_role_before_anything(tmp_path, seconds):
+    reports = tmp_path / "reports"
+    proc = run_role(tmp_path, verify_report_dir=str(reports), verify_listener_seconds=seconds)
+    assert proc.returncode != 0
+    assert "verify_listener_seconds must be from 1 to 3600" in proc.stdout, proc.stdout[-4000:]
+    assert "got %d" % seconds in proc.stdout
+    assert not reports.exists()  # nothing ran: no plan, no listener, no report
+
+
+def test_a_listener_lifetime_of_one_hour_is_accepted(tmp_path):
+    proc = run_role(tmp_path, verify_report_dir=str(tmp_path / "reports"), verify_listener_seconds=3600)
+    assert proc.returncode == 0, proc.stdout[-4000:]
