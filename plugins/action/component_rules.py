@@ -24,7 +24,9 @@ from ansible.plugins.action import ActionBase
 from ansible_collections.webroot.enterprise.plugins.module_utils import backends as B
 from ansible_collections.webroot.enterprise.plugins.module_utils import rules as R
 from ansible_collections.webroot.enterprise.plugins.module_utils import winfw as W
+from ansible_collections.webroot.enterprise.plugins.module_utils.estate import peers_of
 from ansible_collections.webroot.enterprise.plugins.plugin_utils import engine as E
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import resolve as N
 
 ARGUMENT_SPEC = dict(
     component=dict(type="str", required=True, choices=list(B.COMPONENTS)),
@@ -72,6 +74,11 @@ class ActionModule(ActionBase):
             backend, found, reads = self._found(host, args["backend"], previous, task_vars)
             check = bool(self._task.check_mode)
             if backend == "windows":
+                policy = W.profile_policy(found, args["windows_profiles"])
+                if plan["rules"] and policy["ignored"] and not host.var_bool("webroot_windows_accept_gpo", False):
+                    raise R.RuleError(_gpo_refusal(host.name, policy))
+                result["windows_profiles"] = policy
+                result["warnings"] = policy["warnings"] if plan["rules"] else []
                 ops, after = apply_windows(host, plan, found, args["windows_profiles"],
                                            args["windows_program"], check)
             else:
@@ -94,6 +101,9 @@ class ActionModule(ActionBase):
             "firewall", {}).get("auto"), "reads": reads}
         result["backend"] = backend
         result["changed"] = bool(ops["changed"])
+        outcomes = dict(previous.get("outcomes") or {}) if isinstance(previous.get("outcomes"), dict) else {}
+        outcomes[comp] = "changed" if ops["changed"] else "ok"
+        result["outcomes"] = outcomes
         result["changes"] = host.calls
         if ops["changed"]:
             result["diff"] = {
@@ -107,10 +117,32 @@ class ActionModule(ActionBase):
     def _plan(self, comp, args, task_vars):
         known = R.role_variables(comp).values()
         given = [k for k in task_vars if k.startswith(comp + "_")]
-        hostvars = R.HostvarsCache(task_vars.get("hostvars") or {})
-        return R.host_plan(comp, task_vars.get("inventory_hostname"), task_vars.get("groups") or {}, hostvars, {
+        settings = E.collection_settings(self._templar, task_vars)
+        groups = task_vars.get("groups") or {}
+        host = task_vars.get("inventory_hostname")
+        estate = task_vars.get("webroot_estate")
+        if isinstance(estate, dict) and isinstance(estate.get("addresses"), dict) and not estate.get("failed"):
+            # This run's estate validation knows every address already.
+            cache = R.HostvarsCache(task_vars.get("hostvars") or {}, addresses=estate["addresses"])
+            cache.why.update(estate.get("left_out") or {})
+        else:
+            cache = R.HostvarsCache(task_vars.get("hostvars") or {})
+            if settings["resolve"] and args["state"] == "present" and not args["peers"] and not args["any_peer"]:
+                names = {}
+                for peer in peers_of(comp, host, groups):
+                    name = R.name_to_resolve(peer, cache)
+                    if name:
+                        names[peer] = name
+                answers = N.resolve(sorted(set(names.values())), timeout=settings["resolve_timeout"])
+                cache.resolved = dict((h, answers.get(n, (None, None))) for h, n in names.items())
+        plan = R.host_plan(comp, host, groups, cache, {
             "state": args["state"], "port": args["port"], "peers": args["peers"], "any_peer": args["any_peer"],
+            "strict": settings["strict"], "client_networks": settings["client_networks"],
         }, given_vars=given, known_vars=known, management_port=self._templar.template(task_vars.get("ansible_port")))
+        left = sorted(set(h for r in plan["rules"] for h in r.get("left_out", [])))
+        if left:
+            plan["left_out"] = dict((h, cache.why.get(h) or "no known address") for h in left)
+        return plan
 
     @staticmethod
     def _found(host, backend, previous, task_vars):
@@ -292,6 +324,19 @@ def apply_windows(host, plan, read, profiles, program, check):
     for name in ops["stale"]:
         host.module(module, {"name": name, "state": "absent"}, what="remove rule '%s'" % name)
     return ops, B.windows_remember(read, comp, ops, lambda c: W.com_rule(args_of(c)))
+
+
+def _gpo_refusal(name, policy):
+    return (
+        "Windows Firewall on %s does not apply local rules in the %s profile(s) that the rules target: "
+        "Group Policy sets 'Apply local firewall rules' to No (AllowLocalPolicyMerge = 0; "
+        "Get-NetFirewallProfile -PolicyStore ActiveStore shows AllowLocalFirewallRules False). Rules "
+        "created here would be kept but not enforced, so the ports would stay closed; nothing was "
+        "changed on this host. Either put the Webroot rules into the GPO that manages this firewall "
+        "(the rules webroot.enterprise would write are in docs/windows.md), or allow local rule merge "
+        "in that GPO (Windows Defender Firewall Properties > <profile> > Settings > Customize > Apply "
+        "local firewall rules: Yes). To create the local rules anyway, set "
+        "webroot_windows_accept_gpo: true." % (name, ", ".join(policy["ignored"])))
 
 
 def _windows_refusal(name, ops):

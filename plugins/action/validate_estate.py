@@ -11,6 +11,8 @@ from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.webroot.enterprise.plugins.module_utils import estate as S
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import engine as E
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import resolve as N
 
 ARGUMENT_SPEC = dict(
     max_errors=dict(type="int", default=20),
@@ -28,9 +30,19 @@ class ActionModule(ActionBase):
         if validation.error_messages:
             result.update(failed=True, msg="; ".join(validation.error_messages))
             return result
-        summary = S.validate(task_vars.get("groups") or {}, task_vars.get("hostvars") or {})
+        settings = E.collection_settings(self._templar, task_vars)
+        resolver = None
+        if settings["resolve"]:
+            def resolver(names):
+                return N.resolve(names, timeout=settings["resolve_timeout"])
+        summary = S.validate(task_vars.get("groups") or {}, task_vars.get("hostvars") or {}, resolver=resolver,
+                             strict=settings["strict"], client_networks=settings["client_networks"])
         result.update(changed=False, hosts=summary["hosts"], plans=summary["plans"],
-                      errors=summary["errors"])
+                      errors=summary["errors"], addresses=summary["addresses"], left_out=summary["left_out"])
+        if summary["left_out"]:
+            result["warnings"] = ["%d host(s) have no known address and are left out of their peers' rules "
+                                  "(named in the summary at the end): %s" % (
+                                      len(summary["left_out"]), ", ".join(sorted(summary["left_out"])[:20]))]
         if summary["errors"]:
             shown = summary["errors"][:validation.validated_parameters["max_errors"]]
             more = len(summary["errors"]) - len(shown)
@@ -41,3 +53,4 @@ class ActionModule(ActionBase):
             result["msg"] = "%d hosts, %d component plans: every value is valid" % (
                 summary["hosts"], summary["plans"])
         return result
+

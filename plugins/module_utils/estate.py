@@ -19,6 +19,7 @@ from ansible_collections.webroot.enterprise.plugins.module_utils.catalog import 
     GROUP_CLIENTS,
     GROUP_DISTRIBUTORS,
     GROUP_SERVERS,
+    GROUP_UPDATE_ENDPOINTS,
     TABLE_11,
 )
 
@@ -35,6 +36,18 @@ def components_of(host, groups):
                 out.append(row["component"])
                 break
     return out
+
+
+def peers_of(component, host, groups):
+    """The inventory hosts on the other side of ``component``'s flows on ``host``."""
+    out = set()
+    for flow in R.component(component)["flows"]:
+        inbound = flow["direction"] == "inbound"
+        here, there = (flow["listeners"], flow["connectors"]) if inbound else (flow["connectors"], flow["listeners"])
+        if any(host in (groups.get(g) or []) for g in here):
+            for g in there:
+                out.update(groups.get(g) or [])
+    return sorted(out)
 
 
 def settings_of(component, hv):
@@ -58,9 +71,33 @@ def settings_of(component, hv):
     }
 
 
-def validate(groups, hostvars):
-    """{"hosts": N, "plans": N, "errors": ["host: message", ...]}"""
+def names_to_resolve(groups, cache):
+    """{host: name} of the hosts (managed, and update endpoints) whose address only
+    DNS can give."""
+    hosts = sorted(set(h for g in MANAGED + (GROUP_UPDATE_ENDPOINTS,) for h in (groups.get(g) or [])))
+    out = {}
+    for host in hosts:
+        try:
+            name = R.name_to_resolve(host, cache)
+        except R.RuleError:
+            continue   # reported by the validation itself
+        if name:
+            out[host] = name
+    return out
+
+
+def validate(groups, hostvars, resolver=None, strict=False, client_networks=None):
+    """{"hosts": N, "plans": N, "errors": [...], "addresses": {host: CIDR or None},
+    "left_out": {host: why}}.
+
+    ``resolver`` ({name: (CIDR or None, why)} from a list of names) resolves the
+    hosts whose address only DNS gives, all at once; None resolves nothing.
+    """
     cache = R.HostvarsCache(hostvars)
+    if resolver is not None:
+        names = names_to_resolve(groups, cache)
+        answers = resolver(sorted(set(names.values())))
+        cache.resolved = dict((h, answers.get(n, (None, "%s was not resolved" % n))) for h, n in names.items())
     hosts = sorted(set(h for g in MANAGED for h in (groups.get(g) or [])))
     errors, plans = [], 0
     for host in hosts:
@@ -69,6 +106,7 @@ def validate(groups, hostvars):
         for comp in components_of(host, groups):
             try:
                 s = settings_of(comp, hv)
+                s.update(strict=strict, client_networks=client_networks)
                 if s["backend"] not in R.BACKEND_CHOICES:
                     raise R.RuleError("%s must be one of: %s, got: %s" % (
                         R.role_variables(comp)["backend"], ", ".join(R.BACKEND_CHOICES), s["backend"]))
@@ -84,4 +122,12 @@ def validate(groups, hostvars):
                 plans += 1
             except R.RuleError as exc:
                 errors.append("host %s: %s" % (host, exc))
-    return {"hosts": len(hosts), "plans": plans, "errors": errors}
+    for host in hosts:
+        if host not in cache.addresses:
+            try:
+                R.host_address(host, cache)
+            except R.RuleError as exc:
+                errors.append("host %s: %s" % (host, exc))
+    left_out = dict((h, cache.why.get(h) or "no known address") for h in hosts if cache.addresses.get(h) is None)
+    return {"hosts": len(hosts), "plans": plans, "errors": errors, "addresses": cache.addresses,
+            "left_out": left_out}

@@ -25,6 +25,7 @@ import ipaddress
 
 
 from ansible_collections.webroot.enterprise.plugins.module_utils.catalog import (
+    GROUP_CLIENTS,
     MARKER,
     TABLE_11,
     WINDOWS_GROUP,
@@ -130,12 +131,16 @@ class HostvarsCache(object):
 
     Ansible's ``hostvars[name]`` merges every variable source of the host on each
     access; an estate of thousands of hosts reads each one once through this.
+    ``resolved`` ({host: (CIDR or None, why)}) holds the controller's DNS answers
+    (plugin_utils/resolve.py), ``addresses`` the addresses known so far.
     """
 
-    def __init__(self, hostvars):
+    def __init__(self, hostvars, resolved=None, addresses=None):
         self._hostvars = hostvars
         self._vars = {}
-        self.addresses = {}
+        self.resolved = dict(resolved or {})
+        self.addresses = dict(addresses or {})
+        self.why = {}
 
     def get(self, name, default=None):
         if name not in self._vars:
@@ -153,15 +158,59 @@ class HostvarsCache(object):
         return found
 
 
+def _one_address(value):
+    """``value`` as one address (a /32 or /128 CIDR), or None (a name, a network)."""
+    text = u"%s" % str(value).strip()
+    try:
+        if "/" in text:
+            net = ipaddress.ip_network(text)
+            if net.num_addresses != 1:
+                return None
+            text = str(net.network_address)
+        addr = ipaddress.ip_address(text)
+    except ValueError:
+        return None
+    if addr.version == 6 and addr.ipv4_mapped is not None:
+        addr = addr.ipv4_mapped
+    return str(ipaddress.ip_network(addr))
+
+
+def windows_fact_address(interfaces):
+    """The address of a Windows host from ``ansible.windows.setup``'s interfaces: the
+    IPv4 address of the adapter that carries an IPv4 default gateway; with several,
+    the one with the lowest interface index (a VPN adapter that also has a gateway
+    is usually added later, with a higher index). IPv6 (temporary addresses) and
+    link-local (169.254.0.0/16) addresses never."""
+    best = None
+    for iface in interfaces or []:
+        if not isinstance(iface, dict) or not _one_address(iface.get("default_gateway") or ""):
+            continue
+        if ":" in str(iface.get("default_gateway")):
+            continue
+        ipv4 = iface.get("ipv4") or []
+        for entry in (ipv4 if isinstance(ipv4, list) else [ipv4]):
+            cidr = _one_address((entry or {}).get("address") or "")
+            if cidr is None or ipaddress.ip_network(cidr).network_address.is_link_local:
+                continue
+            key = (int(iface.get("interface_index") or 0), cidr)
+            if best is None or key < best:
+                best = key
+            break
+    return best[1] if best else None
+
+
 def host_address(name, hostvars):
     """The address other hosts see for inventory host ``name``: one address, as a
     /32 or /128 CIDR, or None when none is known.
 
-    In order: ``webroot_address`` (set it when hosts are reached through NAT or a
-    name), the gathered default IPv4 address, then ``ansible_host`` when it is an
-    IP address. Whatever its origin, a host's address is one address: a network
-    (``ansible_host: 198.51.100.0/24``, a gathered ``0.0.0.0/1``) never widens a
-    scope; ``webroot_address`` written as a network is refused.
+    In order (README, "Addresses"): ``webroot_address``; the gathered facts (Linux:
+    the default IPv4 address; Windows: the adapter with a default gateway, see
+    :func:`windows_fact_address`); ``ansible_host`` when it is an IP address; the
+    controller's DNS answer for ``ansible_host`` or the inventory name
+    (``hostvars.resolved``, filled by plugin_utils/resolve.py). Whatever its origin,
+    a host's address is one address: a network (``ansible_host: 198.51.100.0/24``,
+    a gathered ``0.0.0.0/1``) never widens a scope; ``webroot_address`` written as
+    a network is refused.
     """
     memo = getattr(hostvars, "addresses", None)
     if memo is not None and name in memo:
@@ -176,29 +225,47 @@ def host_address(name, hostvars):
         if ipaddress.ip_network(cidr).num_addresses != 1:
             raise RuleError(
                 "%s: %r is a network, not one address; a host is admitted by its own address only "
-                "(%s/%d for one address). Give the networks of a role explicitly with its "
-                "<role>_sources variable." % (var, value, cidr.partition("/")[0], 32 if ":" not in cidr else 128))
+                "(%s/%d for one address). Give the workstation networks with webroot_client_networks, "
+                "or a role's networks with its <role>_sources variable." % (
+                    var, value, cidr.partition("/")[0], 32 if ":" not in cidr else 128))
         found = cidr
     else:
         facts = hv.get("ansible_facts") or {}
-        default_ipv4 = facts.get("default_ipv4") or {}
-        for value in (default_ipv4.get("address"), hv.get("ansible_host")):
-            if not value:
-                continue
-            try:
-                addr = ipaddress.ip_address(u"%s" % str(value).strip())
-            except ValueError:
-                continue   # a name (or a network): not one address
-            if addr.version == 6 and addr.ipv4_mapped is not None:
-                addr = addr.ipv4_mapped
-            found = str(ipaddress.ip_network(addr))
-            break
+        candidates = [(facts.get("default_ipv4") or {}).get("address"),
+                      windows_fact_address(facts.get("interfaces")),
+                      hv.get("ansible_host")]
+        for value in candidates:
+            found = _one_address(value) if value else None
+            if found:
+                break
+        if found is None:
+            found, why = (getattr(hostvars, "resolved", None) or {}).get(name, (None, None))
+            if found is None and hasattr(hostvars, "why"):
+                hostvars.why[name] = why or (
+                    "no address: no webroot_address, no gathered facts, and %s is not an IP address "
+                    "(names are resolved when webroot_resolve_names is true)" % (hv.get("ansible_host") or name))
     if memo is not None:
         memo[name] = found
     return found
 
 
-def _group_addresses(groups_wanted, groups, hostvars, role, var):
+def name_to_resolve(name, hostvars):
+    """The name the controller resolves for ``name`` (its ``ansible_host``, else the
+    inventory name), or None when the inventory or the facts give its address."""
+    hv = hostvars.get(name) if hasattr(hostvars, "get") else hostvars[name]
+    hv = hv or {}
+    if hv.get("webroot_address") or str(hv.get("webroot_resolve_names", True)).lower() in ("false", "no", "0", "off"):
+        return None
+    facts = hv.get("ansible_facts") or {}
+    if (facts.get("default_ipv4") or {}).get("address") or windows_fact_address(facts.get("interfaces")):
+        return None
+    target = str(hv.get("ansible_host") or name)
+    return None if _one_address(target) else target
+
+
+def _group_addresses(groups_wanted, groups, hostvars, role, var, strict=True):
+    """(addresses, left out) of the members of ``groups_wanted``. A member whose
+    address is unknown is left out (named) unless ``strict``, where it fails."""
     members = []
     for group in groups_wanted:
         members.extend(groups.get(group) or [])
@@ -217,13 +284,14 @@ def _group_addresses(groups_wanted, groups, hostvars, role, var):
             unknown.append(host)
         else:
             addresses.append(addr)
-    if unknown:
+    if unknown and strict:
         raise RuleError(
             "%s: cannot tell the address of %s (no webroot_address, no gathered "
-            "facts, ansible_host is not an IP). Set webroot_address for them, gather "
-            "their facts, or set %s." % (role, ", ".join(unknown), var)
+            "facts, ansible_host is not an IP, the name does not resolve). Set webroot_address "
+            "for them, gather their facts, or set %s (webroot_strict is true, so no host is "
+            "left out)." % (role, ", ".join(unknown), var)
         )
-    return addresses
+    return addresses, unknown
 
 
 def role_variables(role):
@@ -269,6 +337,7 @@ def host_rules(role, host, groups, hostvars, settings):
         raise RuleError("%s must be true or false, got %r" % (any_var, any_peer))
     if any_peer and explicit:
         raise RuleError("%s and %s are mutually exclusive" % (peers_var, any_var))
+    networks = check_cidrs(settings.get("client_networks") or [], "webroot_client_networks")
 
     wanted = {}
     for flow in row["flows"]:
@@ -298,10 +367,15 @@ def host_rules(role, host, groups, hostvars, settings):
         elif not any_peer and state == "present":
             # With state absent nothing is admitted, so the peers' addresses are
             # not needed (and may not be known: no facts gathered, a host gone).
-            rule["peers"] = sorted(
-                set(rule["peers"]) | set(_group_addresses(there, groups, hostvars, role, peers_var)),
-                key=_cidr_key,
-            )
+            if networks and tuple(there) == (GROUP_CLIENTS,):
+                # DHCP estates: the workstation networks instead of each lease.
+                rule["peers"] = sorted(set(rule["peers"]) | set(networks), key=_cidr_key)
+                rule["peer_networks"] = True
+                continue
+            found, unknown = _group_addresses(there, groups, hostvars, role, peers_var,
+                                              strict=settings.get("strict", True))
+            rule["peers"] = sorted(set(rule["peers"]) | set(found), key=_cidr_key)
+            rule["left_out"] = sorted(set(rule.get("left_out", [])) | set(unknown))
     if state == "absent":
         return []
     for rule in wanted.values():

@@ -361,3 +361,26 @@ def rules_named(rules, name):
     without case, whatever their group (CW lines 178-185)."""
     low = (name or "").lower()
     return [r for r in rules or [] if (r.get("Name") or "").lower() == low]
+
+
+def profile_policy(read, targeted):
+    """What the read says of the profiles the rules target (webroot_read.ps1's
+    ``Profiles`` and ``CurrentProfiles``): {"ignored": profiles whose Group Policy
+    does not apply local rules, "off": profiles whose firewall is off, "active":
+    the profiles in force now, "warnings": [...]}. A read without profile data
+    (an older read) reports nothing."""
+    read = read if isinstance(read, dict) else {}
+    wanted = [str(p).lower() for p in targeted or []]
+    by_name = dict((str(p.get("Profile") or "").lower(), p) for p in read.get("Profiles") or [] if isinstance(p, dict))
+    active = [str(p).lower() for p in read.get("CurrentProfiles") or []]
+    ignored = [p for p in wanted if p in by_name and by_name[p].get("AllowLocalRules") is False]
+    off = [p for p in wanted if p in by_name and by_name[p].get("Enabled") is False]
+    warnings = []
+    if off:
+        warnings.append("Windows Firewall is off in the %s profile(s): the rules are in place but nothing is "
+                        "filtered there" % ", ".join(off))
+    if active and not set(active) & set(wanted):
+        warnings.append("the active profile is %s, which the rules do not target (%s): the ports stay closed "
+                        "until the host is on a targeted network (e.g. a laptop off-site on Public)"
+                        % (", ".join(active), ", ".join(wanted)))
+    return {"ignored": ignored, "off": off, "active": active, "warnings": warnings}

@@ -20,10 +20,12 @@ __metaclass__ = type
 import os
 
 from ansible.errors import AnsibleError
+from ansible.module_utils.parsing.convert_bool import boolean
 
 from ansible_collections.webroot.enterprise.plugins.module_utils import rules as R
 from ansible_collections.webroot.enterprise.plugins.module_utils.catalog import WINDOWS_GROUP
 
+DEFAULT_RESOLVE_TIMEOUT = 10.0
 WINDOWS_READ_SCRIPT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "webroot_read.ps1")
 WINDOWS_PREFIX = WINDOWS_GROUP + " - "
 WINDOWS_CONNECTIONS = ("winrm", "psrp", "ansible.builtin.winrm", "ansible.builtin.psrp",
@@ -50,6 +52,9 @@ class Host(object):
     def var(self, name, default=None):
         """A host variable, templated."""
         return self.action._templar.template(self.task_vars.get(name, default))
+
+    def var_bool(self, name, default=False):
+        return boolean(self.var(name, default), strict=False)
 
     @property
     def name(self):
@@ -125,3 +130,16 @@ def management_ports(port):
         except (TypeError, ValueError):
             pass
     return sorted(ports)
+
+
+def collection_settings(templar, task_vars):
+    """The collection-wide settings this run uses (README, "Collection-wide variables")."""
+    def var(name, default):
+        value = templar.template(task_vars.get(name, default))
+        return default if value is None else value
+    return {
+        "resolve": boolean(var("webroot_resolve_names", True), strict=False),
+        "resolve_timeout": float(var("webroot_resolve_timeout", DEFAULT_RESOLVE_TIMEOUT)),
+        "strict": boolean(var("webroot_strict", False), strict=False),
+        "client_networks": list(var("webroot_client_networks", []) or []),
+    }

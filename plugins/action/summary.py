@@ -1,0 +1,42 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, webroot.enterprise contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The end of a run: which hosts were converged, which were left out and why,
+handed over as job artifacts (see the module's doc)."""
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+from ansible.plugins.action import ActionBase
+
+from ansible_collections.webroot.enterprise.plugins.module_utils import summary as U
+
+ARGUMENT_SPEC = dict(
+    max_left_out=dict(type="int", default=0),
+    stats_key=dict(type="str", default="webroot_enterprise"),
+)
+
+
+class ActionModule(ActionBase):
+    TRANSFERS_FILES = False
+    _VALID_ARGS = frozenset(ARGUMENT_SPEC)
+
+    def run(self, tmp=None, task_vars=None):
+        result = super(ActionModule, self).run(tmp, task_vars)
+        task_vars = task_vars or {}
+        validation = ArgumentSpecValidator(ARGUMENT_SPEC).validate(self._task.args)
+        if validation.error_messages:
+            result.update(failed=True, msg="; ".join(validation.error_messages))
+            return result
+        args = validation.validated_parameters
+        summary = U.summarize(task_vars.get("groups") or {}, task_vars.get("hostvars") or {},
+                              task_vars.get("ansible_play_hosts_all") or [], task_vars.get("ansible_play_hosts") or [],
+                              task_vars.get("webroot_estate"))
+        verdict = U.verdict(summary, args["max_left_out"])
+        summary["verdict"] = verdict
+        result.update(changed=False, summary=summary, msg=verdict["text"],
+                      ansible_stats={"data": {args["stats_key"]: summary}, "per_host": False, "aggregate": False})
+        if not verdict["passed"]:
+            result["failed"] = True
+        return result

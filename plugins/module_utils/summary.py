@@ -1,0 +1,87 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, webroot.enterprise contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The end-of-run summary: every managed host converged, left out (no known
+address, unreachable) or failed, and the counts per component and outcome.
+
+A host left out is named with its reason; ``max_left_out`` says how many may be
+left out before the run counts as failed (a workstation asleep is not a fault).
+A host that failed for any other reason always fails the run.
+"""
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.webroot.enterprise.plugins.module_utils.catalog import (
+    GROUP_CLIENTS,
+    GROUP_DISTRIBUTORS,
+    GROUP_SERVERS,
+    TABLE_11,
+)
+
+MANAGED = (GROUP_DISTRIBUTORS, GROUP_SERVERS, GROUP_CLIENTS)
+COMPONENTS = tuple(row["component"] for row in TABLE_11)
+# The registered results of the collection's plays that contact a host: the first
+# one a host could not be reached in says so.
+REGISTERED = ("webroot_facts", "webroot_plan", "webroot_plan_found")
+
+
+def _get(hv, name):
+    try:
+        value = hv.get(name) if hasattr(hv, "get") else None
+    except Exception:  # pylint: disable=broad-except
+        value = None
+    return value if isinstance(value, dict) else None
+
+
+def summarize(groups, hostvars, play_hosts_all, play_hosts, estate=None):
+    """{"hosts", "converged", "left_out": {host: why}, "failed": {host: why},
+    "components": {component: {"changed": n, "ok": n}}}"""
+    managed = sorted(set(h for g in MANAGED for h in (groups.get(g) or [])))
+    live = set(play_hosts)
+    down = [h for h in managed if h in set(play_hosts_all) and h not in live]
+    left_out = dict((estate or {}).get("left_out") or {}) if isinstance(estate, dict) else {}
+    failed = {}
+    components = dict((c, {"changed": 0, "ok": 0}) for c in COMPONENTS)
+    for host in managed:
+        hv = hostvars.get(host) if hasattr(hostvars, "get") else None
+        hv = hv or {}
+        if host in down:
+            why = None
+            for name in REGISTERED:
+                reg = _get(hv, name)
+                if reg and reg.get("unreachable"):
+                    why = "unreachable: %s" % (reg.get("msg") or "no answer")
+                    break
+                if reg and reg.get("failed"):
+                    why = "failed: %s" % (reg.get("msg") or "a task failed")
+            if why and why.startswith("unreachable"):
+                left_out[host] = why
+            else:
+                failed[host] = why or "failed or unreachable in a play (see the task output)"
+            continue
+        plan = _get(hv, "webroot_plan") or {}
+        for comp, outcome in (plan.get("outcomes") or {}).items():
+            if comp in components and outcome in components[comp]:
+                components[comp][outcome] += 1
+    return {"hosts": len(managed), "converged": len([h for h in managed if h not in left_out and h not in failed]),
+            "left_out": dict(sorted(left_out.items())), "failed": dict(sorted(failed.items())),
+            "components": components}
+
+
+def verdict(summary, max_left_out):
+    """{"passed": bool, "text": one line}: failed hosts always fail the run; hosts
+    left out fail it only above ``max_left_out``."""
+    left, failed = summary["left_out"], summary["failed"]
+    parts = ["%d of %d hosts converged" % (summary["converged"], summary["hosts"])]
+    if left:
+        parts.append("%d left out (%s)" % (len(left), "; ".join(
+            "%s: %s" % (h, w) for h, w in sorted(left.items())[:20]) + (" ..." if len(left) > 20 else "")))
+    if failed:
+        parts.append("%d failed (%s)" % (len(failed), "; ".join(
+            "%s: %s" % (h, w) for h, w in sorted(failed.items())[:20]) + (" ..." if len(failed) > 20 else "")))
+    passed = not failed and len(left) <= max_left_out
+    if len(left) > max_left_out:
+        parts.append("more than webroot_max_left_out=%d hosts were left out, so the run counts as failed "
+                     "(raise webroot_max_left_out to accept hosts that are off)" % max_left_out)
+    return {"passed": passed, "text": ", ".join(parts)}

@@ -1,0 +1,75 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, webroot.enterprise contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# The work is done by the action plugin plugins/action/summary.py; this file holds
+# its documentation only.
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+---
+module: summary
+short_description: Summarise a Webroot run - hosts converged, left out and failed - as job artifacts
+version_added: "0.3.0"
+description:
+  - Run once at the end of a play over the managed groups (C(playbooks/summary.yml), which C(site.yml)
+    ends with). Every host of C(webroot_distributors), C(webroot_servers) and C(webroot_clients) is
+    converged, left out (no known address, named by the estate validation; or unreachable in this
+    run: a workstation asleep, off-site or retired) or failed, each with its reason.
+  - The summary (counts per component and outcome, the hosts left out, the failing hosts) is handed
+    over with C(set_stats) under one key (O(stats_key)), so AWX and Automation Platform show it as
+    job artifacts and a workflow's variables are not overwritten.
+  - Fails when a host failed for a reason other than being unreachable, or when more than
+    O(max_left_out) hosts were left out.
+author:
+  - webroot.enterprise contributors (@webroot-enterprise)
+options:
+  max_left_out:
+    description: How many hosts may be left out before the run counts as failed.
+    type: int
+    default: 0
+  stats_key:
+    description: The C(set_stats) key the summary is handed over under.
+    type: str
+    default: webroot_enterprise
+attributes:
+  action:
+    support: full
+    description: Indicates this has a corresponding action plugin so some parts of the options can be executed on the controller.
+  check_mode:
+    support: full
+    description: Reads the run's results only.
+  diff_mode:
+    support: none
+    description: Nothing to show.
+  platform:
+    platforms: all
+    support: full
+    description: Runs on the controller.
+seealso:
+  - module: webroot.enterprise.validate_estate
+"""
+
+EXAMPLES = r"""
+- name: Summary of the run
+  hosts: webroot_distributors:webroot_servers:webroot_clients
+  gather_facts: false
+  tasks:
+    - name: Hosts converged, left out and failed
+      webroot.enterprise.summary:
+        max_left_out: 25
+      run_once: true
+
+    - name: Accept the hosts left out within max_left_out
+      ansible.builtin.meta: clear_host_errors
+"""
+
+RETURN = r"""
+summary:
+  description:
+    - C(hosts), C(converged), C(left_out) (host to reason), C(failed) (host to reason), C(components)
+      (component to counts of C(changed) and C(ok)), C(verdict) (C(passed), C(text)).
+  returned: always
+  type: dict
+"""

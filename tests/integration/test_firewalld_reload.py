@@ -1,0 +1,65 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, webroot.enterprise contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""A firewalld reload never drops what is not ours.
+
+A new service or ipset of ours reaches the running firewalld only through
+``firewall-cmd --reload``, which drops every runtime-only setting (a port opened by
+hand, a fail2ban ban: here a runtime-only port and a runtime-only ipset entry) and
+brings in every pending permanent one. On a firewalld workstation holding such
+settings, the first run refuses, names them, and changes nothing (the full ruleset,
+runtime and permanent, read with firewall-cmd, is the same); the runtime-only port
+still admits its connection. Once the admin makes them permanent, the run applies,
+and the port is still there.
+"""
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import pytest
+
+from conftest import topology
+
+pytestmark = pytest.mark.lab
+
+HOSTS = topology("wrr-", "198.18.70.0/24", kinds={"client2": "firewalld"}, only=("server1", "client2"))
+NETWORK, SUBNET = "webroot-reload", "198.18.70.0/24"
+CLIENT = "wrr-client2"
+RUNTIME_ONLY = ("firewall-cmd --permanent --new-ipset=bans --type=hash:ip >/dev/null && firewall-cmd --reload "
+                ">/dev/null && firewall-cmd --add-port=2222/tcp >/dev/null && "
+                "firewall-cmd --ipset=bans --add-entry=198.18.70.99 >/dev/null")
+
+
+@pytest.fixture(scope="module")
+def lab(lab_factory):
+    lab = lab_factory(HOSTS, NETWORK, SUBNET)
+    lab.exec_(CLIENT, RUNTIME_ONLY)
+    yield lab
+    lab.down()
+
+
+def test_reload_is_refused_while_runtime_only_settings_exist(lab):
+    inv = lab.inventory("reload")
+    before = lab.rulesets()
+    run = lab.playbook(inv, "--limit", CLIENT)
+    assert run.rc != 0, run
+    message = " ".join(run.out.split())
+    assert "port 2222/tcp is in the runtime configuration only" in message, run
+    assert "ipset bans: 1 entries in the runtime configuration only (e.g. 198.18.70.99)" in message, run
+    assert "firewall-cmd --runtime-to-permanent" in message, run
+    assert lab.rulesets() == before
+    # The runtime-only settings are still in force.
+    assert "2222/tcp" in lab.exec_(CLIENT, "firewall-cmd --list-ports")
+    assert "198.18.70.99" in lab.exec_(CLIENT, "firewall-cmd --ipset=bans --get-entries")
+
+
+def test_once_permanent_the_run_applies_and_keeps_them(lab):
+    lab.exec_(CLIENT, "firewall-cmd --runtime-to-permanent >/dev/null")
+    inv = lab.inventory("reload")
+    run = lab.playbook(inv, "--limit", CLIENT)
+    assert run.rc == 0, run
+    rich = lab.exec_(CLIENT, "firewall-cmd --list-rich-rules")
+    assert ('rule family="ipv4" source ipset="webroot-client-service-v4" service name="webroot-client-service" '
+            'accept') in rich, rich
+    assert "2222/tcp" in lab.exec_(CLIENT, "firewall-cmd --list-ports")
+    assert "198.18.70.99" in lab.exec_(CLIENT, "firewall-cmd --ipset=bans --get-entries")
