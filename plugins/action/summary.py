@@ -13,6 +13,7 @@ from ansible.plugins.action import ActionBase
 from ansible_collections.webroot.enterprise.plugins.module_utils import summary as U
 
 ARGUMENT_SPEC = dict(
+    progress=dict(type="bool", default=False),
     max_left_out=dict(type="int", default=0),
     stats_key=dict(type="str", default="webroot_enterprise"),
 )
@@ -33,6 +34,11 @@ class ActionModule(ActionBase):
         summary = U.summarize(task_vars.get("groups") or {}, task_vars.get("hostvars") or {},
                               task_vars.get("ansible_play_hosts_all") or [], task_vars.get("ansible_play_hosts") or [],
                               task_vars.get("webroot_estate"))
+        if args["progress"]:
+            # The hosts of this play only, as one line; never fails, hands nothing over.
+            result.update(changed=False, msg=U.progress(summary, task_vars.get("ansible_play_hosts_all") or [],
+                                                        task_vars.get("ansible_play_name") or "this play"))
+            return result
         verdict = U.verdict(summary, args["max_left_out"])
         summary["verdict"] = verdict
         result.update(changed=False, summary=summary, msg=verdict["text"],

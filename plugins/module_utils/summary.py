@@ -42,6 +42,7 @@ def summarize(groups, hostvars, play_hosts_all, play_hosts, estate=None):
     down = [h for h in managed if h in set(play_hosts_all) and h not in live]
     left_out = dict((estate or {}).get("left_out") or {}) if isinstance(estate, dict) else {}
     failed = {}
+    changed_hosts = []
     components = dict((c, {"changed": 0, "ok": 0}) for c in COMPONENTS)
     for host in managed:
         hv = hostvars.get(host) if hasattr(hostvars, "get") else None
@@ -61,12 +62,14 @@ def summarize(groups, hostvars, play_hosts_all, play_hosts, estate=None):
                 failed[host] = why or "failed or unreachable in a play (see the task output)"
             continue
         plan = _get(hv, "webroot_plan") or {}
+        if "changed" in (plan.get("outcomes") or {}).values():
+            changed_hosts.append(host)
         for comp, outcome in (plan.get("outcomes") or {}).items():
             if comp in components and outcome in components[comp]:
                 components[comp][outcome] += 1
     return {"hosts": len(managed), "converged": len([h for h in managed if h not in left_out and h not in failed]),
             "left_out": dict(sorted(left_out.items())), "failed": dict(sorted(failed.items())),
-            "components": components}
+            "components": components, "changed_hosts": sorted(changed_hosts)}
 
 
 def verdict(summary, max_left_out):
@@ -85,3 +88,16 @@ def verdict(summary, max_left_out):
         parts.append("more than webroot_max_left_out=%d hosts were left out, so the run counts as failed "
                      "(raise webroot_max_left_out to accept hosts that are off)" % max_left_out)
     return {"passed": passed, "text": ", ".join(parts)}
+
+
+def progress(summary, play_hosts_all, play_name):
+    """One line for the end of a play: its hosts done, changed, left out, failed."""
+    hosts = set(play_hosts_all)
+    left = [h for h in summary["left_out"] if h in hosts]
+    failed = [h for h in summary["failed"] if h in hosts]
+    changed = [h for h in summary.get("changed_hosts", []) if h in hosts]
+    done = len(hosts) - len(left) - len(failed)
+    return "%s: %d of %d hosts done, %d changed, %d left out%s, %d failed%s" % (
+        play_name, done, len(hosts), len(changed), len(left),
+        " (%s)" % ", ".join(sorted(left)[:10]) + (" ..." if len(left) > 10 else "") if left else "",
+        len(failed), " (%s)" % ", ".join(sorted(failed)[:10]) if failed else "")

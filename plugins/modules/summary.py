@@ -25,6 +25,12 @@ description:
 author:
   - webroot.enterprise contributors (@webroot-enterprise)
 options:
+  progress:
+    description:
+      - Only one line for the end of a play (its hosts done, changed, left out, failed), for long runs;
+        never fails and hands nothing over. C(site.yml) ends each apply play with it.
+    type: bool
+    default: false
   max_left_out:
     description: How many hosts may be left out before the run counts as failed.
     type: int
