@@ -24,30 +24,32 @@ def _wrap(func):
 
 
 def _plan(catalog, groups, hostvars, sources=None, listening=None, negative=True, denied_sample=3,
-          denied_hosts=None, negative_limit=0):
+          denied_hosts=None, negative_limit=0, down=None):
     return F.plan_checks(catalog, groups, hostvars, sources=sources, listening=listening or [],
                          negative=boolean(negative, strict=False), denied_sample=denied_sample,
-                         denied_hosts=list(denied_hosts or []), negative_limit=negative_limit)
+                         denied_hosts=list(denied_hosts or []), negative_limit=negative_limit,
+                         down=list(down or []))
 
 
 def verify_checks(catalog, groups, hostvars, sources=None, listening=None, negative=True,
-                  denied_sample=3, denied_hosts=None, negative_limit=0):
+                  denied_sample=3, denied_hosts=None, negative_limit=0, down=None):
     """``catalog | verify_checks(groups, hostvars, ...)``: every check, see flows.plan_checks."""
     return _plan(catalog, groups, hostvars, sources, listening, negative, denied_sample, denied_hosts,
-                 negative_limit)["checks"]
+                 negative_limit, down)["checks"]
 
 
 def verify_plan(catalog, groups, hostvars, sources=None, listening=None, negative=True,
-                denied_sample=3, denied_hosts=None, negative_limit=0):
+                denied_sample=3, denied_hosts=None, negative_limit=0, down=None):
     """``catalog | verify_plan(groups, hostvars, ...)``: what the verify role needs, compact.
 
     ``checks_json`` (every check, one JSON string), ``targets_json`` (per source, the
     port_check targets as one JSON string), ``counts`` (targets per source), ``listen``
-    (per destination, the listener ports) and ``sampling``. Strings instead of
-    thousands of dicts keep Ansible's own handling of the fact cheap.
+    (per destination, the listener ports), ``sampling`` and ``down`` (the managed
+    hosts down when the checks were planned: nothing is tried from or to them).
+    Strings instead of thousands of dicts keep Ansible's own handling of the fact cheap.
     """
     plan = _plan(catalog, groups, hostvars, sources, listening, negative, denied_sample, denied_hosts,
-                 negative_limit)
+                 negative_limit, down)
     by_source = F.targets_by_source(plan["checks"])
     return {
         "checks_json": json.dumps(plan["checks"], separators=(",", ":")),
@@ -55,6 +57,7 @@ def verify_plan(catalog, groups, hostvars, sources=None, listening=None, negativ
         "counts": dict((src, len(t)) for src, t in by_source.items()),
         "listen": F.listen_ports_by_host(plan["checks"]),
         "sampling": plan["sampling"],
+        "down": plan["down"],
     }
 
 
@@ -68,28 +71,34 @@ def verify_listen_ports(checks, host):
     return F.listen_ports(checks, host)
 
 
-def verify_results(checks, hostvars, result_var="__verify_portcheck", listener_var="__verify_listener"):
+def verify_results(checks, hostvars, result_var="__verify_portcheck", listener_var="__verify_listener",
+                   down=None):
     """``checks | verify_results(hostvars)``: each check with the state its source found."""
-    return F.merge_results(checks, hostvars, result_var, listener_var)
+    return F.merge_results(checks, hostvars, result_var, listener_var, down=list(down or []))
 
 
-def verify_report(results, sampling=None, groups=None):
+def verify_report(results, sampling=None, groups=None, fail_on_down=False):
     """``results | verify_report``: summary, matrix, group summary and mismatch lines."""
-    return F.report(results, sampling=sampling, groups=groups)
+    return F.report(results, sampling=sampling, groups=groups, fail_on_down=boolean(fail_on_down, strict=False))
 
 
 def verify_reports(plan, hostvars, groups, result_var="__verify_portcheck", listener_var="__verify_listener",
-                   matrix_max=F.MATRIX_MAX_HOSTS):
+                   matrix_max=F.MATRIX_MAX_HOSTS, down=None, fail_on_down=False):
     """``plan | verify_reports(hostvars, groups)``: the results judged and the three reports rendered.
 
-    ``summary``, ``mismatches``, ``sampling`` and ``files`` (report file name: text).
+    ``down``: the hosts down at the end of the run (``ansible_play_hosts_all`` minus
+    ``ansible_play_hosts``), on top of the plan's. Returns ``summary``, ``mismatches``,
+    ``sampling``, ``text`` (the one-line verdict) and ``files`` (report file name: text).
     """
-    results = F.merge_results(json.loads(plan["checks_json"]), hostvars, result_var, listener_var)
-    rep = F.report(results, sampling=plan.get("sampling"), groups=groups)
+    down = sorted(set(down or []) | set(plan.get("down") or []))
+    results = F.merge_results(json.loads(plan["checks_json"]), hostvars, result_var, listener_var, down=down)
+    rep = F.report(results, sampling=plan.get("sampling"), groups=groups,
+                   fail_on_down=boolean(fail_on_down, strict=False))
     return {
         "summary": rep["summary"],
         "mismatches": rep["mismatches"],
         "sampling": rep["sampling"],
+        "text": F.summary_line(rep),
         "files": F.render_reports(rep, groups=groups, matrix_max=int(matrix_max)),
     }
 

@@ -358,7 +358,8 @@ def _round_robin(picked):
 
 
 def plan_checks(table, groups, hostvars, sources=None, listening=(), negative=True,
-                denied_sample=DEFAULT_DENIED_SAMPLE, denied_hosts=(), plan_vars=PLAN_VARS, negative_limit=0):
+                denied_sample=DEFAULT_DENIED_SAMPLE, denied_hosts=(), plan_vars=PLAN_VARS, negative_limit=0,
+                down=()):
     """Every check of the estate, with the sampling figures.
 
     ``table`` is the catalog (Table 11). ``sources``: the hosts that will run their
@@ -372,8 +373,14 @@ def plan_checks(table, groups, hostvars, sources=None, listening=(), negative=Tr
     always do. ``plan_vars``: the host facts holding published plans, in order.
     ``negative_limit`` (older option): at most that many sampled denied sources per
     rule, one group at a time (0: no cap); the ``denied_hosts`` come on top.
+    ``down``: managed hosts that are down in this run (Ansible took them out of the
+    play). They run nothing and nobody connects to them, but their checks are planned
+    so that the reports show what was not proven: the Table 11 flows from them and
+    every check to them carry ``"down": [host, ...]`` and are left out of the targets
+    and the listener ports. The denied samples are taken from hosts that are up.
 
-    Returns ``{"checks": [...sorted by source, destination, port], "sampling": {...}}``.
+    Returns ``{"checks": [...sorted by source, destination, port], "sampling": {...},
+    "down": [...]}``.
     """
     try:
         denied_sample = int(denied_sample or 0)
@@ -387,8 +394,12 @@ def plan_checks(table, groups, hostvars, sources=None, listening=(), negative=Tr
         raise FlowError("verify_negative_limit must be a whole number, got %r" % (negative_limit,))
     managed = _members(groups, MANAGED_GROUPS)
     managed_set = set(managed)
-    runners = managed if sources is None else [h for h in managed if h in set(sources)]
+    down_set = set(down or ()) & managed_set
+    runners = [h for h in (managed if sources is None else [h for h in managed if h in set(sources)])
+               if h not in down_set]
     runner_set = set(runners)
+    # Who a check may start from: the hosts that run, and those that would have.
+    planned_set = runner_set | down_set
     listening = set(listening or ())
     denied_hosts = [h for h in (denied_hosts or []) if h in runner_set]
     group_of = _group_of(groups, managed)
@@ -403,13 +414,16 @@ def plan_checks(table, groups, hostvars, sources=None, listening=(), negative=Tr
 
     for host in managed:
         addr(host)
-    index = _Addresses(addrs, runners)
+    index = _Addresses(addrs, sorted(planned_set))
 
     checks = {}
     stats = {"sample": denied_sample, "denied_hosts": denied_hosts, "rules": 0,
              "denied_possible": 0, "denied_checked": 0, "basis": {}}
 
     def add(check):
+        hosts = set((check["source"], check["destination"])) & down_set
+        if hosts:
+            check["down"] = sorted(hosts)
         checks.setdefault(check["id"], check)
 
     for row in table:
@@ -451,7 +465,7 @@ def plan_checks(table, groups, hostvars, sources=None, listening=(), negative=Tr
                 " / ".join(info["groups"]) if direction == "inbound" else holder,
                 holder if direction == "inbound" else " / ".join(info["groups"]), title)
             if direction == "outbound":
-                if holder not in runner_set:
+                if holder not in planned_set:
                     continue
                 for dest in sorted(info["peers"]):
                     addr(dest)
@@ -470,7 +484,7 @@ def plan_checks(table, groups, hostvars, sources=None, listening=(), negative=Tr
             dest = holder
             listener = dest in listening
             for src in sorted(info["peers"]):
-                if src not in runner_set:
+                if src not in planned_set:
                     continue
                 if scope.nets is not None and not scope.any_peer and addrs[src][0] is None:
                     raise FlowError(
@@ -529,7 +543,7 @@ def plan_checks(table, groups, hostvars, sources=None, listening=(), negative=Tr
         per_source[check["source"]] = per_source.get(check["source"], 0) + 1
     stats["max_per_source"] = max(per_source.values()) if per_source else 0
     stats["max_per_source_host"] = max(sorted(per_source), key=lambda h: per_source[h]) if per_source else None
-    return {"checks": ordered, "sampling": stats}
+    return {"checks": ordered, "sampling": stats, "down": sorted(down_set)}
 
 
 def _target(check):
@@ -538,27 +552,32 @@ def _target(check):
 
 
 def targets(checks, source):
-    """The port_check targets of one source host (one call with all of them)."""
-    return [_target(c) for c in checks if c["source"] == source]
+    """The port_check targets of one source host (one call with all of them).
+
+    Checks from or to a host that is down (``down``) are not tried.
+    """
+    return [_target(c) for c in checks if c["source"] == source and not c.get("down")]
 
 
 def targets_by_source(checks):
-    """``{source: [targets]}`` for every source, in one pass."""
+    """``{source: [targets]}`` for every source, in one pass (none from or to a down host)."""
     out = {}
     for check in checks:
-        out.setdefault(check["source"], []).append(_target(check))
+        if not check.get("down"):
+            out.setdefault(check["source"], []).append(_target(check))
     return out
 
 
 def listen_ports(checks, host):
     """The ports a temporary listener on ``host`` serves (the checks that expect one)."""
-    return sorted(set(c["port"] for c in checks if c["destination"] == host and c["listener"]))
+    return sorted(set(c["port"] for c in checks
+                      if c["destination"] == host and c["listener"] and not c.get("down")))
 
 
 def listen_ports_by_host(checks):
     out = {}
     for check in checks:
-        if check["listener"]:
+        if check["listener"] and not check.get("down"):
             out.setdefault(check["destination"], set()).add(check["port"])
     return dict((h, sorted(p)) for h, p in out.items())
 
@@ -613,7 +632,10 @@ def _registered_results(reg):
     return [r for r in found if isinstance(r, dict) and isinstance(r.get("name"), str)]
 
 
-def merge_results(checks, hostvars, result_var="__verify_portcheck", listener_var="__verify_listener"):
+HOST_DOWN = "host down"
+
+
+def merge_results(checks, hostvars, result_var="__verify_portcheck", listener_var="__verify_listener", down=()):
     """Each check with what its source found.
 
     ``hostvars[source][result_var]`` is the registered port_check result of each
@@ -621,7 +643,13 @@ def merge_results(checks, hostvars, result_var="__verify_portcheck", listener_va
     ``hostvars[dest][listener_var]`` the listener helper's report (``bound`` /
     ``busy`` port lists). A check whose source has no result is ``not-run`` and does
     not meet its expectation.
+
+    ``down``: hosts that are down at the end of the run (Ansible took them out of the
+    play), on top of those the plan already knew (``check["down"]``). A check from or
+    to one of them proves nothing, whatever its source found: its state is
+    ``not-run``, ``reason`` is ``host down`` and ``ok`` is None (neither met nor failed).
     """
+    down_set = set(down or ())
     by_source = {}
     listeners = {}
     out = []
@@ -646,9 +674,17 @@ def merge_results(checks, hostvars, result_var="__verify_portcheck", listener_va
             else:
                 listener = "none"
         result["listener_state"] = listener
-        if found is None:
+        result["reason"] = None
+        down_hosts = sorted(set(check.get("down") or ()) | (set((src, check["destination"])) & down_set))
+        if down_hosts:
+            result.update({"state": "not-run", "ok": None, "reason": HOST_DOWN, "down": down_hosts,
+                           "error": "%s: %s (out of the play: unreachable, or failed before the checks); "
+                                    "nothing was proven" % (HOST_DOWN, ", ".join(down_hosts)),
+                           "tls_ok": None, "tls_error": None, "tls_version": None, "address": None})
+        elif found is None:
             result.update({"state": None, "ok": False,
-                           "error": "the source did not run its checks (unreachable or failed before)",
+                           "error": "no result from the source for this check (its port_check did not run or did not "
+                                    "return it)",
                            "tls_ok": None, "tls_error": None, "tls_version": None, "address": None})
         else:
             state = _text(found.get("state"))
@@ -671,9 +707,12 @@ def merge_results(checks, hostvars, result_var="__verify_portcheck", listener_va
 
 def describe(result):
     """One line for a check, e.g. 'wr-server1 -> wr-client1 50001/tcp (sweep_now, allowed): expected open, got filtered'."""
-    line = "%s -> %s %s/%s (%s, %s): expected %s, got %s" % (
+    head = "%s -> %s %s/%s (%s, %s): expected %s" % (
         result["source"], result["destination"], result["port"], result["protocol"],
-        result["component"], result["kind"], result["expect"], result["display"])
+        result["component"], result["kind"], result["expect"])
+    if result.get("reason") == HOST_DOWN:
+        return "%s, not run (%s: %s)" % (head, HOST_DOWN, ", ".join(result.get("down") or []))
+    line = "%s, got %s" % (head, result["display"])
     detail = result.get("tls_error") if result["display"] == "tls-fail" else result.get("error")
     if detail and not result.get("ok"):
         line += " (%s)" % detail
@@ -703,23 +742,40 @@ def group_summary(results, groups):
     for r in results:
         key = (group(r["source"]), group(r["destination"]))
         cell = cells.setdefault(key, {})
-        entry = cell.setdefault((r["port"], r["component"], r["kind"]), [0, 0])
+        entry = cell.setdefault((r["port"], r["component"], r["kind"]), [0, 0, 0])
         entry[1] += 1
         if r["ok"]:
             entry[0] += 1
+        elif r["ok"] is None:
+            entry[2] += 1
     order = list(MANAGED_GROUPS) + sorted(set(k[1] for k in cells) - set(MANAGED_GROUPS))
     rows = [g for g in order if any(k[0] == g for k in cells)]
     cols = [g for g in order if any(k[1] == g for k in cells)]
     out = {}
     for (src, dst), cell in cells.items():
         out.setdefault(src, {})[dst] = [
-            {"port": p, "component": c, "kind": k, "ok": v[0], "total": v[1]}
+            {"port": p, "component": c, "kind": k, "ok": v[0], "total": v[1], "not_run": v[2]}
             for (p, c, k), v in sorted(cell.items())]
     return {"rows": rows, "columns": cols, "cells": out}
 
 
-def report(results, sampling=None, groups=None):
-    """The data the reports render: summary, matrix, mismatches, group summary."""
+def _failed(r):
+    """A check that did not meet its expectation (``ok`` False; None is not run: host down)."""
+    return r["ok"] is not None and not r["ok"]
+
+
+def _not_run(r):
+    return r["ok"] is None
+
+
+def report(results, sampling=None, groups=None, fail_on_down=False):
+    """The data the reports render: summary, matrix, mismatches, group summary.
+
+    ``summary``: ``total``; ``ok`` (met their expectation), ``failed`` and ``not_run``
+    (a host was down: neither met nor failed) add up to it; ``down_hosts``;
+    ``allowed``, ``denied``, ``states``; ``verdict`` (``fail`` when a check failed, or,
+    with ``fail_on_down``, when one was not run).
+    """
     sources = sorted(set(r["source"] for r in results))
     destinations = sorted(set(r["destination"] for r in results))
     # Managed hosts first in both axes, in the same order, so the diagonal lines up.
@@ -738,7 +794,9 @@ def report(results, sampling=None, groups=None):
         states[r["display"]] = states.get(r["display"], 0) + 1
         if r["kind"] == "allowed":
             allowed += 1
-    mismatches = [r for r in results if not r["ok"]]
+    mismatches = [r for r in results if _failed(r)]
+    not_run = [r for r in results if _not_run(r)]
+    down_hosts = sorted(set(h for r in not_run for h in r.get("down") or ()))
     components = []
     seen = set()
     for r in results:
@@ -750,11 +808,14 @@ def report(results, sampling=None, groups=None):
     out = {
         "summary": {
             "total": len(results),
-            "ok": len(results) - len(mismatches),
+            "ok": len(results) - len(mismatches) - len(not_run),
             "failed": len(mismatches),
+            "not_run": len(not_run),
+            "down_hosts": down_hosts,
             "allowed": allowed,
             "denied": len(results) - allowed,
             "states": states,
+            "verdict": "fail" if mismatches or (fail_on_down and not_run) else "pass",
         },
         "sources": sources,
         "destinations": destinations,
@@ -770,6 +831,29 @@ def report(results, sampling=None, groups=None):
     return out
 
 
+def _host_list(hosts, limit=10):
+    hosts = list(hosts)
+    if len(hosts) <= limit:
+        return ", ".join(hosts)
+    return "%s and %d more" % (", ".join(hosts[:limit]), len(hosts) - limit)
+
+
+def summary_line(rep):
+    """The one-line verdict of the Summary task, e.g. '17 of 28 Webroot flows met their
+    expectation, 0 failed, 11 not run (host down: cli2); 13 allowed, 15 denied; ...'."""
+    s = rep["summary"]
+    line = "%d of %d Webroot flows met their expectation, %d failed, %d not run" % (
+        s["ok"], s["total"], s["failed"], s["not_run"])
+    if s["not_run"]:
+        line += " (%s: %s)" % (HOST_DOWN, _host_list(s["down_hosts"]))
+    line += "; %d allowed, %d denied" % (s["allowed"], s["denied"])
+    sampling = rep.get("sampling")
+    if sampling:
+        line += "; denied checks: %d sampled of %d possible" % (
+            sampling.get("denied_checked", 0), sampling.get("denied_possible", 0))
+    return line + "."
+
+
 # --------------------------------------------------------------------------- #
 # Rendering: JSON, JUnit XML and HTML (deterministic, no timestamps)
 # --------------------------------------------------------------------------- #
@@ -779,7 +863,8 @@ STATE_TEXT = (
     ("filtered", "filtered", "no answer, or an ICMP reject: the firewall blocked it"),
     ("unresolved", "unresolved", "the name did not resolve on the source"),
     ("tls-fail", "TLS failed", "the port is open but the TLS handshake failed"),
-    ("not-run", "not run", "the source host failed before it could check"),
+    ("not-run", "not run", "host down: a host was out of the play, nothing was proven (neither met nor failed); "
+                           "or the source, still in the play, reported no result (a failure)"),
 )
 STATE_LABEL = dict((k, label) for k, label, _t in STATE_TEXT)
 # Above this many hosts the report shows no host x host matrix (it grows with N^2).
@@ -827,20 +912,24 @@ def _detail(r):
 def render_junit(rep):
     """One testsuite per component, one testcase per checked flow."""
     out = ['<?xml version="1.0" encoding="UTF-8"?>',
-           '<testsuites name="webroot.enterprise.verify" tests="%d" failures="%d" errors="0">'
-           % (rep["summary"]["total"], rep["summary"]["failed"])]
+           '<testsuites name="webroot.enterprise.verify" tests="%d" failures="%d" errors="0" skipped="%d">'
+           % (rep["summary"]["total"], rep["summary"]["failed"], rep["summary"].get("not_run", 0))]
     by_component = {}
     for r in rep["results"]:
         by_component.setdefault(r["component"], []).append(r)
     for component in sorted(by_component):
         cases = by_component[component]
-        out.append('  <testsuite name="webroot.enterprise.verify.%s" tests="%d" failures="%d" errors="0" skipped="0">'
-                   % (_x(component), len(cases), len([r for r in cases if not r["ok"]])))
+        out.append('  <testsuite name="webroot.enterprise.verify.%s" tests="%d" failures="%d" errors="0" skipped="%d">'
+                   % (_x(component), len(cases), len([r for r in cases if _failed(r)]),
+                      len([r for r in cases if _not_run(r)])))
         for r in cases:
             label = "%s -> %s %s/%s %s" % (r["source"], r["destination"], r["port"], r["protocol"], r["kind"])
             out.append('    <testcase classname="webroot.enterprise.verify.%s" name="%s" time="0">' % (
                 _x(component), _x(label)))
-            if not r["ok"]:
+            if _not_run(r):
+                out.append('      <skipped message="%s"/>' % _x("not run: %s (%s)" % (
+                    r.get("reason") or "", ", ".join(r.get("down") or []))))
+            elif not r["ok"]:
                 out.append('      <failure type="mismatch" message="%s">%s</failure>' % (
                     _x("expected %s, got %s" % (r["expect"], r["display"])), _x(r["line"])))
             detail = _detail(r)
@@ -859,6 +948,7 @@ h2 { font-size: 1.15em; margin-top: 1.6em; }
 .verdict { display: inline-block; padding: .3em .8em; border-radius: 4px; font-weight: bold; color: #fff; font-size: 1.2em; }
 .verdict.pass { background: #2e7d32; }
 .verdict.fail { background: #c62828; }
+.verdict.down { background: #757575; }
 table { border-collapse: collapse; margin-top: .6em; }
 th, td { border: 1px solid #bdbdbd; padding: .25em .5em; vertical-align: top; text-align: left; font-size: .92em; }
 th { background: #f5f5f5; }
@@ -882,6 +972,7 @@ table.fail td { background: #fff8f8; }
 details { margin: .1em 0; }
 details > summary { cursor: pointer; padding: .1em 0; }
 details.bad > summary { color: #b71c1c; font-weight: bold; }
+details.down > summary { color: #616161; font-style: italic; }
 table.d td { font-size: .85em; padding: .1em .4em; }
 td.k { color: #616161; }
 .none { color: #bdbdbd; }
@@ -899,11 +990,18 @@ def _label(display):
     return _x(STATE_LABEL.get(display, display))
 
 
+def _mark(r):
+    """&#10003; met, &#10007; not met, &ndash; not run (host down)."""
+    if _not_run(r):
+        return "&ndash;"
+    return "&#10003;" if r["ok"] else "&#10007;"
+
+
 def _badge(r, text=None):
     cls = "b s-%s%s%s" % (_state_class(r["display"]), " denied" if r["kind"] == "denied" else "",
-                          "" if r["ok"] else " bad")
+                          " down" if _not_run(r) else ("" if r["ok"] else " bad"))
     if text is None:
-        text = "%s %s" % (_label(r["display"]), "&#10003;" if r["ok"] else "&#10007;")
+        text = "%s %s" % (_label(r["display"]), _mark(r))
     return '<span class="%s">%s</span>' % (cls, text)
 
 
@@ -911,6 +1009,16 @@ def _host_label(host, rep_hosts):
     info = rep_hosts.get(host) or {}
     return "%s <span class=\"small\">%s %s</span>" % (
         _x(host), _x(info.get("group") or ""), _x(info.get("address") or ""))
+
+
+def _group_count(e):
+    """'2/2 &#10003;', '1/2 &#10007;', '1/1 &#10003; (1 not run)' or '1 not run &ndash;'."""
+    not_run = e.get("not_run", 0)
+    checked = e["total"] - not_run
+    if not checked:
+        return "%d not run &ndash;" % not_run
+    return "%d/%d %s%s" % (e["ok"], checked, "&#10003;" if e["ok"] == checked else "&#10007;",
+                           " (%d not run)" % not_run if not_run else "")
 
 
 def render_html(rep, groups=None, matrix_max=MATRIX_MAX_HOSTS):
@@ -929,10 +1037,19 @@ def render_html(rep, groups=None, matrix_max=MATRIX_MAX_HOSTS):
     w("<title>Webroot Enterprise flows: %d/%d as expected</title>" % (s["ok"], s["total"]))
     w("<style>%s</style>\n</head>\n<body>" % HTML_STYLE)
     w("<h1>Webroot Enterprise flows (Table 11)</h1>")
-    if s["failed"] == 0:
-        w('<p><span class="verdict pass">PASS: all %d flows as expected</span></p>' % s["total"])
+    not_run = s.get("not_run", 0)
+    checked = s["total"] - not_run
+    flows = "checked flows" if not_run else "flows"
+    if s["failed"]:
+        verdict = '<span class="verdict fail">FAIL: %d of %d %s not as expected</span>' % (s["failed"], checked, flows)
+    elif s.get("verdict") == "fail":  # verify_fail_on_down
+        verdict = '<span class="verdict fail">FAIL: %d flows not run</span>' % not_run
     else:
-        w('<p><span class="verdict fail">FAIL: %d of %d flows not as expected</span></p>' % (s["failed"], s["total"]))
+        verdict = '<span class="verdict pass">PASS: all %d %s as expected</span>' % (checked, flows)
+    if not_run:
+        verdict += ' <span class="verdict down">%d not run: %s (%s)</span>' % (
+            not_run, HOST_DOWN, _x(_host_list(s.get("down_hosts") or [])))
+    w("<p>%s</p>" % verdict)
     hosts = sorted(set(rep["sources"]) | set(rep["destinations"]))
     w("<p>{:,} allowed flows (must connect), {:,} denied flows (must be blocked), between {:,} hosts.</p>".format(
         s["allowed"], s["denied"], len(hosts)))
@@ -963,7 +1080,7 @@ def render_html(rep, groups=None, matrix_max=MATRIX_MAX_HOSTS):
 
     failures = rep.get("failures")
     if failures is None:
-        failures = [r for r in rep["results"] if not r["ok"]]
+        failures = [r for r in rep["results"] if _failed(r)]
     if failures:
         w("<h2>Not as expected (%d)</h2>" % len(failures))
         w('<table class="fail">\n<tr><th>source</th><th>destination</th><th>port</th><th>component</th>'
@@ -982,13 +1099,31 @@ def render_html(rep, groups=None, matrix_max=MATRIX_MAX_HOSTS):
             w("<li>... and %d more (table above)</li>" % (len(rep["mismatches"]) - 20))
         w("</ul>")
 
+    down_hosts = s.get("down_hosts") or []
+    if down_hosts:
+        per_host = dict((h, [0, 0]) for h in down_hosts)
+        for r in rep["results"]:
+            if _not_run(r):
+                for h in r.get("down") or ():
+                    if h in per_host:
+                        per_host[h][0 if r["source"] == h else 1] += 1
+        w("<h2>Not run: %s (%d)</h2>" % (HOST_DOWN, len(down_hosts)))
+        w('<p class="small">Ansible took these hosts out of the play (unreachable, or failed before the checks), '
+          "so nothing was proven from or to them: %d checks were not run. They are neither passed nor failed "
+          "(verify_fail_on_down decides whether the run fails).</p>" % not_run)
+        w("<table>\n<tr><th>host</th><th>checks from it</th><th>checks to it</th></tr>")
+        for h in down_hosts:
+            w("<tr><td>%s</td><td>%d</td><td>%d</td></tr>" % (_host_label(h, rep_hosts), per_host[h][0],
+                                                             per_host[h][1]))
+        w("</table>")
+
     summary = rep.get("groups")
     if summary is None and groups is not None:
         summary = group_summary(rep["results"], groups)
     if summary:
         w("<h2>Group &times; group</h2>")
         w('<p class="small">Rows connect to columns. Each line: port, component, kind, checks as expected / '
-          "checks made.</p>")
+          "checks made, and how many were not run because a host was down.</p>")
         w('<table class="groups">\n<tr><th class="corner">from &darr; &nbsp; to &rarr;</th>%s</tr>'
           % "".join("<th>%s</th>" % _x(c) for c in summary["columns"]))
         for row in summary["rows"]:
@@ -998,10 +1133,9 @@ def render_html(rep, groups=None, matrix_max=MATRIX_MAX_HOSTS):
                 if not lines:
                     cells.append('<td><span class="none">&middot;</span></td>')
                     continue
-                bad = any(e["ok"] < e["total"] for e in lines)
+                bad = any(e["ok"] < e["total"] - e.get("not_run", 0) for e in lines)
                 cells.append('<td class="%s">%s</td>' % ("g-bad" if bad else "g-ok", "<br>".join(
-                    "%s %s %s: %d/%d %s" % (e["port"], _x(e["component"]), e["kind"], e["ok"], e["total"],
-                                            "&#10003;" if e["ok"] == e["total"] else "&#10007;")
+                    "%s %s %s: %s" % (_x(e["port"]), _x(e["component"]), _x(e["kind"]), _group_count(e))
                     for e in lines)))
             w("<tr><th>%s</th>%s</tr>" % (_x(row), "".join(cells)))
         w("</table>")
@@ -1010,7 +1144,8 @@ def render_html(rep, groups=None, matrix_max=MATRIX_MAX_HOSTS):
         w("<h2>Source &times; destination</h2>")
         w('<p class="small">Each row is a host that connected, each column a host it connected to. A cell lists '
           "the ports tried: the colour is what was found, &#10003; means it is what was expected, &#10007; that "
-          "it is not. A dashed border marks a denied flow (it must be <b>filtered</b>).</p>")
+          "it is not, &ndash; that it was not run (host down). A dashed border marks a denied flow (it must be "
+          "<b>filtered</b>).</p>")
         w('<table class="matrix">')
         w('<tr><th class="corner">from &darr; &nbsp; to &rarr;</th>%s</tr>'
           % "".join("<th>%s</th>" % _x(d) for d in rep["destinations"]))
@@ -1020,8 +1155,10 @@ def render_html(rep, groups=None, matrix_max=MATRIX_MAX_HOSTS):
             for d in rep["destinations"]:
                 cell = row.get(d) or []
                 badges = "".join(
-                    _badge(r, "%s %s: %s %s" % (_x(r["port"]), _x(r["component"]), _label(r["display"]),
-                                                "&#10003;" if r["ok"] else "&#10007; expected %s" % _x(r["expect"])))
+                    _badge(r, "%s %s: %s %s" % (
+                        _x(r["port"]), _x(r["component"]), _label(r["display"]),
+                        "&ndash; %s" % HOST_DOWN if _not_run(r) else
+                        "&#10003;" if r["ok"] else "&#10007; expected %s" % _x(r["expect"])))
                     .replace("<span ", '<span title="%s" ' % _x(r["line"]), 1)
                     for r in cell) or '<span class="none">&middot;</span>'
                 cells.append("<td%s>%s</td>" % (' class="self"' if src == d else "", badges))
@@ -1061,18 +1198,23 @@ def render_html(rep, groups=None, matrix_max=MATRIX_MAX_HOSTS):
     for r in failures:
         bad_hosts.add(r["source"])
         bad_hosts.add(r["destination"])
-    order = sorted(hosts, key=lambda h: (h not in bad_hosts, h))
+    down_set = set(down_hosts)
+    order = sorted(hosts, key=lambda h: (h not in bad_hosts, h not in down_set, h))
     w("<h2>Every host (%d)</h2>" % len(hosts))
     w('<p class="small">Hosts with a flow not as expected first. Open a host to see the checks from it '
       "(&rarr;) and to it (&larr;): peer, port, component, kind, expected, found.</p>")
     for host in order:
         mine_out = outgoing.get(host) or []
         mine_in = incoming.get(host) or []
-        failed = len([r for r in mine_out if not r["ok"]]) + len([r for r in mine_in if not r["ok"]
+        failed = len([r for r in mine_out if _failed(r)]) + len([r for r in mine_in if _failed(r)
                                                                  and r["source"] != host])
-        w('<details%s><summary>%s: %d from here, %d to here%s</summary>' % (
-            ' class="bad"' if host in bad_hosts else "", _host_label(host, rep_hosts), len(mine_out), len(mine_in),
-            ", %d not as expected" % failed if failed else ""))
+        skipped = len([r for r in mine_out if _not_run(r)]) + len([r for r in mine_in if _not_run(r)
+                                                                  and r["source"] != host])
+        w('<details%s><summary>%s: %d from here, %d to here%s%s%s</summary>' % (
+            ' class="bad"' if host in bad_hosts else ' class="down"' if host in down_set else "",
+            _host_label(host, rep_hosts), len(mine_out), len(mine_in),
+            ", %d not as expected" % failed if failed else "", ", %d not run" % skipped if skipped else "",
+            " &mdash; %s" % HOST_DOWN if host in down_set else ""))
         w('<table class="d">')
         for arrow, rows, peer in (("&rarr;", mine_out, "destination"), ("&larr;", mine_in, "source")):
             for r in rows:
