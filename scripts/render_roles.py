@@ -77,6 +77,11 @@ def argument_specs(row):
 {vendor}
       - "Rules: {where}."
       - Every rule carries the marker C({marker} {c} ...) so that rules that are not ours are never touched.
+      - >-
+        Besides its own C({c}_*) variables, the role reads the collection-wide C(webroot_*) variables listed
+        below (set them in C(group_vars/all), README "Collection-wide variables"). C(webroot_max_left_out) and
+        C(webroot_gather_facts) are collection-wide too, but read by the playbooks (C(summary.yml),
+        C(validate.yml), C(verify.yml)), not by this role.
     author: webroot.enterprise contributors
     options:
       {c}_state:
@@ -100,20 +105,26 @@ def argument_specs(row):
         type: bool
         default: false
       {c}_backend:
-        description: Firewall to use. C(auto) detects firewalld (running), else ufw (active), else iptables; Windows hosts use Windows Firewall.
+        description:
+          - Firewall to use. C(auto) detects firewalld (running), else ufw (active), else iptables; Windows hosts use Windows Firewall.
+          - "Default: the value of I(webroot_firewall_backend), else C(auto). The role's default is a template,
+            webroot_firewall_backend | default('auto'), so no single value is shown here."
         type: str
         choices: [auto, firewalld, ufw, iptables, windows]
-        default: auto
       {c}_firewalld_zone:
-        description: firewalld zone for the rules. Empty means the default zone.
+        description:
+          - firewalld zone for the rules. Empty means the default zone.
+          - "Default: the value of I(webroot_firewalld_zone), else empty (the default zone). The role's default is a
+            template, webroot_firewalld_zone | default(''), so no single value is shown here."
         type: str
-        default: ""
       {c}_windows_profiles:
-        description: Windows Firewall profiles the rule applies to.
+        description:
+          - Windows Firewall profiles the rule applies to.
+          - "Default: the value of I(webroot_windows_profiles), else C([domain, private]). The role's default is a
+            template, webroot_windows_profiles | default(['domain', 'private']), so no single value is shown here."
         type: list
         elements: str
         choices: [domain, private, public]
-        default: [domain, private]
       {c}_windows_program:
         description: Windows only. Full path of {exe_plain}; the rule then applies to that program only. Empty means any program.
         type: str
@@ -122,7 +133,106 @@ def argument_specs(row):
            exe_plain=row["executable"] or "the program", required=row["required_on"],
            vendor=textwrap.fill(row["vendor"], 90, initial_indent=" " * 8, subsequent_indent=" " * 8),
            where=where(row), marker=catalog.MARKER, peers=peers,
-           any_peer=any_peer, word=word)
+           any_peer=any_peer, word=word) + collection_wide(row)
+
+
+def client_flows(row):
+    """The flows of ``row`` whose peers are the workstations (where webroot_client_networks applies)."""
+    out = []
+    for flow in row["flows"]:
+        peers = flow["connectors"] if flow["direction"] == "inbound" else flow["listeners"]
+        if tuple(peers) == (catalog.GROUP_CLIENTS,):
+            out.append(flow)
+    return out
+
+
+# The collection-wide variables a component role reads (the component_rules action:
+# plugins/action/component_rules.py, plugins/plugin_utils/engine.py collection_settings,
+# plugins/module_utils/rules.py), with their real defaults (README "Collection-wide
+# variables"). Not here: webroot_max_left_out (playbooks/summary.yml) and
+# webroot_gather_facts (playbooks/validate.yml, verify.yml), which no role reads.
+def collection_wide(row):
+    c = row["component"]
+    text = """      webroot_address:
+        description:
+          - Collection-wide, set per host. The one address the host's peers see (an IP address, or a /32 or /128
+            CIDR); a network is refused. The role reads it for every peer of its rules (and the estate validation
+            for every host).
+          - Unset, a host's address is that of its gathered facts (when gathered), its C(ansible_host) when that is an
+            IP address, else the controller's DNS answer for its name (README "Addresses"). No default.
+        type: str
+"""
+    flows = client_flows(row)
+    if flows:
+        text += """      webroot_client_networks:
+        description:
+          - Collection-wide. The workstation networks (CIDRs). When set, these networks are admitted instead of
+            each workstation's address (DHCP estates) by this role's rule {where}.
+          - I({c}_{peers}) still wins.
+        type: list
+        elements: str
+        default: []
+""".format(where="; ".join("%s on %s from %s" % (f["direction"], ", ".join(f["listeners"]), ", ".join(f["connectors"]))
+                           for f in flows), c=c, peers=peers_words(row)[0])
+    text += """      webroot_resolve_names:
+        description:
+          - Collection-wide, or per host. Resolve on the controller (all names at once) the name of a peer whose address
+            nothing else gives (its C(ansible_host), else its inventory name). C(false) on a host leaves it out of its
+            peers' rules unless its address is known otherwise.
+        type: bool
+        default: true
+      webroot_resolve_timeout:
+        description: Collection-wide. Seconds for resolving every name of the estate, all at once.
+        type: float
+        default: 10
+      webroot_strict:
+        description:
+          - Collection-wide. C(true) fails when a peer's address is not known (the estate validation then stops every
+            host). C(false) leaves that peer out of the rule, and the summary at the end of the run names it.
+        type: bool
+        default: false
+      webroot_windows_accept_gpo:
+        description:
+          - Collection-wide, Windows. C(true) writes the local rules even where Group Policy sets "Apply local firewall
+            rules" to No (C(AllowLocalPolicyMerge) = 0) for a profile the rules target. By default such a host is
+            refused with a message naming the two ways out.
+        type: bool
+        default: false
+      webroot_firewall_backend:
+        description: Collection-wide default of I({c}_backend) (and of every other component role's C(_backend)).
+        type: str
+        choices: [auto, firewalld, ufw, iptables, windows]
+        default: auto
+      webroot_firewalld_zone:
+        description: Collection-wide default of I({c}_firewalld_zone). Empty means the default zone.
+        type: str
+        default: ""
+      webroot_windows_profiles:
+        description: Collection-wide default of I({c}_windows_profiles).
+        type: list
+        elements: str
+        choices: [domain, private, public]
+        default: [domain, private]
+      webroot_iptables_save_path:
+        description: Collection-wide, iptables hosts. Where the IPv4 rules are saved for the boot-time restore. Empty means not saved.
+        type: str
+        default: /etc/iptables/rules.v4
+      webroot_ip6tables_save_path:
+        description: Collection-wide, iptables hosts. Where the IPv6 rules are saved for the boot-time restore. Empty means not saved.
+        type: str
+        default: /etc/iptables/rules.v6
+      webroot_ipset_save_path:
+        description: Collection-wide, iptables hosts. Where our ipsets are saved (C(ipset save)) for the boot-time restore. Empty means not saved.
+        type: str
+        default: /etc/iptables/ipsets
+      webroot_validate_only:
+        description:
+          - Collection-wide. C(true) plans only. The role checks its input and computes its rules (registered as
+            C(webroot_plan)) but reads and changes no firewall.
+        type: bool
+        default: false
+""".format(c=c)
+    return text
 
 
 def meta_main(row):
