@@ -16,7 +16,7 @@ description:
   - Run once at the end of a play over the managed groups (C(playbooks/summary.yml), which C(site.yml)
     ends with). Every host of C(webroot_distributors), C(webroot_servers) and C(webroot_clients) is
     converged, left out (no known address, named by the estate validation; or unreachable in this
-    run: a workstation asleep, off-site or retired) or failed, each with its reason.
+    run, such as a workstation asleep, off-site or retired) or failed, each with its reason.
   - The summary (counts per component and outcome, the hosts left out, the failing hosts) is handed
     over with C(set_stats) under one key (O(stats_key)), so AWX and Automation Platform show it as
     job artifacts and a workflow's variables are not overwritten.
