@@ -53,4 +53,3 @@ class ActionModule(ActionBase):
             result["msg"] = "%d hosts, %d component plans: every value is valid" % (
                 summary["hosts"], summary["plans"])
         return result
-

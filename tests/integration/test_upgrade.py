@@ -128,8 +128,8 @@ def test_upgrade_from_0_2_0_changes_nothing_on_windows(tmp_path_factory):
     def play(simulators, collections):
         e = dict(os.environ)
         e.pop("ANSIBLE_CONFIG", None)
-        e.update({"ANSIBLE_COLLECTIONS_PATH": os.pathsep.join([simulators, collections,
-                                                                os.path.join(ROOT, ".cache", "collections")]),
+        paths = [simulators, collections, os.path.join(ROOT, ".cache", "collections")]
+        e.update({"ANSIBLE_COLLECTIONS_PATH": os.pathsep.join(paths),
                   "ANSIBLE_NOCOLOR": "1", "ANSIBLE_FORCE_COLOR": "0", "ANSIBLE_FORKS": "8",
                   "ANSIBLE_STDOUT_CALLBACK": "ansible.builtin.default", "WEBROOT_WINFW_SIMULATOR_LOG": log,
                   "PATH": VENV_BIN + os.pathsep + e.get("PATH", "")})
@@ -152,7 +152,7 @@ def test_upgrade_from_0_2_0_changes_nothing_on_windows(tmp_path_factory):
     assert "changed=0" in new.stdout and "changed=1" not in new.stdout and "changed=2" not in new.stdout, \
         new.stdout[-3000:]
     after = dict((h, json.load(open(os.path.join(stores, h + ".json")))) for h in before)
-    assert [[r for r in after[h]["rules"]] for h in before] == [[r for r in before[h]["rules"]] for h in before]
+    assert [after[h]["rules"] for h in before] == [before[h]["rules"] for h in before]
     with open(log) as handle:
         calls = [json.loads(line)["module"] for line in handle]
     assert calls == ["win_powershell"] * 4

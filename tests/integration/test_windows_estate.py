@@ -25,7 +25,6 @@ __metaclass__ = type
 
 import json
 import os
-import re
 import subprocess
 
 import pytest

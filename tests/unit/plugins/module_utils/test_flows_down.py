@@ -69,7 +69,7 @@ def by_key(rows):
     return dict(((r["source"], r["destination"], r["port"]), r) for r in rows)
 
 
-def plan(down=("cli2",), sources=UP):
+def plan(down=("cli2",), sources=tuple(UP)):
     return F.plan_checks(TABLE_11, GROUPS, HOSTVARS, sources=list(sources), listening=MANAGED, down=list(down))
 
 
