@@ -188,20 +188,30 @@ def apply_linux(host, backend, plan, found, zone, check, save_paths):
         return ops, (B.remember(found, backend, plan["component"], ops) if ops["changed"] else found)
     comp = plan["component"]
     if backend == "iptables":
-        for s in ops["sets"]:
-            host.module("webroot.enterprise.address_set", {
-                "name": s["name"], "family": s["family"], "entries": s["entries"], "provider": "ipset"},
-                what="set %s to %d entries" % (s["name"], len(s["entries"])))
-        for r in ops["add"]:
-            host.module("ansible.builtin.iptables", _iptables_args(r, "present"),
-                        what="insert %s" % B.describe("iptables", r))
-        for r in ops["remove"]:
-            host.module("ansible.builtin.iptables", _iptables_args(r, "absent"),
-                        what="remove %s" % B.describe("iptables", r))
-        for s in ops["sets_absent"]:
-            host.module("webroot.enterprise.address_set", {
-                "name": s["name"], "family": s["family"], "provider": "ipset", "state": "absent"},
-                what="remove set %s" % s["name"])
+        try:
+            for s in ops["sets"]:
+                host.module("webroot.enterprise.address_set", {
+                    "name": s["name"], "family": s["family"], "entries": s["entries"], "provider": "ipset"},
+                    what="set %s to %d entries" % (s["name"], len(s["entries"])))
+            for r in ops["add"]:
+                host.module("ansible.builtin.iptables", _iptables_args(r, "present"),
+                            what="insert %s" % B.describe("iptables", r))
+            for r in ops["remove"]:
+                host.module("ansible.builtin.iptables", _iptables_args(r, "absent"),
+                            what="remove %s" % B.describe("iptables", r))
+            for s in ops["sets_absent"]:
+                host.module("webroot.enterprise.address_set", {
+                    "name": s["name"], "family": s["family"], "provider": "ipset", "state": "absent"},
+                    what="remove set %s" % s["name"])
+        except E.ModuleFailed:
+            # What was changed before the failure is live: save it too, so that a
+            # reboot restores what runs (the next run completes the rest).
+            if host.calls:
+                try:
+                    _save_iptables(host, ops, save_paths)
+                except E.ModuleFailed:
+                    pass
+            raise
         _save_iptables(host, ops, save_paths)
     elif backend == "ufw":
         for r in ops["add"]:
