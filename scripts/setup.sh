@@ -7,7 +7,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 
-APT_PKGS=(podman runc debootstrap iptables nftables ipset openssl nmap uidmap make shellcheck)
+# libkrb5-dev, gcc, python3-dev: tests/integration/test_ee.py pip-installs the execution
+# environment's Python packages (Kerberos: gssapi, krb5, pykerberos), which have no
+# Linux wheels and build against the MIT Kerberos headers (krb5-config).
+APT_PKGS=(podman runc debootstrap iptables nftables ipset openssl nmap uidmap make shellcheck
+          libkrb5-dev gcc python3-dev)
 missing=()
 for p in "${APT_PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
