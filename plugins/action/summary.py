@@ -14,6 +14,7 @@ from ansible_collections.webroot.enterprise.plugins.module_utils import summary 
 
 ARGUMENT_SPEC = dict(
     progress=dict(type="bool", default=False),
+    fail=dict(type="bool", default=True),
     max_left_out=dict(type="int", default=0),
     stats_key=dict(type="str", default="webroot_enterprise"),
 )
@@ -43,6 +44,6 @@ class ActionModule(ActionBase):
         summary["verdict"] = verdict
         result.update(changed=False, summary=summary, msg=verdict["text"],
                       ansible_stats={"data": {args["stats_key"]: summary}, "per_host": False, "aggregate": False})
-        if not verdict["passed"]:
+        if not verdict["passed"] and args["fail"]:
             result["failed"] = True
         return result

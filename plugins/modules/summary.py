@@ -31,6 +31,12 @@ options:
         never fails and hands nothing over. C(site.yml) ends each apply play with it.
     type: bool
     default: false
+  fail:
+    description:
+      - Fail when the run counts as failed. V(false) only reports; C(playbooks/summary.yml) fails
+        in a play of its own on C(localhost), so that no managed host is counted as failed for it.
+    type: bool
+    default: true
   max_left_out:
     description: How many hosts may be left out before the run counts as failed.
     type: int
