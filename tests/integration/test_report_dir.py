@@ -16,6 +16,7 @@ __metaclass__ = type
 
 import json
 import os
+import re
 import stat
 
 import pytest
@@ -57,15 +58,22 @@ def mode(path):
     return stat.S_IMODE(os.stat(path).st_mode)
 
 
-def assert_report(directory):
+GENERATED = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
+
+
+def assert_report(directory, rows=None, text=None, hosts=("cli1", "off1", "srv1"), not_read=("off1",)):
     assert sorted(os.listdir(directory)) == FILES
     for name in FILES:
         assert mode(os.path.join(directory, name)) == 0o640, name
     with open(os.path.join(directory, "webroot-rules.json")) as handle:
         doc = json.load(handle)
-    assert doc == {"rows": ROWS, "hosts": ["cli1", "off1", "srv1"], "not_read": ["off1"]}
+    assert GENERATED.match(doc.pop("generated")), doc
+    assert doc == {"rows": ROWS if rows is None else rows, "hosts": list(hosts), "not_read": list(not_read)}
     with open(os.path.join(directory, "webroot-rules.txt")) as handle:
-        assert handle.read() == "\n".join(TEXT) + "\n"
+        lines = handle.read().split("\n")
+    # A header with the time of the read, the rows as printed, the hosts not read.
+    assert re.match(r"^# Webroot rules read from the firewalls, \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$", lines[0])
+    assert lines[1:] == (TEXT if text is None else text) + [""]
 
 
 @pytest.fixture(scope="module")
@@ -138,6 +146,16 @@ def test_a_file_in_place_of_the_directory_is_refused(estate, tmp_path):
            "exists but is not a directory; nothing was written." % (path, path) in flat, flat[-3000:]
     with open(path) as handle:
         assert handle.read() == "mine\n"
+
+
+def test_with_a_limit_the_report_is_of_the_limit(estate, tmp_path):
+    """An AWX provisioning callback's job runs with --limit <the host>: its report
+    holds that host only, and says nothing of the hosts outside the limit."""
+    directory = str(tmp_path / "callback")
+    rc, out = report(estate, "--limit", "cli1", "-e", "webroot_report_dir=" + directory)
+    assert rc == 0, out[-3000:]
+    assert_report(directory, rows=[r for r in ROWS if r["host"] == "cli1"],
+                  text=[t for t in TEXT if t.startswith("cli1 ")], hosts=["cli1"], not_read=[])
 
 
 def test_an_empty_directory_setting_prints_only(estate, tmp_path):
