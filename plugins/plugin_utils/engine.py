@@ -93,7 +93,11 @@ class Host(object):
             return "windows", output[0] if isinstance(output, list) else output
         # firewall_info is a Python module: pin the implementation for POSIX hosts.
         self.action._connection.module_implementation_preferences = (".py",)
-        result = self.module("webroot.enterprise.firewall_info", {"backend": backend})
+        try:
+            result = self.module("webroot.enterprise.firewall_info", {"backend": backend})
+        except ModuleFailed as exc:
+            # The module speaks of "this host"; the run's output names it.
+            raise ModuleFailed(str(exc).replace("this host", self.name), exc.result)
         return result["backend"], result
 
     def firewall_rule_module(self):
