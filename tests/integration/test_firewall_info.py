@@ -231,7 +231,8 @@ def test_backend_given(results):
 
 
 @pytest.mark.parametrize("host,error,words", [
-    ("stopped", "auto-firewalld-stopped", "firewalld is installed and configured on this host but is not running"),
+    # The action names the host (its inventory name) where the module says "this host".
+    ("stopped", "auto-firewalld-stopped", "firewalld is installed and configured on stopped but is not running"),
     ("stopped_as_firewalld", "firewalld-stopped", "The backend is firewalld, but firewalld is not running"),
     # No system bus at all on an iptables host.
     ("ipt_as_firewalld", "firewalld-stopped", "The backend is firewalld, but firewalld is not running"),
