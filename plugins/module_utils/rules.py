@@ -141,11 +141,13 @@ class HostvarsCache(object):
         self.resolved = dict(resolved or {})
         self.addresses = dict(addresses or {})
         self.why = {}
+        self.scopes = {}       # (groups, strict): (addresses, left out), the same for every host
+        self.aggregates = {}   # peers: aggregated peers
 
     def get(self, name, default=None):
         if name not in self._vars:
             try:
-                self._vars[name] = self._hostvars[name]
+                self._vars[name] = _FastVars(self._hostvars[name])
             except KeyError:
                 self._vars[name] = None
         found = self._vars[name]
@@ -156,6 +158,53 @@ class HostvarsCache(object):
         if found is None:
             raise KeyError(name)
         return found
+
+
+def _has_template(value):
+    if isinstance(value, str):
+        return "{{" in value or "{%" in value or "{#" in value
+    if isinstance(value, dict):
+        return any(_has_template(k) or _has_template(v) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return any(_has_template(v) for v in value)
+    return False
+
+
+class _FastVars(object):
+    """One host's variables (Ansible's HostVarsVars, which templates every value on
+    each access): a value with no template in it is taken as it is, only the others
+    are templated. Plain mappings (the tests') are used as they are."""
+
+    def __init__(self, hostvarsvars):
+        self._hv = hostvarsvars
+        # HostVarsVars keeps the host's raw variables in ``_vars`` (ansible-core 2.16
+        # to 2.20); anything else is read through its own templating access.
+        raw = getattr(hostvarsvars, "_vars", None)
+        self._raw = raw if isinstance(raw, dict) else None
+
+    def get(self, name, default=None):
+        if self._raw is None:
+            return self._hv.get(name, default) if hasattr(self._hv, "get") else default
+        if name not in self._raw:
+            return default
+        value = self._raw[name]
+        return self._hv[name] if _has_template(value) else value
+
+    def __getitem__(self, name):
+        marker = object()
+        value = self.get(name, marker)
+        if value is marker:
+            raise KeyError(name)
+        return value
+
+    def __contains__(self, name):
+        return name in (self._raw if self._raw is not None else self._hv)
+
+    def keys(self):
+        return (self._raw if self._raw is not None else self._hv).keys()
+
+    def __iter__(self):
+        return iter(self.keys())
 
 
 def _one_address(value):
@@ -277,6 +326,10 @@ def _group_addresses(groups_wanted, groups, hostvars, role, var, strict=True):
             % (role, " / ".join(groups_wanted), " / ".join(groups_wanted),
                var, _any_var(role))
         )
+    memo = getattr(hostvars, "scopes", None)
+    key = (tuple(groups_wanted), strict)
+    if memo is not None and key in memo:
+        return memo[key]
     addresses, unknown = [], []
     for host in sorted(set(members)):
         addr = host_address(host, hostvars)
@@ -291,6 +344,8 @@ def _group_addresses(groups_wanted, groups, hostvars, role, var, strict=True):
             "for them, gather their facts, or set %s (webroot_strict is true, so no host is "
             "left out)." % (role, ", ".join(unknown), var)
         )
+    if memo is not None:
+        memo[key] = (addresses, unknown)
     return addresses, unknown
 
 
@@ -378,8 +433,15 @@ def host_rules(role, host, groups, hostvars, settings):
             rule["left_out"] = sorted(set(rule.get("left_out", [])) | set(unknown))
     if state == "absent":
         return []
+    aggregates = getattr(hostvars, "aggregates", None)
     for rule in wanted.values():
+        key = tuple(rule["peers"])
+        if aggregates is not None and key in aggregates:
+            rule["peers"] = list(aggregates[key])
+            continue
         rule["peers"] = aggregate(rule["peers"])
+        if aggregates is not None:
+            aggregates[key] = tuple(rule["peers"])
     return [wanted[d] for d in sorted(wanted)]
 
 
