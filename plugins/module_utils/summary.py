@@ -38,9 +38,14 @@ def summarize(groups, hostvars, play_hosts_all, play_hosts, estate=None):
     """{"hosts", "converged", "left_out": {host: why}, "failed": {host: why},
     "components": {component: {"changed": n, "ok": n}}}"""
     managed = sorted(set(h for g in MANAGED for h in (groups.get(g) or [])))
+    if play_hosts_all:
+        # The hosts of this run (within --limit, as in an AWX provisioning callback's job).
+        in_run = set(play_hosts_all)
+        managed = [h for h in managed if h in in_run]
     live = set(play_hosts)
     down = [h for h in managed if h in set(play_hosts_all) and h not in live]
-    left_out = dict((estate or {}).get("left_out") or {}) if isinstance(estate, dict) else {}
+    left_out = dict((h, w) for h, w in ((estate or {}).get("left_out") or {}).items()
+                    if h in managed) if isinstance(estate, dict) else {}
     failed = {}
     changed_hosts = []
     components = dict((c, {"changed": 0, "ok": 0}) for c in COMPONENTS)
