@@ -27,8 +27,8 @@ import pytest
 from conftest import ROOT, VENV_BIN, env, topology
 
 RELEASE_0_2_0 = "415bcee"   # "README: the measured suite time" on main, as 0.2.0 shipped
-HOSTS = topology("wru-", "198.18.60.0/24", kinds={"client2": "firewalld"})
-NETWORK, SUBNET = "webroot-upgrade", "198.18.60.0/24"
+HOSTS = topology("wru-", "198.18.65.0/24", kinds={"client2": "firewalld"})
+NETWORK, SUBNET = "webroot-upgrade", "198.18.65.0/24"
 
 
 def old_collection(tmp_path_factory):
