@@ -22,7 +22,7 @@ from conftest import topology
 
 pytestmark = pytest.mark.lab
 
-HOSTS = topology("wrr-", "198.18.70.0/24", kinds={"client2": "firewalld"}, only=("server1", "client2"))
+HOSTS = topology("wrr-", "198.18.70.0/24", kinds={"client2": "firewalld"}, only=("server1", "client1", "client2"))
 NETWORK, SUBNET = "webroot-reload", "198.18.70.0/24"
 CLIENT = "wrr-client2"
 RUNTIME_ONLY = ("firewall-cmd --permanent --new-ipset=bans --type=hash:ip >/dev/null && firewall-cmd --reload "
@@ -63,3 +63,37 @@ def test_once_permanent_the_run_applies_and_keeps_them(lab):
             'accept') in rich, rich
     assert "2222/tcp" in lab.exec_(CLIENT, "firewall-cmd --list-ports")
     assert "198.18.70.99" in lab.exec_(CLIENT, "firewall-cmd --ipset=bans --get-entries")
+
+
+# --- what is not ours stays, even when it names our objects ----------------------
+IPT_CLIENT = "wrr-client1"
+DENY = 'rule family="ipv4" source address="198.18.70.97" service name="webroot-client-service" reject'
+SSH_LOOKALIKE = ('iptables -I INPUT -p tcp --dport 22 -m comment --comment "webroot.enterprise sweep_now jump" '
+                 '-j ACCEPT')
+
+
+def test_a_deny_rule_naming_our_service_is_kept_and_blocks_absent(lab):
+    inv = lab.inventory("reload")
+    lab.exec_(CLIENT, "firewall-cmd --permanent --add-rich-rule='%s' >/dev/null && firewall-cmd --reload "
+                      ">/dev/null" % DENY)
+    run = lab.playbook(inv, "--limit", CLIENT)
+    assert run.rc == 0, run
+    assert DENY in lab.exec_(CLIENT, "firewall-cmd --permanent --list-rich-rules"), run
+    before = lab.rulesets()
+    run = lab.playbook(inv, "--limit", CLIENT, "-e", "client_service_state=absent")
+    assert run.rc != 0, run
+    message = " ".join(run.out.split())
+    assert "a rule that is not ours" in message and "webroot-client-service" in message, run
+    assert lab.rulesets() == before
+    assert DENY in lab.exec_(CLIENT, "firewall-cmd --permanent --list-rich-rules")
+
+
+def test_an_accept_rule_that_only_looks_like_ours_is_never_purged(lab):
+    lab.exec_(IPT_CLIENT, SSH_LOOKALIKE)
+    inv = lab.inventory("reload")
+    for extra in ([], ["-e", "sweep_now_state=absent"]):
+        run = lab.playbook(inv, "--limit", IPT_CLIENT, *extra)
+        assert run.rc == 0, run
+        rules = lab.exec_(IPT_CLIENT, "iptables -S INPUT")
+        assert ('-A INPUT -p tcp -m tcp --dport 22 -m comment --comment "webroot.enterprise sweep_now jump" '
+                '-j ACCEPT') in rules, rules

@@ -110,6 +110,9 @@ BAD_INPUTS = [
          inventory={"hostvars": {"wrs-client2": {"webroot_address": None}}}),
     case("address-malformed", {}, r"webroot_address of host wrs-client1: '198.18.30.999' is not an IPv4/IPv6",
          inventory={"hostvars": {"wrs-client1": {"webroot_address": "198.18.30.999"}}}),
+    # A host's address is one address: a network would widen every rule admitting it.
+    case("address-network", {}, r"webroot_address of host wrs-client1: '198.18.30.0/24' is a network, not one address",
+         inventory={"hostvars": {"wrs-client1": {"webroot_address": "198.18.30.0/24"}}}),
     case("address-wrong-family", {}, r"webroot_address of host wrs-client1: '::ffff:198.18.30.31' is an IPv4 address in IPv6 form",
          inventory={"hostvars": {"wrs-client1": {"webroot_address": "::ffff:198.18.30.31"}}}),
     # No lockout: our port may not be a management port.
