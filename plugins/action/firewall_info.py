@@ -11,8 +11,6 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
-from ansible.plugins.action import ActionBase
 
 from ansible_collections.webroot.enterprise.plugins.module_utils import backends as B
 from ansible_collections.webroot.enterprise.plugins.module_utils import rules as R
@@ -24,18 +22,11 @@ ARGUMENT_SPEC = dict(
 )
 
 
-class ActionModule(ActionBase):
-    TRANSFERS_FILES = False
+class ActionModule(E.Action):
+    ARGUMENT_SPEC = ARGUMENT_SPEC
     _VALID_ARGS = frozenset(ARGUMENT_SPEC)
 
-    def run(self, tmp=None, task_vars=None):
-        result = super(ActionModule, self).run(tmp, task_vars)
-        task_vars = task_vars or {}
-        validation = ArgumentSpecValidator(ARGUMENT_SPEC).validate(self._task.args)
-        if validation.error_messages:
-            result.update(failed=True, msg="; ".join(validation.error_messages))
-            return result
-        args = validation.validated_parameters
+    def act(self, result, args, task_vars):
         host = E.Host(self, task_vars)
         try:
             backend, raw = host.read(args["backend"])

@@ -7,10 +7,9 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
-from ansible.plugins.action import ActionBase
 
 from ansible_collections.webroot.enterprise.plugins.module_utils import summary as U
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import engine as E
 
 ARGUMENT_SPEC = dict(
     progress=dict(type="bool", default=False),
@@ -20,18 +19,11 @@ ARGUMENT_SPEC = dict(
 )
 
 
-class ActionModule(ActionBase):
-    TRANSFERS_FILES = False
+class ActionModule(E.Action):
+    ARGUMENT_SPEC = ARGUMENT_SPEC
     _VALID_ARGS = frozenset(ARGUMENT_SPEC)
 
-    def run(self, tmp=None, task_vars=None):
-        result = super(ActionModule, self).run(tmp, task_vars)
-        task_vars = task_vars or {}
-        validation = ArgumentSpecValidator(ARGUMENT_SPEC).validate(self._task.args)
-        if validation.error_messages:
-            result.update(failed=True, msg="; ".join(validation.error_messages))
-            return result
-        args = validation.validated_parameters
+    def act(self, result, args, task_vars):
         summary = U.summarize(task_vars.get("groups") or {}, task_vars.get("hostvars") or {},
                               task_vars.get("ansible_play_hosts_all") or [], task_vars.get("ansible_play_hosts") or [],
                               task_vars.get("webroot_estate"))

@@ -7,8 +7,6 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
-from ansible.plugins.action import ActionBase
 
 from ansible_collections.webroot.enterprise.plugins.module_utils import estate as S
 from ansible_collections.webroot.enterprise.plugins.plugin_utils import engine as E
@@ -19,17 +17,11 @@ ARGUMENT_SPEC = dict(
 )
 
 
-class ActionModule(ActionBase):
-    TRANSFERS_FILES = False
+class ActionModule(E.Action):
+    ARGUMENT_SPEC = ARGUMENT_SPEC
     _VALID_ARGS = frozenset(ARGUMENT_SPEC)
 
-    def run(self, tmp=None, task_vars=None):
-        result = super(ActionModule, self).run(tmp, task_vars)
-        task_vars = task_vars or {}
-        validation = ArgumentSpecValidator(ARGUMENT_SPEC).validate(self._task.args)
-        if validation.error_messages:
-            result.update(failed=True, msg="; ".join(validation.error_messages))
-            return result
+    def act(self, result, args, task_vars):
         settings = E.collection_settings(self._templar, task_vars)
         resolver = None
         if settings["resolve"]:
@@ -44,7 +36,7 @@ class ActionModule(ActionBase):
                                   "(named in the summary at the end): %s" % (
                                       len(summary["left_out"]), ", ".join(sorted(summary["left_out"])[:20]))]
         if summary["errors"]:
-            shown = summary["errors"][:validation.validated_parameters["max_errors"]]
+            shown = summary["errors"][:args["max_errors"]]
             more = len(summary["errors"]) - len(shown)
             result.update(failed=True, msg=(
                 "The estate has %d bad value(s), so no firewall was changed anywhere: %s%s"

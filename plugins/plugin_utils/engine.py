@@ -20,6 +20,8 @@ __metaclass__ = type
 import os
 
 from ansible.errors import AnsibleError
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+from ansible.plugins.action import ActionBase
 from ansible.module_utils.parsing.convert_bool import boolean
 
 from ansible_collections.webroot.enterprise.plugins.module_utils import rules as R
@@ -31,6 +33,24 @@ WINDOWS_PREFIX = WINDOWS_GROUP + " - "
 WINDOWS_CONNECTIONS = ("winrm", "psrp", "ansible.builtin.winrm", "ansible.builtin.psrp",
                        "ansible.windows.psrp", "ansible.windows.winrm")
 FIREWALL_RULE_MODULES = ("ansible.windows.win_firewall_rule", "community.windows.win_firewall_rule")
+
+
+class Action(ActionBase):
+    """The collection's action plugins: the task's options are checked against the
+    plugin's ARGUMENT_SPEC (a clear failure before anything else), then act()."""
+    TRANSFERS_FILES = False
+    ARGUMENT_SPEC = {}
+
+    def run(self, tmp=None, task_vars=None):
+        result = super(Action, self).run(tmp, task_vars)
+        validation = ArgumentSpecValidator(self.ARGUMENT_SPEC).validate(self._task.args)
+        if validation.error_messages:
+            result.update(failed=True, msg="; ".join(validation.error_messages))
+            return result
+        return self.act(result, validation.validated_parameters, task_vars or {})
+
+    def act(self, result, args, task_vars):
+        raise NotImplementedError
 
 
 class ModuleFailed(AnsibleError):
