@@ -1,10 +1,12 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, webroot.enterprise contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The verify reports over generated results: content, and growth with the estate.
+"""The verify reports over generated results: content, layout, and growth with the estate.
 
 The HTML page must stay linear in the number of hosts (no host x host matrix past
-a few dozen hosts); these tests fail when it grows with N^2.
+a few dozen hosts) and small per check; these tests fail when it grows with N^2.
+Names, addresses and states a host could make up are in test_flows_report_hostile.py
+(with the page opened in Chromium).
 """
 from __future__ import absolute_import, division, print_function
 
@@ -62,13 +64,33 @@ def test_small_estate_has_the_matrix_and_failures_first():
     html = files["webroot-verify.html"]
     assert "FAIL: 1 of %d flows not as expected" % len(plan["checks"]) in html
     assert '<table class="matrix">' in html and "s-filtered bad" in html
-    assert html.index("FAIL:") < html.index("Not as expected") < html.index("Group &times; group") \
-        < html.index('<table class="matrix">') < html.index("<details")
+    assert html.index("FAIL:") < html.index("Not as expected (1)") < html.index("All checks by group") \
+        < html.index('<table class="matrix">') < html.index('<table id="host-table">')
     failure_row = html[html.index('<table class="fail">'):html.index("</table>", html.index('<table class="fail">'))]
-    for cell in ("<td>srv0</td>", "ws0001", "50001/tcp", "<td>open</td>", "filtered &#10007;"):
-        assert cell in failure_row
-    assert "<script" not in html and "<link" not in html and "src=" not in html and "http" not in html
+    for cell in ("<td>srv0</td>", "ws0001", "50001/tcp", "<td>sweep_now</td>", "<td>allowed</td>", "<td>open</td>",
+                 u"filtered \u2717", "no answer within 2s", "Table 11: webroot_servers connect to ws0001 on Sweep Now"):
+        assert cell in failure_row, cell
+    # Self-contained: no external asset, one script of ours (its hash in the CSP) and its data.
+    assert "<link" not in html and "src=" not in html and not re.search("https?:", html)
+    assert html.count("<script") == 2 and '<script type="application/json" id="verify-data">' in html
+    csp = html.replace("&#39;", "'")
+    assert "script-src 'sha256-" in csp and "default-src 'none'" in csp
     assert "Denied checks: <b>" in html
+
+
+def test_the_passes_are_counted_per_group_component_and_outcome():
+    """2 servers x 2 workstations on Sweep Now: 4 allowed checks, one broken, by hand."""
+    rep, files, plan = rendered(2, broken={"sweep_now:srv0:ws0001:50001"})
+    html = files["webroot-verify.html"]
+    body = html[html.index('<tbody id="agg-body">'):html.index("</tbody>", html.index('<tbody id="agg-body">'))]
+    rows = [re.sub(r"(<[^>]+>)+", "|", row).strip("|")
+            for row in re.findall(r"<tr[^>]*>.*?</tr>", body)]
+    assert u"webroot_servers|webroot_clients|50001|sweep_now|allowed|open|open \u2713|as expected|3" in rows
+    assert u"webroot_servers|webroot_clients|50001|sweep_now|allowed|open|filtered \u2717|not as expected|1" in rows
+    # Every check is in exactly one line.
+    assert sum(int(row.rsplit("|", 1)[1]) for row in rows) == len(plan["checks"])
+    data = json.loads(html[html.index('id="verify-data">') + len('id="verify-data">'):html.index("</script>")])
+    assert len(data["checks"]) == data["width"] * len(plan["checks"])
 
 
 def test_junit_one_testcase_per_checked_flow():
@@ -76,17 +98,24 @@ def test_junit_one_testcase_per_checked_flow():
     root = ET.fromstring(files["webroot-verify.junit.xml"].encode("utf-8"))
     cases = root.findall(".//testcase")
     assert len(cases) == len(plan["checks"]) == rep["summary"]["total"]
-    assert [c.get("name") for c in cases if c.find("failure") is not None] == ["srv0 -> ws0001 50001/tcp allowed"]
+    failed = [c for c in cases if c.find("failure") is not None]
+    assert [c.get("name") for c in failed] == ["srv0 -> ws0001 50001/tcp allowed"]
+    assert failed[0].find("failure").get("message") == "expected open, got filtered"
+    assert "Table 11: webroot_servers connect to ws0001 on Sweep Now" in failed[0].find("system-out").text
+    # A check as expected is its testcase only.
+    assert all(len(c) == 0 for c in cases if c.find("failure") is None)
     data = json.loads(files["webroot-verify.json"])
-    assert data["summary"]["failed"] == 1 and len(data["results"]) == len(cases)
+    assert data["summary"]["failed"] == 1 and len(data["checks"]["rows"]) == len(cases)
     assert data["sampling"]["denied_checked"] == data["summary"]["denied"]
 
 
-def test_big_estate_has_no_matrix_but_every_host_on_demand():
+def test_big_estate_has_no_matrix_but_every_host_listed():
     rep, files, _plan = rendered(120)
     html = files["webroot-verify.html"]
     assert '<table class="matrix">' not in html
-    assert html.count("<details") == len(set(rep["sources"]) | set(rep["destinations"]))
+    hosts = sorted(set(rep["sources"]) | set(rep["destinations"]))
+    rows = re.findall(r'<tr data-h="(\d+)"[^>]*><td><a href="#host=([^"]+)">([^<]+)</a>', html)
+    assert sorted(r[2] for r in rows) == hosts and all(r[1] == r[2] for r in rows)
     assert "PASS: all" in html
 
 
@@ -98,6 +127,104 @@ def test_html_grows_linearly_not_with_n_squared():
     # 4x the hosts: linear is about 4x, N^2 would be about 16x.
     assert size_ratio < 6, size_ratio
     assert tags_ratio < 6, tags_ratio
+
+
+def test_reports_stay_small_per_check():
+    """The budget of 3,000 workstations (HTML 5 MB, JSON 10 MB for 117,000 checks), per check."""
+    rep, files, plan = rendered(600)
+    checks = len(plan["checks"])
+    html, data = len(files["webroot-verify.html"].encode("utf-8")), len(files["webroot-verify.json"].encode("utf-8"))
+    assert html / float(checks) < 40, html / float(checks)
+    assert data / float(checks) < 80, data / float(checks)
+
+
+# --- the JSON layout, by hand ------------------------------------------------
+
+SMALL_GROUPS = {
+    "webroot_distributors": ["dist1"],
+    "webroot_servers": ["srv1"],
+    "webroot_clients": ["cli1"],
+    "webroot_update_endpoints": ["upd1"],
+    "ungrouped": [],
+}
+SMALL_HOSTVARS = {
+    "dist1": {"webroot_address": "10.0.0.11"},
+    "srv1": {"webroot_address": "10.0.0.21"},
+    "cli1": {"webroot_address": "10.0.0.31"},
+    "upd1": {"ansible_host": "updates.example.com"},
+}
+
+
+def small_reports(state_of=None):
+    hostvars = json.loads(json.dumps(SMALL_HOSTVARS))
+    plan = F.plan_checks(TABLE_11, SMALL_GROUPS, hostvars, listening=["dist1", "srv1", "cli1"])
+    rows = {}
+    for c in plan["checks"]:
+        state = (state_of or {}).get(c["id"], c["expect"])
+        rows.setdefault(c["source"], []).append({
+            "name": c["id"], "state": state, "ok": state == c["expect"], "address": c["host"],
+            "error": None if state == "open" else "no answer within 2s",
+            "tls_ok": True if c["tls"] else None, "tls_error": None, "tls_version": "TLSv1.3" if c["tls"] else None})
+    for src, found in rows.items():
+        hostvars[src]["__verify_portcheck"] = {"results_json": json.dumps(found)}
+    for host, ports in F.listen_ports_by_host(plan["checks"]).items():
+        hostvars[host]["__verify_listener"] = {"pid": 1, "bound": ports, "busy": []}
+    results = F.merge_results(plan["checks"], hostvars)
+    rep = F.report(results, sampling=plan["sampling"], groups=SMALL_GROUPS)
+    return results, F.render_reports(rep, groups=SMALL_GROUPS)
+
+
+def test_json_is_a_table_of_every_check_written_out_by_hand():
+    _results, files = small_reports({"sweep_now:srv1:cli1:50001": "filtered"})
+    data = json.loads(files["webroot-verify.json"])
+    assert data["format"] == 2 and data["collection"] == "webroot.enterprise" and data["role"] == "verify"
+    assert data["summary"]["total"] == 17 and data["summary"]["failed"] == 1
+    assert data["mismatches"] == [
+        "srv1 -> cli1 50001/tcp (sweep_now, allowed): expected open, got filtered (no answer within 2s)"]
+    assert data["hosts"] == {"columns": ["name", "group", "address", "connect"], "rows": [
+        ["cli1", "webroot_clients", "10.0.0.31", "10.0.0.31"],
+        ["dist1", "webroot_distributors", "10.0.0.11", "10.0.0.11"],
+        ["srv1", "webroot_servers", "10.0.0.21", "10.0.0.21"],
+        ["upd1", "webroot_update_endpoints", None, "updates.example.com"]]}
+    assert data["flows"]["columns"] == ["port", "component", "kind", "expect", "basis", "listener", "tls", "title",
+                                        "protocol"]
+    assert data["flows"]["rows"][0] == [443, "update_service", "allowed", "open", "inventory", False, True,
+                                        "Update Service", "tcp"]
+    assert data["checks"]["columns"] == ["source", "destination", "flow", "state", "ok", "error", "why",
+                                         "listener_state", "more"]
+    assert data["errors"] == ["no answer within 2s"]
+    hosts = [h[0] for h in data["hosts"]["rows"]]
+    flows = [tuple(f[:4]) for f in data["flows"]["rows"]]
+    found = {}
+    for row in data["checks"]["rows"]:
+        flow = flows[row[2]]
+        found[(hosts[row[0]], hosts[row[1]], flow[0])] = (flow[1], flow[2], flow[3]) + tuple(row[3:8]) + (row[8],)
+    why = data["whys"]
+    assert len(found) == 17
+    sweep = found[("srv1", "cli1", 50001)]
+    assert sweep[:8] == ("sweep_now", "allowed", "open", "filtered", False, 0, sweep[6], "ours")
+    assert why[sweep[6]].format(source="srv1", destination="cli1") == \
+        "Table 11: webroot_servers connect to cli1 on Sweep Now"
+    assert found[("cli1", "dist1", 50003)][:8] == ("update_distributor", "allowed", "open", "open", True, None,
+                                                  found[("cli1", "dist1", 50003)][6], "ours")
+    denied = found[("dist1", "cli1", 50001)]
+    assert denied[:6] == ("sweep_now", "denied", "filtered", "filtered", True, 0)
+    assert why[denied[6]].format(source="dist1", destination="cli1") == \
+        "dist1 is not in webroot_servers, the only sources of Sweep Now on cli1"
+    # The TLS check: what port_check said of the handshake is in "more"; no listener on a real service.
+    assert found[("dist1", "upd1", 443)][3:] == ("open", True, None, found[("dist1", "upd1", 443)][6], None,
+                                                {"tls_ok": True, "tls_version": "TLSv1.3"})
+
+
+def test_read_json_report_gives_back_every_result():
+    results, files = small_reports({"sweep_now:srv1:cli1:50001": "filtered", "update_service:dist1:upd1:443": "refused"})
+    back = F.read_json_report(json.loads(files["webroot-verify.json"]))
+    keep = ("source", "destination", "port", "component", "kind", "expect", "basis", "listener", "tls", "title",
+            "protocol", "source_address", "destination_address", "host", "ok", "error", "why", "listener_state",
+            "address", "tls_ok", "tls_error", "tls_version", "reason", "down")
+    assert [dict((k, r.get(k)) for k in keep) for r in back] == \
+        [dict((k, r.get(k)) for k in keep) for r in results]
+    assert [r["state"] for r in back] == [r["display"] for r in results]
 
 
 # --- hostile results: a source host's answer is data, never code ---------------
@@ -140,21 +267,26 @@ def test_an_unknown_state_and_control_characters_still_give_three_valid_reports(
     assert weird["display"] == HOSTILE_STATE and weird["ok"] is False
     assert rep["summary"]["failed"] == 1 and rep["summary"]["states"][HOSTILE_STATE] == 1
 
-    # JUnit: parses strictly, one failure, the value readable in it.
+    # JUnit: parses strictly, one failure, the value readable in it, no control character.
     root = ET.fromstring(files["webroot-verify.junit.xml"].encode("utf-8"))
     failures = root.findall(".//failure")
     assert len(root.findall(".//testcase")) == len(plan["checks"]) and len(failures) == 1
     assert HOSTILE_STATE in failures[0].get("message")
-    assert "\\x00" in failures[0].text and "\\x1f" in failures[0].text and "\\x1b" in failures[0].text
+    assert "bad <img src=x onerror=alert(1)>" in failures[0].text and failures[0].text.endswith("end)")
+    junit = files["webroot-verify.junit.xml"]
+    assert not [ch for ch in junit if (ord(ch) < 0x20 and ch not in "\n") or 0x7f <= ord(ch) <= 0x9f
+                or 0xd800 <= ord(ch) <= 0xdfff or ch in u"\ufffe\uffff"]
 
-    # JSON: the raw values, valid JSON.
+    # JSON: the raw values, valid JSON (a lone surrogate cannot be written as UTF-8: U+FFFD).
     data = json.loads(files["webroot-verify.json"])
-    raw = [r for r in data["results"] if r["id"] == weird_id][0]
-    assert raw["state"] == HOSTILE_STATE and raw["error"] == ERROR
+    raw = [r for r in F.read_json_report(data) if "%s:%s:%s:%s" % (r["component"], r["source"], r["destination"],
+                                                                  r["port"]) == weird_id][0]
+    assert raw["state"] == HOSTILE_STATE and raw["error"] == ERROR.replace(u"\ud800", u"\ufffd")
+    assert raw["address"] == ("<b>" + CONTROL).replace(u"\ud800", u"\ufffd")
 
     # HTML: escaped everywhere (text and attributes), no control character left.
     html = files["webroot-verify.html"]
-    assert "<script" not in html and "<img" not in html
+    assert "<script>alert" not in html and "<img" not in html and "<b>\x00" not in html
     assert "weird&lt;script&gt;alert(1)&lt;/script&gt;" in html and "bad &lt;img src=x" in html
     assert not [ch for ch in html if (ord(ch) < 0x20 and ch not in "\t\n\r") or 0xd800 <= ord(ch) <= 0xdfff]
     assert 's-weird' not in html  # no class made from host data
@@ -188,6 +320,7 @@ def test_a_state_of_the_wrong_type_is_shown_not_fatal():
     files = F.render_reports(rep, groups=groups)
     ET.fromstring(files["webroot-verify.junit.xml"].encode("utf-8"))
     assert "[&#39;open&#39;]" in files["webroot-verify.html"]
+    assert F.read_json_report(json.loads(files["webroot-verify.json"]))[0]["state"] == "['open']"
 
 
 def test_a_source_cannot_claim_ok_for_a_state_that_is_not_expected():
