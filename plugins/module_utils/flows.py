@@ -356,19 +356,21 @@ def sample_denied(members, excluded, count, key, member_set=None):
 # The plan of checks
 # --------------------------------------------------------------------------- #
 def _check(row, source, dest, port, kind, expect, listener, why, addrs, tls, basis):
+    component = row["component"]
+    to = addrs[dest]
     return {
-        "id": "%s:%s:%s:%d" % (row["component"], source, dest, port),
-        "component": row["component"],
+        "id": "%s:%s:%s:%d" % (component, source, dest, port),
+        "component": component,
         "title": row["title"],
         "port": port,
         "protocol": row["protocol"],
-        "tls": bool(tls),
+        "tls": tls is True or bool(tls),
         "kind": kind,
         "source": source,
         "source_address": addrs[source][0],
         "destination": dest,
-        "destination_address": addrs[dest][0],
-        "host": addrs[dest][1],
+        "destination_address": to[0],
+        "host": to[1],
         "expect": expect,
         "listener": listener,
         "basis": basis,
@@ -466,10 +468,13 @@ def plan_checks(table, groups, hostvars, sources=None, listening=(), negative=Tr
     stats = {"sample": denied_sample, "denied_hosts": denied_hosts, "rules": 0,
              "denied_possible": 0, "denied_checked": 0, "basis": {}}
 
-    def add(check):
-        if down_set and (check["source"] in down_set or check["destination"] in down_set):
+    def add_down(check):
+        if check["source"] in down_set or check["destination"] in down_set:
             check["down"] = sorted(set((check["source"], check["destination"])) & down_set)
         checks.setdefault(check["id"], check)
+
+    # Without hosts down, a check is only kept (the first one of its id).
+    add = add_down if down_set else (lambda check: checks.setdefault(check["id"], check))
 
     # Per group, the hosts without an address (never admitted by a scope of addresses).
     no_ip_by_group = dict((g, set(h for h in hosts if addrs[h][0] is None)) for g, hosts in by_group.items())
@@ -532,16 +537,19 @@ def plan_checks(table, groups, hostvars, sources=None, listening=(), negative=Tr
             # Inbound: the Table 11 connectors, then the sampled others.
             dest = holder
             listener = dest in listening
+            allowed_expect = "open" if listener else "reachable"
+            by_address = scope.nets is not None and not scope.any_peer
+            admitted = None if scope.any_peer else scope.admitted(index)
             for src in sorted(info["peers"]):
                 if src not in planned_set:
                     continue
-                if scope.nets is not None and not scope.any_peer and addrs[src][0] is None:
+                if by_address and addrs[src][0] is None:
                     raise FlowError(
                         "cannot tell the address of %s to compare it with %s of %s; "
                         "set webroot_address for it or gather its facts" % (src, scope.var, dest))
-                if scope.admits(src, index):
-                    add(_check(row, src, dest, port, "allowed", "open" if listener else "reachable",
-                               listener, catalog_why, addrs, False, basis))
+                if admitted is None or src in admitted:
+                    add(_check(row, src, dest, port, "allowed", allowed_expect, listener, catalog_why, addrs, False,
+                               basis))
                 else:
                     add(_check(row, src, dest, port, "denied", "filtered", listener,
                                "%s of %s (%s) leaves %s out" % (scope.var, dest, scope.text, src),
@@ -623,13 +631,14 @@ def targets(checks, source):
 def targets_by_source(checks):
     """``{source: [targets]}`` for every source, in one pass (none from or to a down host)."""
     out = {}
-    for check in checks:
-        if not check.get("down"):
-            mine = out.get(check["source"])
-            if mine is None:
-                mine = out[check["source"]] = []
-            mine.append({"host": check["host"], "port": check["port"], "expect": check["expect"],
-                         "tls": check["tls"], "name": check["id"]})
+    fields = operator.itemgetter("source", "host", "port", "expect", "tls", "id")
+    for check, (source, host, port, expect, tls, name) in zip(checks, map(fields, checks)):
+        if "down" in check and check["down"]:
+            continue
+        mine = out.get(source)
+        if mine is None:
+            mine = out[source] = []
+        mine.append({"host": host, "port": port, "expect": expect, "tls": tls, "name": name})
     return out
 
 
@@ -642,9 +651,13 @@ def listen_ports(checks, host):
 @_gc_paused
 def listen_ports_by_host(checks):
     out = {}
-    for check in checks:
-        if check["listener"] and not check.get("down"):
-            out.setdefault(check["destination"], set()).add(check["port"])
+    for check, (listener, destination, port) in zip(checks, map(operator.itemgetter("listener", "destination", "port"),
+                                                                 checks)):
+        if listener and not check.get("down"):
+            mine = out.get(destination)
+            if mine is None:
+                mine = out[destination] = set()
+            mine.add(port)
     return dict((h, sorted(p)) for h, p in out.items())
 
 
@@ -716,23 +729,27 @@ def merge_results(checks, hostvars, result_var="__verify_portcheck", listener_va
     out = []
     append = out.append
     no_result = "no result from the source for this check (its port_check did not run or did not return it)"
+    # A hundred thousand checks: their fields, and those of what was found, in one call each.
+    check_fields = operator.itemgetter("source", "destination", "id", "listener", "port", "expect", "protocol",
+                                       "component", "kind")
+    found_fields = operator.itemgetter("state", "ok", "error", "address", "tls_ok", "tls_error", "tls_version")
+    middles = {}  # of the line: per port, protocol, component, kind and expectation
     for check in checks:
-        src = check["source"]
-        dest = check["destination"]
+        src, dest, cid, has_listener, port, expect, protocol, component, kind = check_fields(check)
         found_by_name = by_source.get(src)
         if found_by_name is None:
             reg = _hv(hostvars, src).get(result_var)
-            found_by_name = by_source[src] = dict((r.get("name"), r) for r in _registered_results(reg))
-        found = found_by_name.get(check["id"])
+            found_by_name = by_source[src] = dict((r["name"], r) for r in _registered_results(reg))
+        found = found_by_name.get(cid)
         listener = None
-        if check["listener"]:
+        if has_listener:
             ports = listeners.get(dest)
             if ports is None:
                 info = _hv(hostvars, dest).get(listener_var) or {}
                 ports = listeners[dest] = (set(info.get("bound") or []), set(info.get("busy") or []))
-            if check["port"] in ports[0]:
+            if port in ports[0]:
                 listener = "ours"
-            elif check["port"] in ports[1]:
+            elif port in ports[1]:
                 listener = "in use"
             else:
                 listener = "none"
@@ -754,14 +771,17 @@ def merge_results(checks, hostvars, result_var="__verify_portcheck", listener_va
             result.update({"state": None, "ok": False, "error": no_result,
                            "tls_ok": None, "tls_error": None, "tls_version": None, "address": None})
         else:
-            get = found.get
-            state = get("state")
+            try:
+                state, source_ok, error, address, tls_ok, tls_error, tls_version = found_fields(found)
+            except KeyError:  # a result without some of port_check's keys
+                get = found.get
+                state, source_ok, error, address, tls_ok, tls_error, tls_version = (
+                    get("state"), get("ok"), get("error"), get("address"), get("tls_ok"), get("tls_error"),
+                    get("tls_version"))
             if state is not None and state.__class__ is not str:
                 state = str(state)
-            tls_ok = get("tls_ok")
             if tls_ok.__class__ is not bool:
                 tls_ok = None
-            error, address, tls_error, tls_version = get("error"), get("address"), get("tls_error"), get("tls_version")
             if not (error is None or error.__class__ is str):
                 error = str(error)
             if not (address is None or address.__class__ is str):
@@ -770,8 +790,7 @@ def merge_results(checks, hostvars, result_var="__verify_portcheck", listener_va
                 tls_error = str(tls_error)
             if not (tls_version is None or tls_version.__class__ is str):
                 tls_version = str(tls_version)
-            expect = check["expect"]
-            ok = get("ok") is True and (state in ("open", "refused") if expect == "reachable" else state == expect)
+            ok = source_ok is True and (state in ("open", "refused") if expect == "reachable" else state == expect)
             # (ok: the source's own verdict, and only for a state that is the one expected:
             # an unknown state, or an "ok" the state contradicts, is not a pass.)
             # display_state and describe, inline (a hundred thousand checks).
@@ -781,8 +800,11 @@ def merge_results(checks, hostvars, result_var="__verify_portcheck", listener_va
                 display = "tls-fail"
             else:
                 display = state
-            line = "%s -> %s %s/%s (%s, %s): expected %s, got %s" % (
-                src, dest, check["port"], check["protocol"], check["component"], check["kind"], expect, display)
+            flow = (port, protocol, component, kind, expect)
+            middle = middles.get(flow)
+            if middle is None:
+                middle = middles[flow] = " %s/%s (%s, %s): expected %s, got " % flow
+            line = "%s -> %s%s%s" % (src, dest, middle, display)
             detail = tls_error if display == "tls-fail" else error
             if detail and not ok:
                 line += " (%s)" % detail
@@ -880,32 +902,44 @@ def report(results, sampling=None, groups=None, fail_on_down=False):
     field = operator.itemgetter
     matrix = {}
     destinations = set()
-    for r, src, dest in zip(results, map(field("source"), results), map(field("destination"), results)):
+    several = []  # the cells of more than one check, to sort
+    # The results come sorted by source and destination: grouped in C (any order works).
+    for src, same_source in itertools.groupby(results, field("source")):
         row = matrix.get(src)
         if row is None:
             row = matrix[src] = {}
-        cell = row.get(dest)
-        if cell is None:
-            row[dest] = [r]
-            destinations.add(dest)
-        else:
-            cell.append(r)
-    # The rest column by column (in C): the results of an estate are a hundred thousand.
+        for dest, cell in itertools.groupby(same_source, field("destination")):
+            if dest in row:
+                row[dest].extend(cell)
+                several.append(row[dest])
+            else:
+                cell = row[dest] = list(cell)
+                destinations.add(dest)
+                if len(cell) > 1:
+                    several.append(cell)
+    # The rest from one pass (in C): the results of an estate are a hundred thousand, and
+    # their states, kinds, outcomes and components make a few dozen combinations.
+    rows = list(map(field("display", "kind", "ok", "port", "component", "title"), results))
     states = dict((s, 0) for s in DISPLAY_STATES)
-    states.update(collections.Counter(map(field("display"), results)))
-    allowed = list(map(field("kind"), results)).count("allowed")
-    oks = list(map(field("ok"), results))
-    not_run = [r for r, ok in zip(results, oks) if ok is None]
-    mismatches = [r for r, ok in zip(results, oks) if ok is not None and not ok]
-    seen = set(map(field("port", "component", "title"), results))
+    allowed = failed = skipped = 0
+    seen = set()
+    for (display, kind, ok, port, component, title), n in collections.Counter(rows).items():
+        states[display] = states.get(display, 0) + n
+        if kind == "allowed":
+            allowed += n
+        if ok is None:
+            skipped += n
+        elif not ok:
+            failed += n
+        seen.add((port, component, title))
+    not_run = [r for r, row in zip(results, rows) if row[2] is None] if skipped else []
+    mismatches = [r for r, row in zip(results, rows) if row[2] is not None and not row[2]] if failed else []
     sources = sorted(matrix)
     # Managed hosts first in both axes, in the same order, so the diagonal lines up.
     source_set = set(sources)
     destinations = [h for h in sources if h in destinations] + sorted(destinations - source_set)
-    for row in matrix.values():
-        for cell in row.values():
-            if len(cell) > 1:
-                cell.sort(key=lambda r: (r["port"], r["component"]))
+    for cell in several:
+        cell.sort(key=field("port", "component"))
     down_hosts = sorted(set(h for r in not_run for h in r.get("down") or ()))
     components = sorted(seen)
     out = {
@@ -1216,8 +1250,9 @@ def read_json_report(data):
     Keys: ``source``, ``destination``, ``source_address``, ``destination_address``,
     ``host`` (what the source connected to), the flow's ``port``, ``component``,
     ``kind``, ``expect``, ``basis``, ``listener``, ``tls``, ``title``, ``protocol``, and
-    the check's ``state``, ``ok``, ``error``, ``why``, ``listener_state``, ``address``,
-    ``tls_ok``, ``tls_error``, ``tls_version``, ``reason`` and ``down``.
+    the check's ``state`` (also as ``display``: what the reports show), ``ok``, ``error``,
+    ``why``, ``listener_state``, ``address``, ``tls_ok``, ``tls_error``, ``tls_version``,
+    ``reason`` and ``down``.
     """
     hosts = [dict(zip(data["hosts"]["columns"], row)) for row in data["hosts"]["rows"]]
     flows = [dict(zip(data["flows"]["columns"], row)) for row in data["flows"]["rows"]]
@@ -1234,6 +1269,7 @@ def read_json_report(data):
             "error": None if c["error"] is None else errors[c["error"]],
             "why": None if c["why"] is None else whys[c["why"]].format(source=src["name"], destination=dst["name"]),
             "listener_state": c["listener_state"], "address": more.get("address", dst["connect"]),
+            "display": c["state"],
         })
         for key in _MORE:
             check[key] = more.get(key)
