@@ -378,6 +378,14 @@ def _check(row, source, dest, port, kind, expect, listener, why, addrs, tls, bas
     }
 
 
+def _inbound(row, dest, port, kind, expect, listener, addrs, basis, why=None):
+    """What every check of one inbound rule and kind has in common (``_check`` less the source)."""
+    to = addrs[dest]
+    return {"component": row["component"], "title": row["title"], "port": port, "protocol": row["protocol"],
+            "tls": False, "kind": kind, "destination": dest, "destination_address": to[0], "host": to[1],
+            "expect": expect, "listener": listener, "basis": basis, "why": why}
+
+
 def _group_of(groups, managed):
     first = {}
     for group in MANAGED_GROUPS:
@@ -540,6 +548,10 @@ def plan_checks(table, groups, hostvars, sources=None, listening=(), negative=Tr
             allowed_expect = "open" if listener else "reachable"
             by_address = scope.nets is not None and not scope.any_peer
             admitted = None if scope.any_peer else scope.admitted(index)
+            # A check is what the rule's checks share, and its source (thousands per rule).
+            allowed_base = _inbound(row, dest, port, "allowed", allowed_expect, listener, addrs, basis, catalog_why)
+            denied_base = _inbound(row, dest, port, "denied", "filtered", listener, addrs, basis)
+            id_format = "%s:%%s:%s:%d" % (role.replace("%", "%%"), dest.replace("%", "%%"), port)
             for src in sorted(info["peers"]):
                 if src not in planned_set:
                     continue
@@ -548,12 +560,10 @@ def plan_checks(table, groups, hostvars, sources=None, listening=(), negative=Tr
                         "cannot tell the address of %s to compare it with %s of %s; "
                         "set webroot_address for it or gather its facts" % (src, scope.var, dest))
                 if admitted is None or src in admitted:
-                    add(_check(row, src, dest, port, "allowed", allowed_expect, listener, catalog_why, addrs, False,
-                               basis))
+                    add(dict(allowed_base, id=id_format % src, source=src, source_address=addrs[src][0]))
                 else:
-                    add(_check(row, src, dest, port, "denied", "filtered", listener,
-                               "%s of %s (%s) leaves %s out" % (scope.var, dest, scope.text, src),
-                               addrs, False, basis))
+                    add(dict(denied_base, id=id_format % src, source=src, source_address=addrs[src][0],
+                             why="%s of %s (%s) leaves %s out" % (scope.var, dest, scope.text, src)))
             if not negative or scope.any_peer:
                 continue
             admitted = scope.admitted(index)
@@ -590,10 +600,10 @@ def plan_checks(table, groups, hostvars, sources=None, listening=(), negative=Tr
                         src, " / ".join(info["groups"]), title, dest)
                 else:
                     why = "the rule of %s on %s admits no managed host" % (title, dest)
-                check = _check(row, src, dest, port, "denied", "filtered", listener, why, addrs, False, basis)
-                if check["id"] not in checks:
+                cid = id_format % src
+                if cid not in checks:
                     stats["denied_checked"] += 1
-                add(check)
+                    add(dict(denied_base, id=cid, source=src, source_address=addrs[src][0], why=why))
     # Sorted by source, destination, port and component: per source (small sorts).
     by_source = {}
     for check in checks.values():
@@ -705,6 +715,22 @@ def _registered_results(reg):
     return [r for r in found if isinstance(r, dict) and isinstance(r.get("name"), str)]
 
 
+def _results_by_name(reg):
+    """``{name: result}`` of what a host registered (see :func:`_registered_results`)."""
+    if isinstance(reg, dict) and not reg.get("results") and isinstance(reg.get("results_json"), str):
+        import json  # pylint: disable=import-outside-toplevel
+        try:
+            found = json.loads(reg["results_json"])
+            names = list(map(operator.itemgetter("name"), found))  # port_check's shape: checked in C
+        except (TypeError, ValueError, KeyError, IndexError, AttributeError):
+            pass
+        else:
+            if isinstance(found, list) and all(r.__class__ is dict for r in found) \
+                    and all(n.__class__ is str for n in names):
+                return dict(zip(names, found))
+    return dict((r["name"], r) for r in _registered_results(reg))
+
+
 HOST_DOWN = "host down"
 
 
@@ -739,7 +765,7 @@ def merge_results(checks, hostvars, result_var="__verify_portcheck", listener_va
         found_by_name = by_source.get(src)
         if found_by_name is None:
             reg = _hv(hostvars, src).get(result_var)
-            found_by_name = by_source[src] = dict((r["name"], r) for r in _registered_results(reg))
+            found_by_name = by_source[src] = _results_by_name(reg)
         found = found_by_name.get(cid)
         listener = None
         if has_listener:
@@ -831,18 +857,9 @@ def describe(result):
     return line
 
 
-def _group_name(groups, host):
-    for group in MANAGED_GROUPS:
-        if host in (groups.get(group) or []):
-            return group
-    for group in sorted(groups):
-        if group not in ("all", "ungrouped") and host in (groups.get(group) or []):
-            return group
-    return "ungrouped"
-
-
 def _group_map(groups):
-    """``{host: group}`` as :func:`_group_name` says it, for every host in ``groups``, in one pass."""
+    """``{host: group}`` for every host in ``groups``: its first managed group, else its first
+    other group in name order (not ``all`` or ``ungrouped``); a host in none is ``ungrouped``."""
     out = {}
     for group in MANAGED_GROUPS:
         for host in groups.get(group) or []:
@@ -879,15 +896,6 @@ def group_summary(results, groups):
             {"port": p, "component": c, "kind": k, "ok": v[0], "total": v[1], "not_run": v[2]}
             for (p, c, k), v in sorted(cell.items())]
     return {"rows": rows, "columns": cols, "cells": out}
-
-
-def _failed(r):
-    """A check that did not meet its expectation (``ok`` False; None is not run: host down)."""
-    return r["ok"] is not None and not r["ok"]
-
-
-def _not_run(r):
-    return r["ok"] is None
 
 
 @_gc_paused
@@ -1066,7 +1074,8 @@ class _Tables(object):
         field = operator.itemgetter
         sources = list(map(field("source"), results))
         destinations = list(map(field("destination"), results))
-        names = self.names = sorted(set(sources) | set(destinations))
+        names = self.names = sorted(set(rep["sources"]) | set(rep["destinations"])) if "sources" in rep \
+            else sorted(set(sources) | set(destinations))
         index = self.index = dict((h, i) for i, h in enumerate(names))
         self.source = list(map(index.__getitem__, sources))
         self.destination = list(map(index.__getitem__, destinations))

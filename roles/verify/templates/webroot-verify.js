@@ -78,6 +78,8 @@
     var compOk = flows.map(function (f) { return comp === null || f[0] === comp; });
     var G = groups.length || 1, F = flows.length || 1, S = states.length || 1;
     var counts = new Map();
+    // One by one: the checks of the hosts found, or those not as expected or not run.
+    var listing = hs !== null || outcome === 1 || outcome === 2;
     var listed = [];
     var shown = 0;
     for (var i = 0; i !== checks.length; i += W) {
@@ -95,7 +97,7 @@
       shown++;
       var key = (((sg * G + dg) * F + f) * S + st) * 3 + o;
       counts.set(key, (counts.get(key) || 0) + 1);
-      if (hs !== null) {
+      if (listing) {
         listed.push(i);
       }
     }
@@ -126,14 +128,14 @@
     });
     aggBody.replaceChildren(rows);
 
-    // The checks of the hosts found, one by one.
-    if (hs === null) {
+    // The checks of the hosts found (or not as expected, or not run), one by one.
+    if (!listing) {
       listBox.hidden = true;
       listBody.replaceChildren();
     } else {
       listBox.hidden = false;
-      listTitle.textContent = "Checks of " + (hs.count === 1 ? hs.names[0] : hs.count + " hosts") +
-        " (" + listed.length + ")";
+      listTitle.textContent = (hs === null ? "Checks " + D.outcomes[outcome] :
+        "Checks of " + (hs.count === 1 ? hs.names[0] : hs.count + " hosts")) + " (" + listed.length + ")";
       var upto = showAll ? listed.length : Math.min(listed.length, LIMIT);
       var frag = document.createDocumentFragment();
       for (var k = 0; k !== upto; k++) {

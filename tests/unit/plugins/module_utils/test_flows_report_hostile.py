@@ -44,7 +44,7 @@ SERVER = u"srv\"'<img src=x onerror=\"document.title='pwned-img'\">"
 CLIENT_SCRIPT = u"ws</script><script>document.title='pwned-script'</script>"
 CLIENT_CONTROL = u"ws\x1b[31m\x07-\u00fc-\u65e5\u672c-\u00e9\t{source}{0}"
 CLIENT_PLAIN = u"ws-\u00e5sa &amp; <b>bold</b> ]]> \u2028"
-DISTRIBUTOR = u"dist&<i>ital</i>"
+DISTRIBUTOR = u"dist&<i>ital</i>%s%d%%"
 HOSTILE = {
     "webroot_distributors": [DISTRIBUTOR],
     "webroot_servers": [SERVER],
@@ -275,3 +275,6 @@ def test_in_chromium_the_filter_from_the_address_finds_one_host(hostile, page, t
     assert 'data-shown="%d"' % len(expected) in dom and len(expected) == 1
     rows = _rows(dom, "agg-body")
     assert len(rows) == 1 and rows[0].endswith("|not as expected|1")
+    # Not as expected: listed one by one too, with what was found.
+    listed = _rows(dom, "host-checks-body")
+    assert len(listed) == 1 and listed[0].startswith(SERVER + "|") and "pwned-error" in listed[0]
