@@ -293,8 +293,8 @@ def table(m):
         ratio = now["wall"] / base["wall"]
         lines += ["| step (controller, in process) | %s | %s | ratio |" % (base["name"], now["name"]), "|---|---|---|---|"]
         for i, label in enumerate(STEPS):
-            lines.append("| %s | %.2f s | %.2f s | %.2f |" % (label, base["steps"][i][0], now["steps"][i][0],
-                                                            now["steps"][i][0] / base["steps"][i][0]))
+            b, n = base["steps"][i][0], now["steps"][i][0]
+            lines.append("| %s | %.2f s | %.2f s | %.2f |" % (label, b, n, n / b))
         lines.append("| **total** (goal: at most %.1f of 0.2.0's) | **%.2f s** | **%.2f s** | **%.2f** (%s) |" % (
             GOAL_RATIO, base["wall"], now["wall"], ratio, "met" if ratio <= GOAL_RATIO else "**not met**"))
         lines.append("| total CPU time | %.2f s | %.2f s | %.2f |" % (base["cpu"], now["cpu"], now["cpu"] / base["cpu"]))
@@ -309,8 +309,8 @@ def table(m):
         lines += ["", "| report | size | goal |", "|---|---|---|"]
     for name in REPORTS:
         if name in GOAL_BYTES:
-            goal = "at most %.0f MB: %s" % (GOAL_BYTES[name] / 1e6, "met" if now["sizes"][name] <= GOAL_BYTES[name]
-                                              else "**not met**")
+            met = "met" if now["sizes"][name] <= GOAL_BYTES[name] else "**not met**"
+            goal = "at most %.0f MB: %s" % (GOAL_BYTES[name] / 1e6, met)
             if name.endswith(".json"):
                 goal += "; every check: %s" % ("yes" if now["json_checks"] == m["checks"] else "**no**")
         else:

@@ -266,7 +266,7 @@ def _plan_scope(host, component, direction, plan_vars, hostvars, cache=None):
     """
     short = "in" if direction == "inbound" else "out"
     for var, entry in _plan_entry(hostvars, host, component, plan_vars):
-        where = "host %s: %s.%s" % (host, var, component)
+        where = "host %s: %s.%s" % (host, var, component)  # (for the messages)
         state = entry.get("state", "present")
         if state not in ("present", "absent"):
             raise FlowError("%s.state must be present or absent, got %r" % (where, state))
@@ -276,18 +276,22 @@ def _plan_scope(host, component, direction, plan_vars, hostvars, cache=None):
         if not rules:
             continue
         port = rules[0].get("port") or entry.get("port")
-        try:
-            port = R.check_port(port, where + ".rules[].port")
-        except R.RuleError as exc:
-            raise FlowError(str(exc))
-        any_peer = any(_bool(r.get("any_peer", False), where + ".rules[].any_peer") for r in rules)
+        if not (port.__class__ is int and 1 <= port <= 65535):  # (a plan holds a number: checked once)
+            try:
+                port = R.check_port(port, where + ".rules[].port")
+            except R.RuleError as exc:
+                raise FlowError(str(exc))
+        any_peer = False
         cidrs = []
         groups = []
         for r in rules:
+            if not any_peer:  # (as any(): the rules after one that admits any address are not read)
+                value = r.get("any_peer", False)
+                any_peer = value if value.__class__ is bool else _bool(value, where + ".rules[].any_peer")
             cidrs.extend(r.get("peers") or [])
             groups.extend(g for g in (r.get("peer_groups") or []) if g not in groups)
         # Thousands of hosts carry the same scope: parse and word it once (shared, read only).
-        key = tuple(str(c) for c in cidrs)
+        key = tuple(map(str, cidrs))
         if cache is None or key not in cache:
             nets = _nets(cidrs, where + ".rules[].peers")
             found = (nets, ", ".join(str(n) for n in nets))
@@ -583,10 +587,10 @@ def plan_checks(table, groups, hostvars, sources=None, listening=(), negative=Tr
                     members, group_excluded, denied_sample, "%s|%s|%d|%s" % (role, dest, port, group),
                     member_set=group_sets[group])
                 stats["denied_possible"] += possible
-                picked.extend((h, group) for h in chosen)
+                picked.extend([(h, group) for h in chosen])
             if negative_limit and len(picked) > negative_limit:
                 picked = _round_robin(picked)[:negative_limit]
-            chosen_set = set(h for h, _g in picked)
+            chosen_set = set(h for h, _g in picked) if denied_hosts else ()
             for host in denied_hosts:
                 if host in chosen_set or host in excluded or (scope.nets is not None and addrs[host][0] is None):
                     continue
@@ -661,8 +665,8 @@ def listen_ports(checks, host):
 @_gc_paused
 def listen_ports_by_host(checks):
     out = {}
-    for check, (listener, destination, port) in zip(checks, map(operator.itemgetter("listener", "destination", "port"),
-                                                                 checks)):
+    fields = operator.itemgetter("listener", "destination", "port")
+    for check, (listener, destination, port) in zip(checks, map(fields, checks)):
         if listener and not check.get("down"):
             mine = out.get(destination)
             if mine is None:
@@ -691,7 +695,6 @@ def _text(value):
     if value is None or isinstance(value, str):
         return value
     return str(value)
-
 
 
 def _registered_results(reg):
@@ -1051,7 +1054,6 @@ def _detail(r):
     return r.get("tls_error") if r["display"] == "tls-fail" else r.get("error")
 
 
-
 def _state_order(states):
     """port_check's states in their order, then the others a source sent, sorted."""
     known = [s for s in DISPLAY_STATES if s in states]
@@ -1184,8 +1186,9 @@ def render_json(rep, groups=None, tables=None):
             return "null"
         # Most reasons of a denied check end with the source they leave out: the
         # rest of the text is shared by every source the rule leaves out.
-        if src in leaves and why.endswith(leaves[src]):
-            key = (why[:-len(src) - 5], None, dst, " leaves {source} out")
+        suffix = leaves.get(src)
+        if suffix is not None and why.endswith(suffix):
+            key = (why[:-len(suffix)], None, dst, " leaves {source} out")
         else:
             key = (why, src if src and src in why else None, dst if dst and dst in why else None, "")
         found = why_of.get(key)

@@ -205,15 +205,15 @@ def test_json_is_a_table_of_every_check_written_out_by_hand():
     assert sweep[:8] == ("sweep_now", "allowed", "open", "filtered", False, 0, sweep[6], "ours")
     assert why[sweep[6]].format(source="srv1", destination="cli1") == \
         "Table 11: webroot_servers connect to cli1 on Sweep Now"
-    assert found[("cli1", "dist1", 50003)][:8] == ("update_distributor", "allowed", "open", "open", True, None,
-                                                  found[("cli1", "dist1", 50003)][6], "ours")
+    cli1_dist1 = found[("cli1", "dist1", 50003)]
+    assert cli1_dist1[:8] == ("update_distributor", "allowed", "open", "open", True, None, cli1_dist1[6], "ours")
     denied = found[("dist1", "cli1", 50001)]
     assert denied[:6] == ("sweep_now", "denied", "filtered", "filtered", True, 0)
     assert why[denied[6]].format(source="dist1", destination="cli1") == \
         "dist1 is not in webroot_servers, the only sources of Sweep Now on cli1"
     # The TLS check: what port_check said of the handshake is in "more"; no listener on a real service.
-    assert found[("dist1", "upd1", 443)][3:] == ("open", True, None, found[("dist1", "upd1", 443)][6], None,
-                                                {"tls_ok": True, "tls_version": "TLSv1.3"})
+    tls = found[("dist1", "upd1", 443)]
+    assert tls[3:] == ("open", True, None, tls[6], None, {"tls_ok": True, "tls_version": "TLSv1.3"})
 
 
 def test_read_json_report_gives_back_every_result():
@@ -226,6 +226,26 @@ def test_read_json_report_gives_back_every_result():
         [dict((k, r.get(k)) for k in keep) for r in results]
     assert [r["state"] for r in back] == [r["display"] for r in results]
 
+
+
+def test_json_reasons_of_a_plan_scope_come_back_exactly():
+    """A rule scoped by the plan (webroot_plan on cli1: Sweep Now from 10.0.5.0/24 only):
+    the reasons of its denied checks are one text with {source} and {destination}."""
+    hostvars = json.loads(json.dumps(SMALL_HOSTVARS))
+    hostvars["cli1"]["webroot_plan"] = {"sweep_now": {
+        "component": "sweep_now", "state": "present", "port": 50001, "protocol": "tcp",
+        "rules": [{"direction": "in", "port": 50001, "protocol": "tcp", "any_peer": False,
+                   "peers": ["10.0.5.0/24"], "peer_groups": []}]}}
+    plan = F.plan_checks(TABLE_11, SMALL_GROUPS, hostvars, listening=["dist1", "srv1", "cli1"])
+    results = F.merge_results(plan["checks"], hostvars)  # no results: every check not run
+    rep = F.report(results, sampling=plan["sampling"], groups=SMALL_GROUPS)
+    data = json.loads(F.render_reports(rep, groups=SMALL_GROUPS)["webroot-verify.json"])
+    assert "webroot_plan.sweep_now of {destination} (10.0.5.0/24) leaves {source} out" in data["whys"]
+    back = F.read_json_report(data)
+    assert [r["why"] for r in back] == [r["why"] for r in results]
+    mine = [r for r in back if (r["source"], r["destination"], r["port"]) == ("srv1", "cli1", 50001)][0]
+    assert mine["why"] == "webroot_plan.sweep_now of cli1 (10.0.5.0/24) leaves srv1 out"
+    assert mine["kind"] == "denied" and mine["basis"] == "plan"
 
 # --- hostile results: a source host's answer is data, never code ---------------
 
@@ -279,8 +299,11 @@ def test_an_unknown_state_and_control_characters_still_give_three_valid_reports(
 
     # JSON: the raw values, valid JSON (a lone surrogate cannot be written as UTF-8: U+FFFD).
     data = json.loads(files["webroot-verify.json"])
-    raw = [r for r in F.read_json_report(data) if "%s:%s:%s:%s" % (r["component"], r["source"], r["destination"],
-                                                                  r["port"]) == weird_id][0]
+
+    def check_id(r):
+        return "%s:%s:%s:%s" % (r["component"], r["source"], r["destination"], r["port"])
+
+    raw = [r for r in F.read_json_report(data) if check_id(r) == weird_id][0]
     assert raw["state"] == HOSTILE_STATE and raw["error"] == ERROR.replace(u"\ud800", u"\ufffd")
     assert raw["address"] == ("<b>" + CONTROL).replace(u"\ud800", u"\ufffd")
 

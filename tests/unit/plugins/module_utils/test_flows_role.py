@@ -20,6 +20,8 @@ import subprocess
 import pytest
 import yaml
 
+from ansible_collections.webroot.enterprise.plugins.module_utils import flows as F
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))))
 PLAYBOOK_BIN = os.path.join(ROOT, ".venv", "bin", "ansible-playbook")
 COLLECTIONS = os.path.join(ROOT, ".cache", "collections")
@@ -176,7 +178,7 @@ def run_down(tmp_path, **variables):
 
 def test_an_unreachable_host_is_not_run_and_does_not_fail_verify(tmp_path):
     proc, data = run_down(tmp_path)
-    found = dict(((r["source"], r["destination"], r["port"]), r) for r in data["results"])
+    found = dict(((r["source"], r["destination"], r["port"]), r) for r in F.read_json_report(data))
     assert set(found) == NOT_RUN | CHECKED
     assert all(found[k]["state"] == "not-run" and found[k]["ok"] is None and found[k]["reason"] == "host down"
                for k in NOT_RUN)
