@@ -1214,13 +1214,14 @@ def render_json(rep, groups=None, tables=None):
     error_of, text_of = errors.get, encoded.get
     fields = operator.itemgetter("error", "why", "source", "destination", "listener_state", "tls_ok", "tls_error",
                                  "tls_version", "reason", "address")
-    lines = ["[%d,%d,%d,%s,%s,%s,%s,%s,%s]" % (
-        s, d, f, state_text[st], ok_text[o], error_of(e) or error_index(e), why_index(w, src, dst),
-        text_of(ls) or text(ls),
-        "null" if (tls_ok is None and tls_error is None and tls_version is None and reason is None
-                   and address == connect[d]) else more(r, d))
-        for r, (e, w, src, dst, ls, tls_ok, tls_error, tls_version, reason, address), s, d, f, st, o
-        in zip(results, map(fields, results), t.source, t.destination, t.flow, t.state, t.outcome)]
+    lines = []
+    columns = zip(results, map(fields, results), t.source, t.destination, t.flow, t.state, t.outcome)
+    for r, (e, w, src, dst, ls, tls_ok, tls_error, tls_version, reason, address), s, d, f, st, o in columns:
+        plain = (tls_ok is None and tls_error is None and tls_version is None and reason is None
+                 and address == connect[d])
+        lines.append("[%d,%d,%d,%s,%s,%s,%s,%s,%s]" % (
+            s, d, f, state_text[st], ok_text[o], error_of(e) or error_index(e), why_index(w, src, dst),
+            text_of(ls) or text(ls), "null" if plain else more(r, d)))
 
     def table(columns, rows, indent="    "):
         body = (",\n" + indent + "    ").join(rows)

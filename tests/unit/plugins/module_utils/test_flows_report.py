@@ -227,7 +227,6 @@ def test_read_json_report_gives_back_every_result():
     assert [r["state"] for r in back] == [r["display"] for r in results]
 
 
-
 def test_json_reasons_of_a_plan_scope_come_back_exactly():
     """A rule scoped by the plan (webroot_plan on cli1: Sweep Now from 10.0.5.0/24 only):
     the reasons of its denied checks are one text with {source} and {destination}."""
@@ -246,6 +245,7 @@ def test_json_reasons_of_a_plan_scope_come_back_exactly():
     mine = [r for r in back if (r["source"], r["destination"], r["port"]) == ("srv1", "cli1", 50001)][0]
     assert mine["why"] == "webroot_plan.sweep_now of cli1 (10.0.5.0/24) leaves srv1 out"
     assert mine["kind"] == "denied" and mine["basis"] == "plan"
+
 
 # --- hostile results: a source host's answer is data, never code ---------------
 
