@@ -189,12 +189,20 @@ def junit_valid(text):
     return True, len(root.findall(".//testcase"))
 
 
-def json_checks(text):
-    """How many checks the JSON report holds (either layout)."""
+def json_checks(text, flows=None, results=None):
+    """How many checks the JSON report holds (either layout); with this tree's ``flows``
+    and the ``results`` it was made from, None unless every check comes back as it was."""
     data = json.loads(text)
-    if "checks" in data:
-        return len(data["checks"]["rows"])
-    return len(data["results"])
+    if "checks" not in data:
+        return len(data["results"])
+    if flows is not None:
+        keys = ("source", "destination", "port", "component", "kind", "expect", "ok", "error", "why",
+                "listener_state", "address", "tls_ok", "tls_error", "tls_version", "reason")
+        back = flows.read_json_report(data)
+        if [[r.get(k) for k in keys] + [r["state"]] for r in back] != \
+                [[r.get(k) for k in keys] + [r["display"]] for r in results]:
+            return None
+    return len(data["checks"]["rows"])
 
 
 def measure(clients, servers, distributors, sample, html_dir=None, fail_every=997, baseline=BASELINE, rounds=3):
@@ -254,7 +262,9 @@ def measure(clients, servers, distributors, sample, html_dir=None, fail_every=99
             "wall_all": median(name, "wall_all"), "cpu_all": median(name, "cpu_all"),
             "steps": [(median(name, None, (i, 0)), median(name, None, (i, 1))) for i in range(len(STEPS))],
             "sizes": dict((n, len(t.encode("utf-8"))) for n, t in files.items()),
-            "junit_valid": valid, "junit_cases": cases, "json_checks": json_checks(files["webroot-verify.json"]),
+            "junit_valid": valid, "junit_cases": cases,
+            "json_checks": json_checks(files["webroot-verify.json"], *(
+                (F, last[name]["rep"]["results"]) if name == "this tree" else ())),
             "all_wall": [r["wall"] for r in runs[name]]})
 
     rep = now["rep"]
@@ -312,7 +322,8 @@ def table(m):
             met = "met" if now["sizes"][name] <= GOAL_BYTES[name] else "**not met**"
             goal = "at most %.0f MB: %s" % (GOAL_BYTES[name] / 1e6, met)
             if name.endswith(".json"):
-                goal += "; every check: %s" % ("yes" if now["json_checks"] == m["checks"] else "**no**")
+                goal += "; every check, read back as it was: %s" % (
+                    "yes" if now["json_checks"] == m["checks"] else "**no**")
         else:
             goal = "valid XML, one testcase per check: %s" % (
                 "yes" if now["junit_valid"] and now["junit_cases"] == m["checks"] else "**no**")

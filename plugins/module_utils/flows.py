@@ -665,13 +665,9 @@ def listen_ports(checks, host):
 @_gc_paused
 def listen_ports_by_host(checks):
     out = {}
-    fields = operator.itemgetter("listener", "destination", "port")
-    for check, (listener, destination, port) in zip(checks, map(fields, checks)):
-        if listener and not check.get("down"):
-            mine = out.get(destination)
-            if mine is None:
-                mine = out[destination] = set()
-            mine.add(port)
+    for check in checks:
+        if check["listener"] and not check.get("down"):
+            out.setdefault(check["destination"], set()).add(check["port"])
     return dict((h, sorted(p)) for h, p in out.items())
 
 
@@ -728,8 +724,8 @@ def _results_by_name(reg):
         except (TypeError, ValueError, KeyError, IndexError, AttributeError):
             pass
         else:
-            if isinstance(found, list) and all(r.__class__ is dict for r in found) \
-                    and all(n.__class__ is str for n in names):
+            if isinstance(found, list) and set(map(type, found)) <= set([dict]) \
+                    and set(map(type, names)) <= set([str]):
                 return dict(zip(names, found))
     return dict((r["name"], r) for r in _registered_results(reg))
 
@@ -1099,7 +1095,8 @@ class _Tables(object):
         self.states = _state_order(set(displays))
         state_index = dict((s, i) for i, s in enumerate(self.states))
         self.state = list(map(state_index.__getitem__, displays))
-        self.outcome = [0 if ok else (2 if ok is None else 1) for ok in map(field("ok"), results)]
+        # 0 met, 1 not met, 2 not run (ok is True, False or None: merge_results makes it so)
+        self.outcome = list(map({True: 0, None: 2}.get, map(field("ok"), results), itertools.repeat(1)))
         present = set(group_of.get(h, "ungrouped") for h in names)
         self.groups = [g for g in list(MANAGED_GROUPS) + sorted(present - set(MANAGED_GROUPS) - set(["ungrouped"]))
                        if g in present] + (["ungrouped"] if "ungrouped" in present else [])
@@ -1317,7 +1314,8 @@ def render_junit(rep, tables=None):
         if mine is None:
             mine = by_component[component_of[f]] = []
         mine.append(i)
-    results, source, destination, flow, outcome = t.results, t.source, t.destination, t.flow, t.outcome
+    results, outcome = t.results, t.outcome
+    case_name = [names[s] + " -> " + names[d] + suffix[f] for s, d, f in zip(t.source, t.destination, t.flow)]
     sub = ET.SubElement
     suite = None
     for component in sorted(by_component):
@@ -1331,9 +1329,7 @@ def render_junit(rep, tables=None):
         suite.tail = "\n  "
         case = None
         for i in cases:
-            case = sub(suite, "testcase", {
-                "classname": name, "name": names[source[i]] + " -> " + names[destination[i]] + suffix[flow[i]],
-                "time": "0"})
+            case = sub(suite, "testcase", {"classname": name, "name": case_name[i], "time": "0"})
             case.tail = "\n    "
             if not outcome[i]:
                 continue
