@@ -51,18 +51,16 @@ class ActionModule(E.Action):
         previous = previous if isinstance(previous, dict) else {}
         try:
             plan = self._plan(comp, args, task_vars)
-            if self._templar.template(task_vars.get("webroot_validate_only", False)) in (True, "true", "True", "yes", 1):
+            if host.var_bool("webroot_validate_only", False):
                 # Plan only (the documented webroot_validate_only): nothing is read or changed.
-                for name in B.COMPONENTS:
-                    if isinstance(previous.get(name), dict):
-                        result[name] = previous[name]
+                result.update(_earlier_plans(previous))
                 result.update({comp: plan, "changed": False, "changes": []})
                 return result
             if args["backend"] == "windows" or host.is_windows(args["backend"]):
                 if not args["windows_profiles"]:
                     raise R.RuleError("%s_windows_profiles is empty: a Windows Firewall rule must apply to "
                                       "at least one of domain, private, public." % comp)
-            backend, found, reads = self._found(host, args["backend"], previous, task_vars)
+            backend, found, reads = self._found(host, args["backend"], previous)
             check = bool(self._task.check_mode)
             if backend == "windows":
                 policy = W.profile_policy(found, args["windows_profiles"])
@@ -83,9 +81,7 @@ class ActionModule(E.Action):
                 exc, "; already changed before the failure: %s" % "; ".join(host.calls) if host.calls
                 else "; nothing was changed before the failure"))
             return result
-        for name in B.COMPONENTS:
-            if isinstance(previous.get(name), dict):
-                result[name] = previous[name]
+        result.update(_earlier_plans(previous))
         result[comp] = plan
         reads[backend] = after
         result["firewall"] = {"auto": backend if args["backend"] == "auto" else previous.get(
@@ -136,7 +132,7 @@ class ActionModule(E.Action):
         return plan
 
     @staticmethod
-    def _found(host, backend, previous, task_vars):
+    def _found(host, backend, previous):
         """(backend, ours found, every read kept) from this run's earlier read, else one read."""
         cached = previous.get("firewall") if isinstance(previous.get("firewall"), dict) else {}
         reads = dict(cached.get("reads") or {})
@@ -147,6 +143,11 @@ class ActionModule(E.Action):
         if found_backend == "windows":
             return found_backend, raw, reads
         return found_backend, B.ours(found_backend, raw, E.management_ports(host.var("ansible_port"))), reads
+
+
+def _earlier_plans(previous):
+    """The plans the earlier component roles of this run registered on the host."""
+    return dict((name, previous[name]) for name in B.COMPONENTS if isinstance(previous.get(name), dict))
 
 
 def _save_paths(templar, task_vars):
