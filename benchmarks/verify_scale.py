@@ -32,6 +32,7 @@ from __future__ import absolute_import, division, print_function
 import argparse
 import datetime
 import gc
+import inspect
 import ipaddress
 import json
 import os
@@ -158,8 +159,11 @@ def controller_run(flows, groups, hostvars, managed, sample):
     checks = json.loads(json.dumps(plan["checks"], separators=(",", ":")))
     clocks.append((time.perf_counter(), time.process_time()))
     # (the port_check results are registered in hostvars beforehand: generated, not timed)
-    results = flows.merge_results(checks, hostvars)
-    rep = flows.report(results, sampling=fact["sampling"], groups=groups)
+    # As the verify_reports filter calls them: this tree's asks for a sentence only for
+    # the failed checks and no matrix of results (the reports read neither).
+    lean = "lines" in inspect.signature(flows.merge_results).parameters
+    results = flows.merge_results(checks, hostvars, **({"lines": False} if lean else {}))
+    rep = flows.report(results, sampling=fact["sampling"], groups=groups, **({"matrix": False} if lean else {}))
     # (0.2.0's filter had no summary line)
     line = flows.summary_line(rep) if hasattr(flows, "summary_line") else None
     clocks.append((time.perf_counter(), time.process_time()))
@@ -348,11 +352,13 @@ def table(m):
 NOTES = """
 The total is what the issue measured as planning and rendering (0.2.0's `verify_scale.py`
 timed the same three steps): planning, judging (each check joined to its port_check
-result, the summary, the group summary and the matrix of `flows.report`) and rendering.
-The hand-over between the two filters (`json.dumps` of the checks in `verify_plan`,
-`json.loads` in `verify_reports`) is the filters' code, the same for both versions, and
-is shown apart. Inside the steps, some work is the same for both versions too: decoding
-the port_check results (about 0.25 s) and the targets' JSON (about 0.15 s).
+result, the summary and the group summary of `flows.report`) and rendering. Each
+version is called as its role calls it: this tree as the `verify_reports` filter does
+(`merge_results(..., lines=False)`, `report(..., matrix=False)`), 0.2.0 as its filters
+did. The hand-over between the two filters (`json.dumps` of the checks in
+`verify_plan`, `json.loads` in `verify_reports`) is the filters' code, the same for both
+versions, and is shown apart. Inside the steps, some work is the same for both versions
+too: decoding the port_check results (about 0.25 s) and the targets' JSON (about 0.15 s).
 
 Where the time went in 0.2.0 and what changed: planning sampled the denied checks with a
 scan of every group per rule and parsed the same scopes for each of the 3,000 hosts; it
@@ -360,19 +366,16 @@ now looks the hosts without an address up once, parses and words each scope once
 the checks of a rule from what they share, and sorts per source. Judging and rendering
 read each result a few times in C (`itemgetter`, `Counter`, `groupby`) instead of many
 times in Python, and pause the cyclic garbage collector while they build objects that
-hold no cycle. The reports are smaller by design: the JSON writes each host, flow, error
-and reason once; the HTML embeds the checks as six numbers each and aggregates the
-passes; the JUnit carries `system-out` only for failures and checks not run.
-
-The goal of half the time is not met: runs on this machine (2 CPUs shared with other
-jobs) gave ratios from 0.51 to 0.55. Judging gains least: `verify_results`' contract is a
-dict of 27 keys per check, with its sentence (`line`), and `verify_report`'s includes the
-host x host matrix and the group summary; at 3,000 workstations that is 117,132 dicts,
-91,147 matrix cells and the results decoded (about 0.9 s together, against 1.2 to 1.4 s in
-0.2.0). The JUnit file (one `<testcase>` per check, written by `xml.etree`) costs about
-0.35 s of the rendering. What would take the rest off changes a contract: no `line` for
-a check as expected, no matrix above `verify_html_matrix_max` hosts, or the passes
-aggregated in JUnit.
+hold no cycle. The role's judging words a sentence only for the checks that failed and
+builds no host x host matrix of results (no report reads it; the HTML draws its own
+matrix for small estates); the public `verify_results` and `verify_report` filters still
+return both. The JUnit file is written as text from names escaped once per host and
+flow (the standard library's `xml.sax.saxutils.escape`, control characters removed),
+not through an element tree, which cost about 0.35 s for 117,000 testcases; the tests
+parse it with a strict parser, hostile names included. The reports are smaller by
+design: the JSON writes each host, flow, error and reason once; the HTML embeds the
+checks as six numbers each and aggregates the passes; the JUnit carries `system-out`
+only for failures and checks not run.
 """
 
 

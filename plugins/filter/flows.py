@@ -91,9 +91,12 @@ def verify_reports(plan, hostvars, groups, result_var="__verify_portcheck", list
     ``sampling``, ``text`` (the one-line verdict) and ``files`` (report file name: text).
     """
     down = sorted(set(down or []) | set(plan.get("down") or []))
-    results = F.merge_results(json.loads(plan["checks_json"]), hostvars, result_var, listener_var, down=down)
+    # Only what the reports print: a sentence for the checks that failed, no matrix
+    # of results (render_html draws its own for small estates).
+    results = F.merge_results(json.loads(plan["checks_json"]), hostvars, result_var, listener_var, down=down,
+                              lines=False)
     rep = F.report(results, sampling=plan.get("sampling"), groups=groups,
-                   fail_on_down=boolean(fail_on_down, strict=False))
+                   fail_on_down=boolean(fail_on_down, strict=False), matrix=False)
     return {
         "summary": rep["summary"],
         "mismatches": rep["mismatches"],

@@ -50,6 +50,7 @@ import itertools
 import operator
 import os
 import re
+from xml.sax.saxutils import escape as _escape
 
 
 from ansible_collections.webroot.enterprise.plugins.module_utils import rules as R
@@ -734,7 +735,8 @@ HOST_DOWN = "host down"
 
 
 @_gc_paused
-def merge_results(checks, hostvars, result_var="__verify_portcheck", listener_var="__verify_listener", down=()):
+def merge_results(checks, hostvars, result_var="__verify_portcheck", listener_var="__verify_listener", down=(),
+                  lines=True):
     """Each check with what its source found.
 
     ``hostvars[source][result_var]`` is the registered port_check result of each
@@ -747,6 +749,11 @@ def merge_results(checks, hostvars, result_var="__verify_portcheck", listener_va
     play), on top of those the plan already knew (``check["down"]``). A check from or
     to one of them proves nothing, whatever its source found: its state is
     ``not-run``, ``reason`` is ``host down`` and ``ok`` is None (neither met nor failed).
+
+    ``lines``: each result carries its sentence (``line``, :func:`describe`). With
+    ``lines=False`` only the checks that did not meet their expectation carry one: what
+    the verify role's reports print (a hundred thousand sentences nobody reads cost a
+    tenth of a second at 3,000 workstations; :func:`describe` words any other one).
     """
     down_set = set(down or ())
     by_source = {}
@@ -825,14 +832,17 @@ def merge_results(checks, hostvars, result_var="__verify_portcheck", listener_va
                 display = "tls-fail"
             else:
                 display = state
-            flow = (port, protocol, component, kind, expect)
-            middle = middles.get(flow)
-            if middle is None:
-                middle = middles[flow] = " %s/%s (%s, %s): expected %s, got " % flow
-            line = "%s -> %s%s%s" % (src, dest, middle, display)
-            detail = tls_error if display == "tls-fail" else error
-            if detail and not ok:
-                line += " (%s)" % detail
+            if ok and not lines:
+                line = None
+            else:
+                flow = (port, protocol, component, kind, expect)
+                middle = middles.get(flow)
+                if middle is None:
+                    middle = middles[flow] = " %s/%s (%s, %s): expected %s, got " % flow
+                line = "%s -> %s%s%s" % (src, dest, middle, display)
+                detail = tls_error if display == "tls-fail" else error
+                if detail and not ok:
+                    line += " (%s)" % detail
             append(dict(check, listener_state=listener, reason=None, state=state, ok=ok, error=error, address=address,
                         tls_ok=tls_ok, tls_error=tls_error, tls_version=tls_version, display=display, line=line))
             continue
@@ -898,32 +908,42 @@ def group_summary(results, groups):
 
 
 @_gc_paused
-def report(results, sampling=None, groups=None, fail_on_down=False):
+def report(results, sampling=None, groups=None, fail_on_down=False, matrix=True):
     """The data the reports render: summary, matrix, mismatches, group summary.
 
     ``summary``: ``total``; ``ok`` (met their expectation), ``failed`` and ``not_run``
     (a host was down: neither met nor failed) add up to it; ``down_hosts``;
     ``allowed``, ``denied``, ``states``; ``verdict`` (``fail`` when a check failed, or,
     with ``fail_on_down``, when one was not run).
+
+    ``matrix``: ``{source: {destination: [results]}}``. The reports do not read it
+    (:func:`render_html` draws its own, for small estates only): the verify role asks
+    for it with ``matrix=False`` and gets ``{}``.
     """
     field = operator.itemgetter
-    matrix = {}
-    destinations = set()
     several = []  # the cells of more than one check, to sort
-    # The results come sorted by source and destination: grouped in C (any order works).
-    for src, same_source in itertools.groupby(results, field("source")):
-        row = matrix.get(src)
-        if row is None:
-            row = matrix[src] = {}
-        for dest, cell in itertools.groupby(same_source, field("destination")):
-            if dest in row:
-                row[dest].extend(cell)
-                several.append(row[dest])
-            else:
-                cell = row[dest] = list(cell)
-                destinations.add(dest)
-                if len(cell) > 1:
-                    several.append(cell)
+    if matrix:
+        matrix = {}
+        destinations = set()
+        sources = matrix  # its keys
+        # The results come sorted by source and destination: grouped in C (any order works).
+        for src, same_source in itertools.groupby(results, field("source")):
+            row = matrix.get(src)
+            if row is None:
+                row = matrix[src] = {}
+            for dest, cell in itertools.groupby(same_source, field("destination")):
+                if dest in row:
+                    row[dest].extend(cell)
+                    several.append(row[dest])
+                else:
+                    cell = row[dest] = list(cell)
+                    destinations.add(dest)
+                    if len(cell) > 1:
+                        several.append(cell)
+    else:
+        matrix = {}
+        sources = set(map(field("source"), results))
+        destinations = set(map(field("destination"), results))
     # The rest from one pass (in C): the results of an estate are a hundred thousand, and
     # their states, kinds, outcomes and components make a few dozen combinations.
     rows = list(map(field("display", "kind", "ok", "port", "component", "title"), results))
@@ -941,7 +961,7 @@ def report(results, sampling=None, groups=None, fail_on_down=False):
         seen.add((port, component, title))
     not_run = [r for r, row in zip(results, rows) if row[2] is None] if skipped else []
     mismatches = [r for r, row in zip(results, rows) if row[2] is not None and not row[2]] if failed else []
-    sources = sorted(matrix)
+    sources = sorted(sources)
     # Managed hosts first in both axes, in the same order, so the diagonal lines up.
     source_set = set(sources)
     destinations = [h for h in sources if h in destinations] + sorted(destinations - source_set)
@@ -1028,6 +1048,8 @@ OUTCOMES = (("ok", "as expected"), ("failed", "not as expected"), ("not-run", "n
 # carriage return becomes a space); the JSON report keeps the value (JSON-escaped).
 _CONTROL = re.compile(u"[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 _SURROGATE = re.compile(u"[\ud800-\udfff]")
+# (xml.etree's attribute escaping: ElementTree._escape_attrib)
+_XML_ATTRIBUTE = {'"': "&quot;", "\n": "&#10;", "\r": "&#13;", "\t": "&#09;"}
 
 
 def _drop_control(match):
@@ -1290,23 +1312,36 @@ def read_json_report(data):
 # --- JUnit -------------------------------------------------------------------
 
 @_gc_paused
+def _xml(text):
+    """``text`` (cleaned) escaped for XML 1.0 text and double-quoted attributes.
+
+    The standard library's XML escaping (``xml.sax.saxutils.escape``: ``&``, ``<``,
+    ``>``) plus ``"`` and the three white-space characters, as ``xml.etree`` writes an
+    attribute. Escaping is per character, so escaped parts can be joined.
+    """
+    return _escape(clean_text(text), _XML_ATTRIBUTE)
+
+
 def render_junit(rep, tables=None):
-    """One testsuite per component, one testcase per checked flow (xml.etree: valid XML 1.0).
+    """One testsuite per component, one testcase per checked flow (valid XML 1.0).
 
     A failure carries ``<failure>`` and a check not run ``<skipped>``, each with a
     ``<system-out>`` saying why the check exists; a check as expected is only its
-    testcase. Every text has its control characters removed (:func:`clean_text`).
+    testcase. Every text has its control characters removed (:func:`clean_text`) and
+    is escaped by :func:`_xml`. Written as text, not through ``xml.etree``: a
+    hundred thousand testcases are a few names joined, and the element tree cost a
+    third of a second at 3,000 workstations to build and serialise
+    (docs/benchmarks.md). The tests parse the file with a strict parser, hostile names
+    included (tests/unit/plugins/module_utils/test_flows_report_hostile.py).
     """
-    import xml.etree.ElementTree as ET  # pylint: disable=import-outside-toplevel
     t = tables or _Tables(rep)
     s = rep["summary"]
-    root = ET.Element("testsuites", {"name": "webroot.enterprise.verify", "tests": str(s["total"]),
-                                     "failures": str(s["failed"]), "errors": "0",
-                                     "skipped": str(s.get("not_run", 0))})
-    root.text = "\n  "
-    # From the tables' columns: a passing check is its names and its flow, cleaned once.
-    names = [clean_text(h) for h in t.names]
-    suffix = [clean_text(" %s/%s %s" % (f[0], f[8], f[2])) for f in t.flows]  # port/protocol kind
+    out = ['<?xml version="1.0" encoding="UTF-8"?>',
+           '<testsuites name="webroot.enterprise.verify" tests="%d" failures="%d" errors="0" skipped="%d">' % (
+               s["total"], s["failed"], s.get("not_run", 0))]
+    # From the tables' columns: a passing check is its names and its flow, escaped once.
+    names = [_xml(h) for h in t.names]
+    suffix = [_xml(" %s/%s %s" % (f[0], f[8], f[2])) for f in t.flows]  # port/protocol kind
     component_of = [f[1] for f in t.flows]
     by_component = {}
     for i, f in enumerate(t.flow):
@@ -1314,45 +1349,37 @@ def render_junit(rep, tables=None):
         if mine is None:
             mine = by_component[component_of[f]] = []
         mine.append(i)
-    results, outcome = t.results, t.outcome
-    case_name = [names[s] + " -> " + names[d] + suffix[f] for s, d, f in zip(t.source, t.destination, t.flow)]
-    sub = ET.SubElement
-    suite = None
+    results, outcome, source, destination, flow = t.results, t.outcome, t.source, t.destination, t.flow
     for component in sorted(by_component):
         cases = by_component[component]
-        name = "webroot.enterprise.verify.%s" % clean_text(component)
+        name = "webroot.enterprise.verify.%s" % _xml(component)
         outcomes = [outcome[i] for i in cases]
-        suite = sub(root, "testsuite", {
-            "name": name, "tests": str(len(cases)), "failures": str(outcomes.count(1)), "errors": "0",
-            "skipped": str(outcomes.count(2))})
-        suite.text = "\n    "
-        suite.tail = "\n  "
-        case = None
-        for i in cases:
-            case = sub(suite, "testcase", {"classname": name, "name": case_name[i], "time": "0"})
-            case.tail = "\n    "
-            if not outcome[i]:
-                continue
-            r = results[i]
-            case.text = "\n      "
-            if outcome[i] == 2:
-                sub(case, "skipped", {"message": clean_text("not run: %s (%s)" % (
-                    r.get("reason") or "", ", ".join(r.get("down") or [])))}).tail = "\n      "
-            else:
-                failure = sub(case, "failure", {"type": "mismatch", "message": clean_text(
-                    "expected %s, got %s" % (r["expect"], r["display"]))})
-                failure.text = clean_text(r["line"])
-                failure.tail = "\n      "
-            detail = _detail(r)
-            out = sub(case, "system-out")
-            out.text = clean_text("%s. Expected %s, found %s%s." % (
-                r["why"], r["expect"], r["display"], (" (%s)" % detail) if detail else ""))
-            out.tail = "\n    "
-        if case is not None:
-            case.tail = "\n  "
-    if suite is not None:
-        suite.tail = "\n"
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+        out.append('  <testsuite name="%s" tests="%d" failures="%d" errors="0" skipped="%d">' % (
+            name, len(cases), outcomes.count(1), outcomes.count(2)))
+        head = '    <testcase classname="%s" name="' % name
+        if not any(outcomes):
+            out.extend(['%s%s -> %s%s" time="0" />' % (head, names[source[i]], names[destination[i]], suffix[flow[i]])
+                        for i in cases])
+        else:
+            for i in cases:
+                case = '%s%s -> %s%s" time="0"' % (head, names[source[i]], names[destination[i]], suffix[flow[i]])
+                if not outcome[i]:
+                    out.append(case + " />")
+                    continue
+                r = results[i]
+                if outcome[i] == 2:
+                    inner = '<skipped message="%s" />' % _xml("not run: %s (%s)" % (
+                        r.get("reason") or "", ", ".join(r.get("down") or [])))
+                else:
+                    inner = '<failure type="mismatch" message="%s">%s</failure>' % (
+                        _xml("expected %s, got %s" % (r["expect"], r["display"])), _xml(r.get("line") or describe(r)))
+                detail = _detail(r)
+                out.append('%s>\n      %s\n      <system-out>%s</system-out>\n    </testcase>' % (
+                    case, inner, _xml("%s. Expected %s, found %s%s." % (
+                        r["why"], r["expect"], r["display"], (" (%s)" % detail) if detail else ""))))
+        out.append("  </testsuite>")
+    out.append("</testsuites>")
+    return "\n".join(out) + "\n"
 
 
 # --- HTML --------------------------------------------------------------------
@@ -1540,7 +1567,7 @@ def render_html(rep, groups=None, matrix_max=MATRIX_MAX_HOSTS, tables=None):
                                              MARK[0] if outcome == 0 else u"%s expected %s" % (
                                                  MARK[1], clean_text(r["expect"])))
                     badge = _badge(r, outcome, text)
-                    badge["title"] = clean_text(r["line"])
+                    badge["title"] = clean_text(r.get("line") or describe(r))
                     badges.append(badge)
                 row.append({"self": src == dst, "badges": badges})
             matrix["rows"].append({"name": clean_text(src), "cells": row})

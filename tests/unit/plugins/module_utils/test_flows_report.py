@@ -354,3 +354,40 @@ def test_a_source_cannot_claim_ok_for_a_state_that_is_not_expected():
         {"name": check["id"], "state": "open", "ok": True, "error": None}]}
     result = F.merge_results([check], hostvars)[0]
     assert result["expect"] == "filtered" and result["ok"] is False
+
+
+def test_the_roles_lean_judging_writes_the_same_reports():
+    """verify_reports asks merge_results for no sentence on a pass and report for no matrix
+    (lines=False, matrix=False): the three files must be the same, matrix included."""
+    rep, files, plan = rendered(2, broken={"sweep_now:srv0:ws0001:50001"})
+    groups, hostvars = estate(2)
+    lean_results = F.merge_results(plan["checks"], _registered(rep, hostvars), lines=False)
+    lean = F.report(lean_results, sampling=plan["sampling"], groups=groups, matrix=False)
+    assert lean["matrix"] == {} and rep["matrix"] != {}
+    assert lean["sources"] == rep["sources"] and lean["destinations"] == rep["destinations"]
+    assert lean["summary"] == rep["summary"] and lean["mismatches"] == rep["mismatches"]
+    assert [r["line"] for r in lean_results if not r["ok"]] == [
+        "srv0 -> ws0001 50001/tcp (sweep_now, allowed): expected open, got filtered (no answer within 2s)"]
+    assert all(r["line"] is None for r in lean_results if r["ok"])
+    assert F.render_reports(lean, groups=groups) == files
+    root = ET.fromstring(files["webroot-verify.junit.xml"].encode("utf-8"))
+    failure = root.find(".//failure")
+    assert failure.text == \
+        "srv0 -> ws0001 50001/tcp (sweep_now, allowed): expected open, got filtered (no answer within 2s)"
+
+
+def _registered(rep, hostvars):
+    """hostvars with each source's port_check result and listener as rendered() registered them."""
+    by_source = {}
+    for r in rep["results"]:
+        by_source.setdefault(r["source"], []).append({
+            "name": r["id"], "state": r["state"], "ok": r["ok"], "address": r["address"], "error": r["error"],
+            "tls_ok": r["tls_ok"], "tls_error": r["tls_error"], "tls_version": r["tls_version"]})
+    for src, rows in by_source.items():
+        hostvars[src]["__verify_portcheck"] = {"results": [], "results_json": json.dumps(rows)}
+    for r in rep["results"]:
+        if r["listener_state"] == "ours":
+            listener = hostvars[r["destination"]].setdefault("__verify_listener", {"pid": 1, "bound": [], "busy": []})
+            if r["port"] not in listener["bound"]:
+                listener["bound"].append(r["port"])
+    return hostvars
