@@ -68,8 +68,28 @@ def test_argument_specs_cover_every_default(role):
     assert sorted(defaults) == sorted(own)
     for name, spec in options.items():
         assert spec.get("description"), "%s has no description" % name
-        assert name.startswith(role + "_") or (role in COMPONENT_ROLES and name.startswith("webroot_")), \
+        assert name.startswith(role + "_") or (role in COMPONENT_ROLES and name.startswith("webroot_")) or \
+            (role == "verify" and name in VERIFY_COLLECTION_WIDE), \
             "%s is neither prefixed with the role name nor a collection-wide variable" % name
+
+
+# The collection-wide variables the verify role reads (flows.address, its firewall_info task).
+VERIFY_COLLECTION_WIDE = {"webroot_address": ("str", None), "webroot_firewall_backend": ("str", "auto")}
+
+
+def test_verify_lists_the_collection_wide_variables_it_reads_with_their_real_defaults():
+    options = options_of("verify")
+    assert sorted(k for k in options if k.startswith("webroot_")) == sorted(VERIFY_COLLECTION_WIDE)
+    for name, (kind, default) in VERIFY_COLLECTION_WIDE.items():
+        assert options[name]["type"] == kind and not options[name].get("required"), name
+        if default is None:
+            assert "default" not in options[name], name
+        else:
+            assert options[name]["default"] == default, name
+    assert options["webroot_firewall_backend"]["choices"] == ["auto", "firewalld", "ufw", "iptables", "windows"]
+    # what the role's task really falls back to
+    with open(os.path.join(ROOT, "roles", "verify", "tasks", "checks.yml")) as handle:
+        assert "webroot_firewall_backend | default('auto')" in handle.read()
 
 
 @pytest.mark.parametrize("role", COMPONENT_ROLES)
