@@ -17,15 +17,14 @@ __metaclass__ = type
 import json
 import os
 
-from test_site_serial import (DISTRIBUTOR, ENDPOINT, POLL, SERVER, SWEEP, CS, SimEstate, closed_port,
-                              _skip_without_venv)
-from test_windows_simulated import ROOT
+from test_site_serial import DISTRIBUTOR, ENDPOINT, POLL, SERVER, SWEEP, CS, SimEstate
+from winsim import ROOT, closed_port, recap_lines, skip_without_venv
 
 SITE = os.path.join(ROOT, "playbooks", "site.yml")
 
 
 def test_a_workstation_that_was_off_catches_up_through_the_callback_job(tmp_path):
-    _skip_without_venv()
+    skip_without_venv()
     estate = SimEstate(str(tmp_path), {
         "webroot_update_endpoints": [("upd1", {"webroot_address": ENDPOINT})],
         "webroot_distributors": [("dist1", {"webroot_address": DISTRIBUTOR})],
@@ -62,7 +61,7 @@ def test_a_workstation_that_was_off_catches_up_through_the_callback_job(tmp_path
         assert estate.remote("cli2", name) == ["198.18.90.21/32"], name
     # Nobody else was touched, and the job's report is of cli2.
     assert dict((h, estate.rules(h)) for h in night_stores) == night_stores
-    recap = [line.split()[0] for line in out.split("PLAY RECAP", 1)[1].splitlines() if ":" in line]
+    recap = [line.split()[0] for line in recap_lines(out)]
     assert recap == ["cli2"], recap
     flat = " ".join(out.split())
     assert '"cli2 windows 50000/tcp in from 198.18.90.21/32 [client_service]"' in flat

@@ -30,12 +30,11 @@ __metaclass__ = type
 import json
 import os
 import re
-import socket
-import subprocess
 
 import pytest
 
-from test_windows_simulated import PLAYBOOK_BIN, ROOT, SIMULATOR_COLLECTIONS, VENV_BIN, sim
+from winsim import (PYTHON, ROOT, closed_port, inventory_vars, recap_lines, rules_by_name, run_playbook,
+                    set_profiles, sim, skip_without_venv, store_path)
 
 SITE_SERIAL = os.path.join(ROOT, "playbooks", "site_serial.yml")
 CS = "Webroot Enterprise - Client Service (TCP 50000 in)"
@@ -50,14 +49,6 @@ DIST_PLAY = "PLAY [Distributors - Update Service (443 out) and Update Distributo
 APPLY_PLAY = "PLAY [Company server and workstations - Client Service, Sweep Now, Poll Now]"
 REPORT_PLAY = "PLAY [Read the Webroot rules from each host's firewall"   # report.yml
 SUMMARY_PLAY = "PLAY [Summary"   # summary.yml's plays
-
-
-def closed_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()   # nothing listens there now: a connection is refused at once
-    return port
 
 
 class SimEstate(object):
@@ -81,60 +72,36 @@ class SimEstate(object):
                     self.names.append(name)
                     sim.save(self.store(name), [])
                 children[group]["hosts"][name] = hostvars
-        inventory = {"all": {"vars": {
-            "ansible_connection": "local",
-            "ansible_shell_type": "sh",
-            "ansible_python_interpreter": os.path.join(VENV_BIN, "python"),
-            # Declared Windows for the roles; the simulator stands in for the modules.
-            "webroot_firewall_backend": "windows",
-            "webroot_gather_facts": False,
-            # No DNS query leaves this machine.
-            "webroot_resolve_names": False,
-        }, "children": children}}
+        # No DNS query leaves this machine (webroot_resolve_names).
+        inventory = {"all": {"vars": inventory_vars(webroot_gather_facts=False, webroot_resolve_names=False),
+                             "children": children}}
         with open(os.path.join(directory, "hosts.yml"), "w") as handle:
             json.dump(inventory, handle, indent=1)   # JSON is YAML
 
     def store(self, host):
-        return os.path.join(self.stores, host + ".json")
+        return store_path(self.stores, host)
 
     def interpreter(self, host):
         path = os.path.join(self.bin, "python-" + host)
         with open(path, "w") as handle:
             handle.write("#!/bin/sh\nWEBROOT_WINFW_SIMULATOR_STORE='%s' exec '%s' \"$@\"\n"
-                         % (self.store(host), os.path.join(VENV_BIN, "python")))
+                         % (self.store(host), PYTHON))
         os.chmod(path, 0o755)
         return path
 
     def profiles(self, host, profiles, current):
-        with open(self.store(host)) as handle:
-            data = json.load(handle)
-        data["profiles"] = profiles
-        data["current_profiles"] = current
-        with open(self.store(host), "w") as handle:
-            json.dump(data, handle)
+        set_profiles(self.stores, host, profiles, current)
 
     def rules(self, host):
-        return dict((r["Name"], r) for r in sim.load(self.store(host)))
+        return rules_by_name(self.stores, host)
 
     def remote(self, host, name):
         return sim.remote_networks(self.rules(host)[name]["RemoteAddresses"])
 
     def play(self, *args, **kwargs):
-        env = dict(os.environ)
-        env.pop("ANSIBLE_CONFIG", None)
-        env.pop("WEBROOT_WINFW_SIMULATOR_STORE", None)
-        env.update({
-            "ANSIBLE_COLLECTIONS_PATH": os.pathsep.join(
-                [SIMULATOR_COLLECTIONS, os.path.join(ROOT, ".cache", "collections")]),
-            "ANSIBLE_NOCOLOR": "1", "ANSIBLE_FORCE_COLOR": "0", "ANSIBLE_FORKS": "8",
-            "ANSIBLE_LOCAL_TEMP": os.path.join(self.dir, "tmp"), "ANSIBLE_HOST_KEY_CHECKING": "0",
-            "ANSIBLE_STDOUT_CALLBACK": "ansible.builtin.default",
-            "ANSIBLE_RETRY_FILES_ENABLED": "0",
-            "PATH": VENV_BIN + os.pathsep + env.get("PATH", ""),
-        })
-        cmd = [PLAYBOOK_BIN, "-i", "hosts.yml", kwargs.get("playbook", SITE_SERIAL)] + list(args)
-        proc = subprocess.run(cmd, env=env, cwd=self.dir, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                              universal_newlines=True, timeout=600, check=False)
+        # No WEBROOT_WINFW_SIMULATOR_STORE from the caller: the interpreters set it.
+        proc = run_playbook(self.dir, ["-i", "hosts.yml", kwargs.get("playbook", SITE_SERIAL)] + list(args),
+                            timeout=600)
         return proc.returncode, proc.stdout
 
 
@@ -158,9 +125,8 @@ def batches(output, task):
     return [sorted(hosts) for hosts in out]
 
 
-def _skip_without_venv():
-    if not os.access(PLAYBOOK_BIN, os.X_OK):
-        pytest.skip("no %s: run scripts/setup.sh first" % PLAYBOOK_BIN)
+# test_report_dir.py imports it from here.
+_skip_without_venv = skip_without_venv
 
 
 SERVER, DISTRIBUTOR, ENDPOINT = "198.18.90.21", "198.18.90.11", "198.18.90.5"
@@ -169,7 +135,7 @@ WORKSTATIONS = ["cli%d" % i for i in range(1, 10)]   # 198.18.90.31 ... .39
 
 @pytest.fixture(scope="module")
 def estate(tmp_path_factory):
-    _skip_without_venv()
+    skip_without_venv()
     return SimEstate(str(tmp_path_factory.mktemp("siteserial")), {
         "webroot_update_endpoints": [("upd1", {"webroot_address": ENDPOINT})],
         "webroot_distributors": [("dist1", {"webroot_address": DISTRIBUTOR})],
@@ -256,7 +222,7 @@ def test_a_rerun_in_other_batches_changes_nothing(estate, first_run):
     rc, out = estate.play("-e", "webroot_serial=3", "--skip-tags", "verify")
     assert rc == 0, out[-4000:]
     assert headers(out).count(APPLY_PLAY) == 4   # 10 hosts, 3 per batch
-    recap = [line for line in out.split("PLAY RECAP", 1)[1].splitlines() if ":" in line]
+    recap = recap_lines(out)
     managed = [line for line in recap if line.split()[0] != "localhost"]
     assert len(managed) == 11, recap
     assert all("changed=0" in line and "failed=0" in line for line in recap), recap
@@ -291,7 +257,7 @@ def test_a_batch_of_hosts_that_are_all_off_ends_the_run(tmp_path):
     whatever max_fail_percentage says: two workstations that are off, alone in the last
     batch, stop the run before the report and the summary. In larger batches the same
     hosts are left out and named, and the run goes on."""
-    _skip_without_venv()
+    skip_without_venv()
     port = closed_port()
     off = {"ansible_connection": "ssh", "ansible_host": "127.0.0.1", "ansible_port": port}
     estate = small_estate(str(tmp_path), [
@@ -321,7 +287,7 @@ def test_max_fail_percentage_counts_failed_hosts_and_ends_the_run(tmp_path):
     ignores local rules) is half of the first batch; above 40 % the run ends there, and
     the next batch's workstations are not touched. Unset, the run goes on and the summary
     names the failed host."""
-    _skip_without_venv()
+    skip_without_venv()
     estate = small_estate(str(tmp_path), [
         ("gpo1", {"webroot_address": "198.18.90.31"}),
         ("cli1", {"webroot_address": "198.18.90.32"}),

@@ -16,7 +16,6 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import json
 import os
 import subprocess
 import io
@@ -24,7 +23,8 @@ import tarfile
 
 import pytest
 
-from conftest import ROOT, VENV_BIN, env, topology
+from conftest import ROOT, env, topology
+from winsim import COLLECTIONS, SIMULATOR_COLLECTIONS, read_calls, run_playbook, store_data, write_inventory
 
 RELEASE_0_2_0 = "415bcee"   # "README: the measured suite time" on main, as 0.2.0 shipped
 HOSTS = topology("wru-", "198.18.65.0/24", kinds={"client2": "firewalld"})
@@ -77,27 +77,21 @@ def test_upgrade_from_0_2_0_changes_nothing_on_the_lab(lab_factory, tmp_path_fac
     lab.down()
 
 
-WIN_INVENTORY = """
-all:
-  vars:
-    ansible_connection: local
-    ansible_shell_type: sh
-    ansible_python_interpreter: {python}
-    webroot_firewall_backend: windows
-  children:
+# all: children: of the inventory (winsim.write_inventory writes all: vars:).
+WIN_CHILDREN = """
     webroot_update_endpoints:
       hosts:
-        upd1: {{webroot_address: 198.18.60.5}}
+        upd1: {webroot_address: 198.18.60.5}
     webroot_distributors:
       hosts:
-        dist1: {{webroot_address: 198.18.60.11}}
+        dist1: {webroot_address: 198.18.60.11}
     webroot_servers:
       hosts:
-        srv1: {{webroot_address: 198.18.60.21}}
+        srv1: {webroot_address: 198.18.60.21}
     webroot_clients:
       hosts:
-        cli1: {{webroot_address: 198.18.60.31}}
-        cli2: {{webroot_address: 198.18.60.32, webroot_windows_profiles: [domain, private, public]}}
+        cli1: {webroot_address: 198.18.60.31}
+        cli2: {webroot_address: 198.18.60.32, webroot_windows_profiles: [domain, private, public]}
 """
 WIN_PLAY = """
 - name: Webroot rules on simulated Windows hosts
@@ -119,40 +113,28 @@ def test_upgrade_from_0_2_0_changes_nothing_on_windows(tmp_path_factory):
     work = str(tmp_path_factory.mktemp("winupgrade"))
     stores = os.path.join(work, "stores")
     os.makedirs(stores)
-    with open(os.path.join(work, "hosts.yml"), "w") as handle:
-        handle.write(WIN_INVENTORY.format(python=os.path.join(VENV_BIN, "python")))
+    write_inventory(os.path.join(work, "hosts.yml"), WIN_CHILDREN)
     with open(os.path.join(work, "play.yml"), "w") as handle:
         handle.write(WIN_PLAY)
     log = os.path.join(work, "calls.jsonl")
 
     def play(simulators, collections):
-        e = dict(os.environ)
-        e.pop("ANSIBLE_CONFIG", None)
-        paths = [simulators, collections, os.path.join(ROOT, ".cache", "collections")]
-        e.update({"ANSIBLE_COLLECTIONS_PATH": os.pathsep.join(paths),
-                  "ANSIBLE_NOCOLOR": "1", "ANSIBLE_FORCE_COLOR": "0", "ANSIBLE_FORKS": "8",
-                  "ANSIBLE_STDOUT_CALLBACK": "ansible.builtin.default", "WEBROOT_WINFW_SIMULATOR_LOG": log,
-                  "PATH": VENV_BIN + os.pathsep + e.get("PATH", "")})
-        return subprocess.run([os.path.join(VENV_BIN, "ansible-playbook"), "-i", "hosts.yml", "play.yml",
-                               "-e", "win_store_dir=" + stores],
-                              cwd=work, env=e, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                              universal_newlines=True, timeout=600, check=False)
+        # The given simulator and collection first (0.2.0's, or this version's).
+        return run_playbook(work, ["-i", "hosts.yml", "play.yml", "-e", "win_store_dir=" + stores], log=log,
+                            collections_path=[simulators, collections, COLLECTIONS], timeout=600)
 
     old = play(os.path.join(root, "tests", "simulators", "collections"), base)
     assert old.returncode == 0, old.stdout[-6000:]
-    before = dict((h, json.load(open(os.path.join(stores, h + ".json")))) for h in ("dist1", "srv1", "cli1", "cli2"))
+    before = dict((h, store_data(stores, h)) for h in ("dist1", "srv1", "cli1", "cli2"))
     # 0.2.0 wrote the rules (by hand: the workstation's three inbound rules).
     assert sorted(r["Name"] for r in before["cli1"]["rules"]) == [
         "Webroot Enterprise - Client Service (TCP 50000 in)", "Webroot Enterprise - Poll Now (TCP 50002 in)",
         "Webroot Enterprise - Sweep Now (TCP 50001 in)"]
-    if os.path.exists(log):
-        os.remove(log)
-    new = play(os.path.join(ROOT, "tests", "simulators", "collections"), os.path.join(ROOT, ".cache", "collections"))
+    new = play(SIMULATOR_COLLECTIONS, COLLECTIONS)   # run_playbook removes the old run's call log
     assert new.returncode == 0, new.stdout[-6000:]
     assert "changed=0" in new.stdout and "changed=1" not in new.stdout and "changed=2" not in new.stdout, \
         new.stdout[-3000:]
-    after = dict((h, json.load(open(os.path.join(stores, h + ".json")))) for h in before)
+    after = dict((h, store_data(stores, h)) for h in before)
     assert [after[h]["rules"] for h in before] == [before[h]["rules"] for h in before]
-    with open(log) as handle:
-        calls = [json.loads(line)["module"] for line in handle]
+    calls = [call["module"] for call in read_calls(log)]
     assert calls == ["win_powershell"] * 4

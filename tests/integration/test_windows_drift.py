@@ -17,14 +17,12 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import json
 import os
 import re
-import subprocess
 
 import pytest
 
-from test_windows_simulated import PLAYBOOK_BIN, ROOT, SIMULATOR_COLLECTIONS, VENV_BIN, sim
+from winsim import calls_by_host, read_store, run_playbook, sim, skip_without_venv, store_path, write_inventory
 
 NAME = "Webroot Enterprise - Sweep Now (TCP 50001 in)"
 SWEEP = ("Function initiated from the Admin Console that initiates a Spy Sweeper sweep of the "
@@ -48,14 +46,8 @@ DRIFT = {
 }
 HOSTS = dict(("cli%d" % (i + 1), prop) for i, prop in enumerate(sorted(DRIFT)))
 
-INVENTORY = """
-all:
-  vars:
-    ansible_connection: local
-    ansible_shell_type: sh
-    ansible_python_interpreter: {python}
-    webroot_firewall_backend: windows
-  children:
+# all: children: of the inventory (winsim.write_inventory writes all: vars:).
+CHILDREN = """
     webroot_servers:
       hosts:
         srv1: {{webroot_address: 198.18.10.21}}
@@ -85,16 +77,15 @@ class Lab(object):
         os.makedirs(self.stores)
         clients = "\n".join("        %s: {webroot_address: 198.18.10.%d}" % (h, 40 + i)
                             for i, h in enumerate(sorted(HOSTS)))
-        with open(os.path.join(directory, "hosts.yml"), "w") as handle:
-            handle.write(INVENTORY.format(python=os.path.join(VENV_BIN, "python"), clients=clients))
+        write_inventory(os.path.join(directory, "hosts.yml"), CHILDREN.format(clients=clients))
         with open(os.path.join(directory, "play.yml"), "w") as handle:
             handle.write(PLAYBOOK)
 
     def store(self, host):
-        return os.path.join(self.stores, host + ".json")
+        return store_path(self.stores, host)
 
     def rule(self, host):
-        (rule,) = [r for r in sim.load(self.store(host)) if r["Name"] == NAME]
+        (rule,) = [r for r in read_store(self.stores, host) if r["Name"] == NAME]
         return rule
 
     def drift(self, host, prop, value):
@@ -105,30 +96,10 @@ class Lab(object):
         sim.save(self.store(host), rules)
 
     def play(self, *args):
-        env = dict(os.environ)
-        env.pop("ANSIBLE_CONFIG", None)
-        if os.path.exists(self.log):
-            os.remove(self.log)
-        env.update({
-            "ANSIBLE_COLLECTIONS_PATH": os.pathsep.join(
-                [SIMULATOR_COLLECTIONS, os.path.join(ROOT, ".cache", "collections")]),
-            "ANSIBLE_NOCOLOR": "1", "ANSIBLE_FORCE_COLOR": "0", "ANSIBLE_FORKS": "8",
-            "ANSIBLE_LOCAL_TEMP": os.path.join(self.dir, "tmp"),
-            "ANSIBLE_STDOUT_CALLBACK": "ansible.builtin.default",
-            "WEBROOT_WINFW_SIMULATOR_LOG": self.log,
-            "PATH": VENV_BIN + os.pathsep + env.get("PATH", ""),
-        })
-        cmd = [PLAYBOOK_BIN, "-i", "hosts.yml", "play.yml", "-e", "win_store_dir=" + self.stores] + list(args)
-        proc = subprocess.run(cmd, env=env, cwd=self.dir, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                              universal_newlines=True, timeout=300, check=False)
-        calls = {}
-        if os.path.exists(self.log):
-            with open(self.log) as handle:
-                for line in handle:
-                    call = json.loads(line)
-                    host = os.path.basename(call["store"])[:-len(".json")]
-                    calls.setdefault(host, []).append(call["module"])
-        return {"rc": proc.returncode, "out": proc.stdout, "diffs": diffs(proc.stdout), "calls": calls}
+        proc = run_playbook(self.dir, ["-i", "hosts.yml", "play.yml", "-e", "win_store_dir=" + self.stores] + list(args),
+                            log=self.log)
+        return {"rc": proc.returncode, "out": proc.stdout, "diffs": diffs(proc.stdout),
+                "calls": calls_by_host(self.log)}
 
 
 def diffs(output):
@@ -142,8 +113,7 @@ def diffs(output):
 
 @pytest.fixture(scope="module")
 def drift_runs(tmp_path_factory):
-    if not os.access(PLAYBOOK_BIN, os.X_OK):
-        pytest.skip("no %s: run scripts/setup.sh first" % PLAYBOOK_BIN)
+    skip_without_venv()
     lab = Lab(str(tmp_path_factory.mktemp("windrift")))
     first = lab.play()
     assert first["rc"] == 0, first["out"][-3000:]

@@ -23,26 +23,18 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import json
 import os
-import subprocess
 
 import pytest
 
-from test_windows_simulated import PLAYBOOK_BIN, ROOT, SIMULATOR_COLLECTIONS, VENV_BIN, sim
+from winsim import (ROOT, closed_port, rules_by_name, run_playbook, set_profiles, sim, skip_without_venv,
+                    store_path, write_inventory)
 
 CS = "Webroot Enterprise - Client Service (TCP 50000 in)"
 SWEEP = "Webroot Enterprise - Sweep Now (TCP 50001 in)"
-INVENTORY = """
-all:
-  vars:
-    ansible_connection: local
-    ansible_shell_type: sh
-    ansible_python_interpreter: {python}
-    webroot_firewall_backend: windows
-    webroot_gather_facts: false
-    webroot_resolve_names: false
-  children:
+# all: children: of the inventory; all: vars: are winsim's, with INVENTORY_VARS.
+INVENTORY_VARS = {"webroot_gather_facts": False, "webroot_resolve_names": False}
+CHILDREN = """
     webroot_distributors:
       hosts:
         dist1: {{webroot_address: 198.18.80.11, update_service_any_destination: true}}
@@ -80,71 +72,40 @@ PLAYBOOK = """
 HOSTS = ("dist1", "srv1", "cli1", "gpo", "laptop", "noaddr")
 
 
-def closed_port():
-    import socket
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()   # nothing listens there now: a connection is refused at once
-    return port
-
-
 class Estate(object):
     def __init__(self, directory):
         self.dir = directory
         self.stores = os.path.join(directory, "stores")
         self.log = os.path.join(directory, "calls.jsonl")
         os.makedirs(self.stores)
-        with open(os.path.join(directory, "hosts.yml"), "w") as handle:
-            handle.write(INVENTORY.format(python=os.path.join(VENV_BIN, "python"), closed=closed_port()))
+        write_inventory(os.path.join(directory, "hosts.yml"), CHILDREN.format(closed=closed_port()), **INVENTORY_VARS)
         with open(os.path.join(directory, "play.yml"), "w") as handle:
             handle.write(PLAYBOOK.format(root=ROOT))
         self.reset()
 
     def reset(self):
         for host in HOSTS:
-            sim.save(os.path.join(self.stores, host + ".json"), [])
+            sim.save(store_path(self.stores, host), [])
         # Group Policy: "Apply local firewall rules: No" in the domain profile.
         self.profiles("gpo", {"domain": {"enabled": True, "allow_local_rules": False}}, ["domain"])
         # Off-site: the Public profile is active; the private profile's firewall is off.
         self.profiles("laptop", {"private": {"enabled": False, "allow_local_rules": True}}, ["public"])
 
     def profiles(self, host, profiles, current):
-        path = os.path.join(self.stores, host + ".json")
-        with open(path) as handle:
-            data = json.load(handle)
-        data["profiles"] = profiles
-        data["current_profiles"] = current
-        with open(path, "w") as handle:
-            json.dump(data, handle)
+        set_profiles(self.stores, host, profiles, current)
 
     def rules(self, host):
-        return dict((r["Name"], r) for r in sim.load(os.path.join(self.stores, host + ".json")))
+        return rules_by_name(self.stores, host)
 
     def play(self, *args):
-        env = dict(os.environ)
-        env.pop("ANSIBLE_CONFIG", None)
-        if os.path.exists(self.log):
-            os.remove(self.log)
-        env.update({
-            "ANSIBLE_COLLECTIONS_PATH": os.pathsep.join(
-                [SIMULATOR_COLLECTIONS, os.path.join(ROOT, ".cache", "collections")]),
-            "ANSIBLE_NOCOLOR": "1", "ANSIBLE_FORCE_COLOR": "0", "ANSIBLE_FORKS": "8",
-            "ANSIBLE_LOCAL_TEMP": os.path.join(self.dir, "tmp"), "ANSIBLE_HOST_KEY_CHECKING": "0",
-            "ANSIBLE_STDOUT_CALLBACK": "ansible.builtin.default",
-            "WEBROOT_WINFW_SIMULATOR_LOG": self.log,
-            "PATH": VENV_BIN + os.pathsep + env.get("PATH", ""),
-        })
-        cmd = [PLAYBOOK_BIN, "-i", "hosts.yml", "play.yml", "-e", "win_store_dir=" + self.stores] + list(args)
-        proc = subprocess.run(cmd, env=env, cwd=self.dir, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                              universal_newlines=True, timeout=300, check=False)
+        proc = run_playbook(self.dir, ["-i", "hosts.yml", "play.yml", "-e", "win_store_dir=" + self.stores] + list(args),
+                            log=self.log)
         return proc.returncode, " ".join(proc.stdout.split())
 
 
 @pytest.fixture(scope="module")
 def estate(tmp_path_factory):
-    if not os.access(PLAYBOOK_BIN, os.X_OK):
-        pytest.skip("no %s: run scripts/setup.sh first" % PLAYBOOK_BIN)
+    skip_without_venv()
     return Estate(str(tmp_path_factory.mktemp("winestate")))
 
 

@@ -27,32 +27,12 @@ __metaclass__ = type
 
 import copy
 import json
-import importlib.util
 import os
-import re
-import subprocess
 
 import pytest
 
 from ansible_collections.webroot.enterprise.plugins.module_utils.catalog import TABLE_11, WINDOWS_GROUP
-
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-SIMULATOR_COLLECTIONS = os.path.join(ROOT, "tests", "simulators", "collections")
-SIMULATOR_UTILS = os.path.join(
-    SIMULATOR_COLLECTIONS, "ansible_collections", "community", "windows", "plugins",
-    "module_utils", "windows_firewall_simulator.py")
-VENV_BIN = os.path.join(ROOT, ".venv", "bin")
-PLAYBOOK_BIN = os.path.join(VENV_BIN, "ansible-playbook")
-
-
-def _load_simulator():
-    spec = importlib.util.spec_from_file_location("windows_firewall_simulator", SIMULATOR_UTILS)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-sim = _load_simulator()
+from winsim import ROOT, STORE_ENV, read_store, recap, run_playbook, sim, skip_without_venv, write_inventory
 
 VENDOR = dict((row["component"], row["vendor"]) for row in TABLE_11)
 
@@ -64,15 +44,8 @@ CLI1, CLI2, DUP1, FOR1, LIN1 = ("198.18.10.31/32", "198.18.10.32/32", "198.18.10
 ALL_CLIENTS = ["198.18.10.31/32", "198.18.10.32/31", "198.18.10.34/32", "198.18.10.41/32"]
 PROGRAM = r"C:\Program Files\Webroot\WebrootClientService.exe"
 
-INVENTORY = """
-all:
-  vars:
-    ansible_connection: local
-    ansible_shell_type: sh
-    ansible_python_interpreter: {python}
-    # Declared Windows for the roles; the simulator stands in for the modules.
-    webroot_firewall_backend: windows
-  children:
+# all: children: of the inventory (winsim.write_inventory writes all: vars:).
+CHILDREN = """
     webroot_update_endpoints:
       hosts:
         upd1: {{ansible_host: 198.18.10.5}}
@@ -165,22 +138,8 @@ def seeds():
     }
 
 
-def read_store(directory, host):
-    path = os.path.join(directory, host + ".json")
-    return sim.load(path)
-
-
 def snapshot(directory):
     return dict((host, read_store(directory, host)) for host in WINDOWS_HOSTS)
-
-
-def recap(output):
-    found = {}
-    for match in re.finditer(r"^(\S+)\s+: ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)",
-                             output, re.MULTILINE):
-        found[match.group(1)] = {"changed": int(match.group(3)), "unreachable": int(match.group(4)),
-                                 "failed": int(match.group(5))}
-    return found
 
 
 class Lab(object):
@@ -190,8 +149,7 @@ class Lab(object):
         self.playbook = os.path.join(directory, "play.yml")
         self.stores = os.path.join(directory, "stores")
         os.makedirs(self.stores)
-        with open(self.inventory, "w") as handle:
-            handle.write(INVENTORY.format(python=os.path.join(VENV_BIN, "python"), program=PROGRAM))
+        write_inventory(self.inventory, CHILDREN.format(program=PROGRAM))
         with open(self.playbook, "w") as handle:
             handle.write(PLAYBOOK)
         for host, rules in seeds().items():
@@ -199,25 +157,8 @@ class Lab(object):
         self.seeded = snapshot(self.stores)
 
     def play(self, *args):
-        env = dict(os.environ)
-        # Only the settings below: no ansible.cfg (the run's cwd has none).
-        env.pop("ANSIBLE_CONFIG", None)
-        env.update({
-            # The simulator first: it shadows community.windows and ansible.windows.
-            "ANSIBLE_COLLECTIONS_PATH": os.pathsep.join(
-                [SIMULATOR_COLLECTIONS, os.path.join(ROOT, ".cache", "collections")]),
-            "ANSIBLE_NOCOLOR": "1",
-            "ANSIBLE_FORCE_COLOR": "0",
-            "ANSIBLE_RETRY_FILES_ENABLED": "0",
-            "ANSIBLE_FORKS": "8",
-            "ANSIBLE_LOCAL_TEMP": os.path.join(self.dir, "tmp"),
-            "ANSIBLE_STDOUT_CALLBACK": "ansible.builtin.default",
-            "PATH": VENV_BIN + os.pathsep + env.get("PATH", ""),
-        })
-        cmd = [PLAYBOOK_BIN, "-i", self.inventory, self.playbook,
-               "-e", "win_store_dir=" + self.stores] + list(args)
-        proc = subprocess.run(cmd, env=env, cwd=self.dir, stdout=subprocess.PIPE,
-                              stderr=subprocess.STDOUT, universal_newlines=True, timeout=300, check=False)
+        proc = run_playbook(self.dir, ["-i", self.inventory, self.playbook,
+                                       "-e", "win_store_dir=" + self.stores] + list(args))
         return {"rc": proc.returncode, "output": proc.stdout, "recap": recap(proc.stdout),
                 "stores": snapshot(self.stores)}
 
@@ -225,8 +166,7 @@ class Lab(object):
 @pytest.fixture(scope="module")
 def win_steps(tmp_path_factory):
     """Runs the five steps once; each test inspects the step it is about."""
-    if not os.access(PLAYBOOK_BIN, os.X_OK):
-        pytest.skip("no %s: run scripts/setup.sh first" % PLAYBOOK_BIN)
+    skip_without_venv()
     lab = Lab(str(tmp_path_factory.mktemp("winfw")))
     limit = ["--limit", ",".join(GOOD_HOSTS)]
     steps = {"seeded": lab.seeded}
@@ -427,20 +367,13 @@ def test_absent_removes_only_ours(win_steps):
     assert "Contoso console (TCP 50001 in)" in names(absent["stores"]["cli1"])
 
 
-BIG_INVENTORY = """
-all:
-  vars:
-    ansible_connection: local
-    ansible_shell_type: sh
-    ansible_python_interpreter: {python}
-    webroot_firewall_backend: windows
-  children:
+BIG_CHILDREN = """
     webroot_servers:
       hosts:
-        srvbig: {{ansible_host: 198.18.10.21}}
+        srvbig: {ansible_host: 198.18.10.21}
     webroot_clients:
       hosts:
-        cli1: {{ansible_host: 198.18.10.31}}
+        cli1: {ansible_host: 198.18.10.31}
 """
 
 
@@ -454,8 +387,7 @@ def test_rules_are_chunked_at_1000_remote_addresses(tmp_path):
     second chunk is removed. The simulator refuses more than 1,000 per rule, as
     Windows 10 / Server 2016-2019 do."""
     lab = Lab(str(tmp_path))
-    with open(lab.inventory, "w") as handle:
-        handle.write(BIG_INVENTORY.format(python=os.path.join(VENV_BIN, "python")))
+    write_inventory(lab.inventory, BIG_CHILDREN)
     for name in os.listdir(lab.stores):
         os.remove(os.path.join(lab.stores, name))
     sim.save(os.path.join(lab.stores, "srvbig.json"), [])
@@ -477,8 +409,7 @@ def test_rules_are_chunked_at_1000_remote_addresses(tmp_path):
 
 
 def _only_srvbig(lab, rules):
-    with open(lab.inventory, "w") as handle:
-        handle.write(BIG_INVENTORY.format(python=os.path.join(VENV_BIN, "python")))
+    write_inventory(lab.inventory, BIG_CHILDREN)
     for name in os.listdir(lab.stores):
         os.remove(os.path.join(lab.stores, name))
     sim.save(os.path.join(lab.stores, "srvbig.json"), rules)
@@ -510,12 +441,11 @@ def test_the_report_has_windows_rows(tmp_path):
     step = lab.play("--limit", "srvbig", "-e", '{"client_service_sources": ["198.18.20.0/24"]}')
     assert step["rc"] == 0, step["output"][-3000:]
     env_store = os.path.join(lab.stores, "srvbig.json")
-    report = subprocess.run(
-        [PLAYBOOK_BIN, "-i", lab.inventory, os.path.join(ROOT, "playbooks", "report.yml"), "--limit", "srvbig,localhost"],
-        env=dict(os.environ, WEBROOT_WINFW_SIMULATOR_STORE=env_store, ANSIBLE_NOCOLOR="1",
-                 ANSIBLE_COLLECTIONS_PATH=os.pathsep.join([SIMULATOR_COLLECTIONS, os.path.join(ROOT, ".cache", "collections")]),
-                 PATH=VENV_BIN + os.pathsep + os.environ.get("PATH", "")),
-        cwd=lab.dir, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True, timeout=300, check=False)
+    # The project's ansible.cfg (ANSIBLE_CONFIG, set by conftest) is kept: its YAML
+    # result format gives the "- ..." lines below.
+    report = run_playbook(
+        lab.dir, ["-i", lab.inventory, os.path.join(ROOT, "playbooks", "report.yml"), "--limit", "srvbig,localhost"],
+        keep_config=True, extra={STORE_ENV: env_store})
     assert report.returncode == 0, report.stdout[-3000:]
     lines = [" ".join(l.split()) for l in report.stdout.splitlines()]
     # Written by hand: what the server holds (its client_service scope is the /24 given).
