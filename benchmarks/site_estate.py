@@ -70,6 +70,8 @@ import sys
 import tempfile
 import time
 
+from bench_common import recap, write_docs  # benchmarks/bench_common.py
+
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
 VENV = os.path.join(REPO, ".venv")
 SIM_COLLECTIONS = os.path.join(REPO, "tests", "simulators", "collections")
@@ -131,15 +133,6 @@ def write_estate(directory, workstations):
     with open(path, "w") as handle:
         json.dump(inventory, handle, indent=1)
     return path, groups
-
-
-def recap(output):
-    found = {}
-    for m in re.finditer(r"^(\S+)\s+: ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)"
-                         r"\s+skipped=(\d+)", output, re.MULTILINE):
-        found[m.group(1)] = dict(zip(("ok", "changed", "unreachable", "failed", "skipped"),
-                                     (int(x) for x in m.groups()[1:])))
-    return found
 
 
 def phases(clock_lines):
@@ -339,19 +332,6 @@ the wall time there is set by the round trips and the forks, not by this machine
 """
 
 
-def write_docs(text, path, title=SECTION):
-    section = title + "\n\n" + text.rstrip() + "\n"
-    with open(path) as handle:
-        current = handle.read()
-    pattern = re.compile(r"^%s\n.*?(?=^## |\Z)" % re.escape(title), re.M | re.S)
-    if pattern.search(current):
-        current = pattern.sub(lambda _m: section + "\n", current).rstrip() + "\n"
-    else:
-        current = current.rstrip() + "\n\n" + section
-    with open(path, "w") as handle:
-        handle.write(current)
-
-
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     ap.add_argument("--workstations", type=int, nargs="+", default=[1000, 3000])
@@ -366,7 +346,7 @@ def main():
             text = table(json.load(handle))
         print(text)
         if args.write_docs:
-            write_docs(text, os.path.join(REPO, "docs", "benchmarks.md"))
+            write_docs(text, os.path.join(REPO, "docs", "benchmarks.md"), SECTION)
         return
     ansible = subprocess.check_output([os.path.join(VENV, "bin", "ansible"), "--version"],
                                       universal_newlines=True).splitlines()[0]
@@ -387,7 +367,7 @@ def main():
         with open(args.json, "w") as handle:
             json.dump(m, handle, indent=1)
     if args.write_docs:
-        write_docs(text, os.path.join(REPO, "docs", "benchmarks.md"))
+        write_docs(text, os.path.join(REPO, "docs", "benchmarks.md"), SECTION)
 
 
 if __name__ == "__main__":

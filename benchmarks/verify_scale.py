@@ -45,6 +45,8 @@ import time
 import types
 import xml.etree.ElementTree as ET
 
+from bench_common import write_docs  # benchmarks/bench_common.py
+
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
 sys.path.insert(0, os.path.join(REPO, ".cache", "collections"))
 
@@ -388,19 +390,6 @@ def goals_met(m):
     return met
 
 
-def write_docs(text, path, title=SECTION):
-    section = title + "\n\n" + text.rstrip() + "\n"
-    with open(path) as handle:
-        current = handle.read()
-    pattern = re.compile(r"^%s\n.*?(?=^## |\Z)" % re.escape(title), re.M | re.S)
-    if pattern.search(current):
-        current = pattern.sub(lambda _m: section + "\n", current).rstrip() + "\n"
-    else:
-        current = current.rstrip() + "\n\n" + section
-    with open(path, "w") as handle:
-        handle.write(current)
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n", maxsplit=1)[0])
     parser.add_argument("--clients", type=int, default=1000)
@@ -420,7 +409,7 @@ def main():
     text = table(m)
     print(text)
     if args.write_docs:
-        write_docs(text, os.path.join(REPO, "docs", "benchmarks.md"))
+        write_docs(text, os.path.join(REPO, "docs", "benchmarks.md"), SECTION)
     return 0 if goals_met(m) else 1
 
 

@@ -52,6 +52,8 @@ import sys
 import tempfile
 import time
 
+from bench_common import recap  # benchmarks/bench_common.py
+
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
 VENV = os.path.join(REPO, ".venv")
 SIM_COLLECTIONS = os.path.join(REPO, "tests", "simulators", "collections")
@@ -184,15 +186,6 @@ def inventory(path, n):
     }, "children": children}}
     with open(path, "w") as handle:
         json.dump(data, handle, indent=1)
-
-
-def recap(output):
-    found = {}
-    for m in re.finditer(r"^(\S+)\s+: ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)"
-                         r"\s+skipped=(\d+)", output, re.MULTILINE):
-        found[m.group(1)] = dict(zip(("ok", "changed", "unreachable", "failed", "skipped"),
-                                     (int(x) for x in m.groups()[1:])))
-    return found
 
 
 def run(tmp, side, playbook, inv, store_dir, log, forks):
