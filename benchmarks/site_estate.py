@@ -63,7 +63,6 @@ import ipaddress
 import json
 import os
 import platform
-import re
 import shutil
 import subprocess
 import sys
