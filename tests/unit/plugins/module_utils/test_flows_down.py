@@ -17,6 +17,7 @@ import xml.etree.ElementTree as ET
 
 from ansible_collections.webroot.enterprise.plugins.module_utils import flows as F
 from ansible_collections.webroot.enterprise.plugins.module_utils.catalog import TABLE_11
+from verify_fixture import register
 
 GROUPS = {
     "webroot_distributors": ["dist1"],
@@ -76,18 +77,16 @@ def plan(down=("cli2",), sources=tuple(UP)):
 def answers(checks, hostvars, states=None):
     """What port_check would register on every source that runs: each target as expected."""
     states = states or {}
+    found = {}
     for source, targets in F.targets_by_source(checks).items():
-        rows = []
+        rows = found[source] = []
         for t in targets:
             state = states.get(t["name"], "open" if t["expect"] in ("open", "reachable") else t["expect"])
             rows.append({"name": t["name"], "state": state, "ok": state == t["expect"] or (
                 t["expect"] == "reachable" and state in ("open", "refused")),
                 "error": None, "address": t["host"], "tls_ok": True if t["tls"] else None,
                 "tls_error": None, "tls_version": None})
-        hostvars[source]["__verify_portcheck"] = {"results_json": json.dumps(rows)}
-    for host, ports in F.listen_ports_by_host(checks).items():
-        hostvars[host]["__verify_listener"] = {"pid": 1, "bound": ports, "busy": []}
-    return hostvars
+    return register(hostvars, found, checks)
 
 
 def test_the_plan_keeps_the_checks_of_a_down_host_apart():

@@ -18,6 +18,7 @@ import xml.etree.ElementTree as ET
 
 from ansible_collections.webroot.enterprise.plugins.module_utils import flows as F
 from ansible_collections.webroot.enterprise.plugins.module_utils.catalog import TABLE_11
+from verify_fixture import as_expected, register
 
 
 def estate(clients, servers=2, distributors=4):
@@ -37,7 +38,8 @@ def estate(clients, servers=2, distributors=4):
     return groups, hostvars
 
 
-def rendered(clients, broken=()):
+def registered(clients, broken=()):
+    """``(groups, hostvars, plan)``: every check as expected but those in ``broken``, registered."""
     groups, hostvars = estate(clients)
     managed = groups["webroot_distributors"] + groups["webroot_servers"] + groups["webroot_clients"]
     plan = F.plan_checks(TABLE_11, groups, hostvars, listening=managed)
@@ -50,10 +52,12 @@ def rendered(clients, broken=()):
             "error": None if state == "open" else "no answer within 2s",
             "tls_ok": (state == "open") if c["tls"] else None, "tls_error": None,
             "tls_version": "TLSv1.3" if c["tls"] and state == "open" else None})
-    for src, rows in by_source.items():
-        hostvars[src]["__verify_portcheck"] = {"results": [], "results_json": json.dumps(rows)}
-    for host, ports in F.listen_ports_by_host(plan["checks"]).items():
-        hostvars[host]["__verify_listener"] = {"pid": 1, "bound": ports, "busy": []}
+    register(hostvars, by_source, plan["checks"])
+    return groups, hostvars, plan
+
+
+def rendered(clients, broken=()):
+    groups, hostvars, plan = registered(clients, broken)
     results = F.merge_results(plan["checks"], hostvars)
     rep = F.report(results, sampling=plan["sampling"], groups=groups)
     return rep, F.render_reports(rep, groups=groups), plan
@@ -165,10 +169,7 @@ def small_reports(state_of=None):
             "name": c["id"], "state": state, "ok": state == c["expect"], "address": c["host"],
             "error": None if state == "open" else "no answer within 2s",
             "tls_ok": True if c["tls"] else None, "tls_error": None, "tls_version": "TLSv1.3" if c["tls"] else None})
-    for src, found in rows.items():
-        hostvars[src]["__verify_portcheck"] = {"results_json": json.dumps(found)}
-    for host, ports in F.listen_ports_by_host(plan["checks"]).items():
-        hostvars[host]["__verify_listener"] = {"pid": 1, "bound": ports, "busy": []}
+    register(hostvars, rows, plan["checks"])
     results = F.merge_results(plan["checks"], hostvars)
     rep = F.report(results, sampling=plan["sampling"], groups=SMALL_GROUPS)
     return results, F.render_reports(rep, groups=SMALL_GROUPS)
@@ -262,18 +263,12 @@ def hostile(reg_for_srv0=None):
     plan = F.plan_checks(TABLE_11, groups, hostvars, listening=managed)
     by_source = {}
     for c in plan["checks"]:
-        want = "open" if c["expect"] in ("open", "reachable") else c["expect"]
-        by_source.setdefault(c["source"], []).append({
-            "name": c["id"], "state": want, "ok": True, "address": c["host"], "error": None,
-            "tls_ok": True if c["tls"] else None, "tls_error": None, "tls_version": None})
+        by_source.setdefault(c["source"], []).append(as_expected(c))
     weird = by_source["srv0"][0]
     weird.update({"state": HOSTILE_STATE, "ok": True, "error": ERROR, "address": "<b>" + CONTROL})
-    for src, rows in by_source.items():
-        hostvars[src]["__verify_portcheck"] = {"results_json": json.dumps(rows)}
+    register(hostvars, by_source, plan["checks"])
     if reg_for_srv0 is not None:
         hostvars["srv0"]["__verify_portcheck"] = reg_for_srv0
-    for host, ports in F.listen_ports_by_host(plan["checks"]).items():
-        hostvars[host]["__verify_listener"] = {"pid": 1, "bound": ports, "busy": []}
     results = F.merge_results(plan["checks"], hostvars)
     rep = F.report(results, sampling=plan["sampling"], groups=groups)
     return rep, F.render_reports(rep, groups=groups, matrix_max=40), plan, weird["name"]
@@ -359,9 +354,10 @@ def test_a_source_cannot_claim_ok_for_a_state_that_is_not_expected():
 def test_the_roles_lean_judging_writes_the_same_reports():
     """verify_reports asks merge_results for no sentence on a pass and report for no matrix
     (lines=False, matrix=False): the three files must be the same, matrix included."""
-    rep, files, plan = rendered(2, broken={"sweep_now:srv0:ws0001:50001"})
-    groups, hostvars = estate(2)
-    lean_results = F.merge_results(plan["checks"], _registered(rep, hostvars), lines=False)
+    groups, hostvars, plan = registered(2, broken={"sweep_now:srv0:ws0001:50001"})
+    rep = F.report(F.merge_results(plan["checks"], hostvars), sampling=plan["sampling"], groups=groups)
+    files = F.render_reports(rep, groups=groups)
+    lean_results = F.merge_results(plan["checks"], hostvars, lines=False)
     lean = F.report(lean_results, sampling=plan["sampling"], groups=groups, matrix=False)
     assert lean["matrix"] == {} and rep["matrix"] != {}
     assert lean["sources"] == rep["sources"] and lean["destinations"] == rep["destinations"]
@@ -374,20 +370,3 @@ def test_the_roles_lean_judging_writes_the_same_reports():
     failure = root.find(".//failure")
     assert failure.text == \
         "srv0 -> ws0001 50001/tcp (sweep_now, allowed): expected open, got filtered (no answer within 2s)"
-
-
-def _registered(rep, hostvars):
-    """hostvars with each source's port_check result and listener as rendered() registered them."""
-    by_source = {}
-    for r in rep["results"]:
-        by_source.setdefault(r["source"], []).append({
-            "name": r["id"], "state": r["state"], "ok": r["ok"], "address": r["address"], "error": r["error"],
-            "tls_ok": r["tls_ok"], "tls_error": r["tls_error"], "tls_version": r["tls_version"]})
-    for src, rows in by_source.items():
-        hostvars[src]["__verify_portcheck"] = {"results": [], "results_json": json.dumps(rows)}
-    for r in rep["results"]:
-        if r["listener_state"] == "ours":
-            listener = hostvars[r["destination"]].setdefault("__verify_listener", {"pid": 1, "bound": [], "busy": []})
-            if r["port"] not in listener["bound"]:
-                listener["bound"].append(r["port"])
-    return hostvars

@@ -38,6 +38,7 @@ import pytest
 
 from ansible_collections.webroot.enterprise.plugins.module_utils import flows as F
 from ansible_collections.webroot.enterprise.plugins.module_utils.catalog import TABLE_11
+from verify_fixture import as_expected, register
 
 # Each name tries something else. They sort in this order (the plain names below keep it).
 SERVER = u"srv\"'<img src=x onerror=\"document.title='pwned-img'\">"
@@ -79,20 +80,14 @@ def reports(rename=None, state=STATE, error=ERROR):
     plan = F.plan_checks(TABLE_11, groups, hostvars, listening=managed, denied_sample=0)
     found = {}
     for c in plan["checks"]:
-        want = "open" if c["expect"] in ("open", "reachable") else c["expect"]
-        found.setdefault(c["source"], []).append({
-            "name": c["id"], "state": want, "ok": True, "address": c["host"], "error": None,
-            "tls_ok": True if c["tls"] else None, "tls_error": None, "tls_version": None})
+        found.setdefault(c["source"], []).append(as_expected(c))
     # The server says something odd about its first check, the distributor about TLS.
     first = found[groups["webroot_servers"][0]][0]
     first.update({"state": state, "error": error, "address": u"<b>" + error})
     for row in found[groups["webroot_distributors"][0]]:
         if row["tls_ok"]:
             row.update({"tls_ok": False, "ok": False, "tls_error": error})
-    for src, rows in found.items():
-        hostvars[src]["__verify_portcheck"] = {"results_json": json.dumps(rows)}
-    for host, ports in F.listen_ports_by_host(plan["checks"]).items():
-        hostvars[host]["__verify_listener"] = {"pid": 1, "bound": ports, "busy": []}
+    register(hostvars, found, plan["checks"])
     results = F.merge_results(plan["checks"], hostvars)
     rep = F.report(results, sampling=plan["sampling"], groups=groups)
     return rep, F.render_reports(rep, groups=groups, matrix_max=40), results
