@@ -1357,26 +1357,22 @@ def render_junit(rep, tables=None):
         out.append('  <testsuite name="%s" tests="%d" failures="%d" errors="0" skipped="%d">' % (
             name, len(cases), outcomes.count(1), outcomes.count(2)))
         head = '    <testcase classname="%s" name="' % name
-        if not any(outcomes):
-            out.extend(['%s%s -> %s%s" time="0" />' % (head, names[source[i]], names[destination[i]], suffix[flow[i]])
-                        for i in cases])
-        else:
-            for i in cases:
-                case = '%s%s -> %s%s" time="0"' % (head, names[source[i]], names[destination[i]], suffix[flow[i]])
-                if not outcome[i]:
-                    out.append(case + " />")
-                    continue
-                r = results[i]
-                if outcome[i] == 2:
-                    inner = '<skipped message="%s" />' % _xml("not run: %s (%s)" % (
-                        r.get("reason") or "", ", ".join(r.get("down") or [])))
-                else:
-                    inner = '<failure type="mismatch" message="%s">%s</failure>' % (
-                        _xml("expected %s, got %s" % (r["expect"], r["display"])), _xml(r.get("line") or describe(r)))
-                detail = _detail(r)
-                out.append('%s>\n      %s\n      <system-out>%s</system-out>\n    </testcase>' % (
-                    case, inner, _xml("%s. Expected %s, found %s%s." % (
-                        r["why"], r["expect"], r["display"], (" (%s)" % detail) if detail else ""))))
+        for i in cases:
+            case = '%s%s -> %s%s" time="0"' % (head, names[source[i]], names[destination[i]], suffix[flow[i]])
+            if not outcome[i]:
+                out.append(case + " />")
+                continue
+            r = results[i]
+            if outcome[i] == 2:
+                inner = '<skipped message="%s" />' % _xml("not run: %s (%s)" % (
+                    r.get("reason") or "", ", ".join(r.get("down") or [])))
+            else:
+                inner = '<failure type="mismatch" message="%s">%s</failure>' % (
+                    _xml("expected %s, got %s" % (r["expect"], r["display"])), _xml(r.get("line") or describe(r)))
+            detail = _detail(r)
+            out.append('%s>\n      %s\n      <system-out>%s</system-out>\n    </testcase>' % (
+                case, inner, _xml("%s. Expected %s, found %s%s." % (
+                    r["why"], r["expect"], r["display"], (" (%s)" % detail) if detail else ""))))
         out.append("  </testsuite>")
     out.append("</testsuites>")
     return "\n".join(out) + "\n"
