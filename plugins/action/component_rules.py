@@ -66,6 +66,9 @@ class ActionModule(E.Action):
                 policy = W.profile_policy(found, args["windows_profiles"])
                 if plan["rules"] and policy["ignored"] and not host.var_bool("webroot_windows_accept_gpo", False):
                     raise R.RuleError(_gpo_refusal(host.name, policy))
+                inbound = any(r.get("direction") == "in" for r in plan["rules"])
+                if inbound and policy["blocked"] and not host.var_bool("webroot_windows_accept_gpo", False):
+                    raise R.RuleError(_blocked_refusal(host.name, policy))
                 result["windows_profiles"] = policy
                 result["warnings"] = policy["warnings"] if plan["rules"] else []
                 ops, after = apply_windows(host, plan, found, args["windows_profiles"],
@@ -339,6 +342,17 @@ def _gpo_refusal(name, policy):
         "in that GPO (Windows Defender Firewall Properties > <profile> > Settings > Customize > Apply "
         "local firewall rules: Yes). To create the local rules anyway, set "
         "webroot_windows_accept_gpo: true." % (name, ", ".join(policy["ignored"])))
+
+
+def _blocked_refusal(name, policy):
+    return (
+        "Windows Firewall on %s blocks all incoming connections in the %s profile(s) that the rules "
+        "target, including those its allow rules admit (\"Block all incoming connections\", or Group "
+        "Policy's \"Do not allow exceptions\": Get-NetFirewallProfile -PolicyStore ActiveStore shows "
+        "AllowInboundRules False). Inbound rules created here would not take effect, so the Webroot ports "
+        "would stay closed; nothing was changed on this host. Clear that setting (locally: "
+        "Set-NetFirewallProfile -Name <profile> -AllowInboundRules True; or in the GPO that sets it), or "
+        "to create the rules anyway, set webroot_windows_accept_gpo: true." % (name, ", ".join(policy["blocked"])))
 
 
 def _windows_refusal(name, ops):

@@ -203,6 +203,7 @@ def ops(backend, plan, found, zone=None):
     """
     part = found.get(plan["component"]) if "rules" not in found else found
     part = part or {"rules": [], "sets": {}}
+    plan, kept = hold_peers(backend, plan, {plan["component"]: part})
     want = _WANT[backend](plan, zone) if backend == "firewalld" else _WANT[backend](plan)
     key = _KEY[backend]
     have_keys = set(key(r) for r in part.get("rules", []))
@@ -211,7 +212,7 @@ def ops(backend, plan, found, zone=None):
     remove = [r for r in part.get("rules", []) if key(r) not in want_keys]
     sets, sets_absent = _set_ops(want.get("sets", {}), part.get("sets", {}))
     out = {"add": add, "remove": remove, "sets": sets, "sets_absent": sets_absent, "want": want,
-           "service_ports": ["%s/%s" % (plan["port"], plan["protocol"])]}
+           "service_ports": ["%s/%s" % (plan["port"], plan["protocol"])], "kept": kept}
     if backend == "firewalld":
         out.update(_fwd_extra(plan, part, want))
     refs = set(found.get("_foreign_refs") or [])
@@ -409,8 +410,11 @@ def _prefix(component):
 
 
 def _is_ours_windows(rule, component):
-    """An Allow rule (COM Action 1) of our group whose name has the component's prefix."""
-    return ((rule.get("Grouping") or "").lower() == WINDOWS_GROUP.lower()
+    """An Allow rule (COM Action 1) of our group whose name has the component's prefix,
+    in the local store: a rule Group Policy supplies (marked by plugin_utils/winread.py)
+    is never ours."""
+    return (not rule.get("PolicyStore")
+            and (rule.get("Grouping") or "").lower() == WINDOWS_GROUP.lower()
             and _action_allow(rule.get("Action"))
             and (rule.get("Name") or "").lower().startswith(_prefix(component)))
 
@@ -519,6 +523,7 @@ def windows_ops(plan, read, component, module_args, differences, max_addresses=W
         by_name.setdefault((r.get("Name") or "").lower(), []).append(r)
     mine = [r for r in rules if _is_ours_windows(r, component)]
     current = dict(((r.get("Name") or "").lower(), _remote_networks(r.get("RemoteAddresses"))) for r in mine)
+    plan, kept = hold_peers("windows", plan, {component: {"rules": mine, "sets": {}}})
     chunks = windows_chunks(plan, current, max_addresses)
     wanted = set(c["windows_name"].lower() for c in chunks)
     stale = sorted(set(r["Name"] for r in mine if r["Name"].lower() not in wanted), key=lambda n: n.lower())
@@ -528,6 +533,7 @@ def windows_ops(plan, read, component, module_args, differences, max_addresses=W
     foreign = sorted(set(
         "has a rule named '%s' in group '%s'%s" % (
             r["Name"], r.get("Grouping") or "",
+            " that Group Policy supplies" if r.get("PolicyStore") else
             "" if _action_allow(r.get("Action")) else " that blocks (not an allow rule of ours)")
         for n in names for r in by_name.get(n, []) if not _is_ours_windows(r, component)))
     write, drift_before, drift_after = [], [], []
@@ -551,7 +557,7 @@ def windows_ops(plan, read, component, module_args, differences, max_addresses=W
     write = [(c, args) for _order, c, args in sorted(write, key=lambda w: w[0])]
     before = sorted(r["Name"] for r in mine)
     return {"chunks": chunks, "write": write, "stale": stale, "duplicates": duplicates, "foreign": foreign,
-            "changed": bool(stale or write),
+            "changed": bool(stale or write), "kept": kept,
             "diff": {"before": sorted(["%s: %s" % (r["Name"], ",".join(_remote_networks(r.get("RemoteAddresses"))) or "any")
                                        for r in mine] + drift_before),
                      "after": sorted(["%s: %s" % (c["windows_name"], c["remoteip"]) for c in chunks] + drift_after)},
@@ -582,6 +588,52 @@ def remember(found, backend, component, result):
         after["service_ports"] = result.get("service_ports") if inbound else None
     out[component] = after
     return out
+
+
+# --- hosts whose address is unknown this run: nothing removed -----------------
+
+def hold_peers(backend, plan, found):
+    """``plan`` with nothing removed from a scope whose hosts are not all known this
+    run, and {direction: [CIDRs kept that the plan alone would remove]}.
+
+    A rule whose ``unknown`` names hosts (rules.Transient: a DNS lookup that timed
+    out, facts not gathered this run) keeps every peer the host's firewall admits now
+    for that component and direction, beside the known ones it adds: an address that
+    could not be learnt never removes the rule that admits it (docs/safety.md). On
+    iptables and firewalld (sets, read back aggregated) the peers are aggregated
+    together; on ufw and Windows (one rule or entry per peer) the kept peers stay
+    exactly as they are, so nothing is rewritten. ``found`` is ``ours(...)`` (or
+    ``{component: part}``)."""
+    held = [r for r in plan.get("rules", []) if r.get("unknown") and not r.get("any_peer")]
+    if not held:
+        return plan, {}
+    have = {}
+    if backend in ("windows", "ufw"):
+        for r in (found.get(plan["component"]) or {}).get("rules", []):
+            if backend == "windows":
+                m = re.search(r"\(TCP \d+ (in|out)\)", r.get("Name") or "")
+                have.setdefault(m.group(1) if m else "in", []).extend(_remote_networks(r.get("RemoteAddresses")))
+            elif r.get("peer"):
+                have.setdefault(r["direction"], []).append(r["peer"])
+    else:
+        for r in (found_plan(backend, found).get(plan["component"]) or {}).get("rules", []):
+            have.setdefault(r["direction"], []).extend(r["peers"])
+    rules, kept = [], {}
+    for rule in plan["rules"]:
+        if rule.get("unknown") and not rule.get("any_peer"):
+            wanted = [ipaddress.ip_network(p) for p in rule["peers"]]
+            extra = [p for p in sorted(set(have.get(rule["direction"], [])), key=R._cidr_key)  # pylint: disable=protected-access
+                     if not any(ipaddress.ip_network(p).version == w.version and ipaddress.ip_network(p).subnet_of(w)
+                                for w in wanted)]
+            if extra:
+                kept[rule["direction"]] = extra
+                if backend in ("iptables", "firewalld"):
+                    peers = R.aggregate(rule["peers"] + extra)
+                else:
+                    peers = sorted(rule["peers"] + extra, key=R._cidr_key)  # pylint: disable=protected-access
+                rule = dict(rule, peers=peers)
+        rules.append(rule)
+    return dict(plan, rules=rules), kept
 
 
 # --- what a host holds, in the shape of a plan (reports, verify) -------------

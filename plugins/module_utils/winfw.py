@@ -365,15 +365,19 @@ def rules_named(rules, name):
 
 def profile_policy(read, targeted):
     """What the read says of the profiles the rules target (webroot_read.ps1's
-    ``Profiles`` and ``CurrentProfiles``): {"ignored": profiles whose Group Policy
-    does not apply local rules, "off": profiles whose firewall is off, "active":
-    the profiles in force now, "warnings": [...]}. A read without profile data
-    (an older read) reports nothing."""
+    ``Profiles`` and ``CurrentProfiles``, the state in force: the ActiveStore, Group
+    Policy over local): {"ignored": profiles whose Group Policy does not apply local
+    rules, "blocked": profiles that block all inbound connections (allow rules not
+    applied: "Block all incoming connections", Group Policy's DoNotAllowExceptions),
+    "off": profiles whose firewall is off, "active": the profiles in force now,
+    "warnings": [...]}. A read without profile data reports nothing (the read is
+    checked for it first: plugin_utils/winread.py)."""
     read = read if isinstance(read, dict) else {}
     wanted = [str(p).lower() for p in targeted or []]
     by_name = dict((str(p.get("Profile") or "").lower(), p) for p in read.get("Profiles") or [] if isinstance(p, dict))
     active = [str(p).lower() for p in read.get("CurrentProfiles") or []]
     ignored = [p for p in wanted if p in by_name and by_name[p].get("AllowLocalRules") is False]
+    blocked = [p for p in wanted if p in by_name and by_name[p].get("AllowInboundRules") is False]
     off = [p for p in wanted if p in by_name and by_name[p].get("Enabled") is False]
     warnings = []
     if off:
@@ -383,4 +387,4 @@ def profile_policy(read, targeted):
         warnings.append("the active profile is %s, which the rules do not target (%s): the ports stay closed "
                         "until the host is on a targeted network (e.g. a laptop off-site on Public)"
                         % (", ".join(active), ", ".join(wanted)))
-    return {"ignored": ignored, "off": off, "active": active, "warnings": warnings}
+    return {"ignored": ignored, "blocked": blocked, "off": off, "active": active, "warnings": warnings}

@@ -25,11 +25,15 @@ from ansible.plugins.action import ActionBase
 from ansible.module_utils.parsing.convert_bool import boolean
 
 from ansible_collections.webroot.enterprise.plugins.module_utils import rules as R
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import winread
 from ansible_collections.webroot.enterprise.plugins.module_utils.catalog import WINDOWS_GROUP
 
 DEFAULT_RESOLVE_TIMEOUT = 10.0
 WINDOWS_READ_SCRIPT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "webroot_read.ps1")
 WINDOWS_PREFIX = WINDOWS_GROUP + " - "
+# The output depth the read's shape needs (webroot_read.ps1): its rules and profiles
+# are objects three levels down (the output list, the read, its lists).
+WINDOWS_READ_DEPTH = 3
 WINDOWS_CONNECTIONS = ("winrm", "psrp", "ansible.builtin.winrm", "ansible.builtin.psrp",
                        "ansible.windows.psrp", "ansible.windows.winrm")
 FIREWALL_RULE_MODULES = ("ansible.windows.win_firewall_rule", "community.windows.win_firewall_rule")
@@ -107,10 +111,21 @@ class Host(object):
         if self.is_windows(backend):
             with open(WINDOWS_READ_SCRIPT) as handle:
                 script = handle.read()
-            result = self.module("ansible.windows.win_powershell", {
-                "script": script, "parameters": {"Group": WINDOWS_GROUP, "Prefix": WINDOWS_PREFIX}})
-            output = result.get("output") or [{}]
-            return "windows", output[0] if isinstance(output, list) else output
+            # depth 3: the read's rules and profiles sit three levels down in the output
+            # (webroot_read.ps1 says why); error_action stop: any error fails the read.
+            # Its result is checked before use (winread.checked): a failure, an empty
+            # answer or a rule that is not an object fails here, naming the host.
+            result = self.action._execute_module(
+                module_name="ansible.windows.win_powershell", task_vars=self.task_vars, module_args={
+                    "script": script, "parameters": {"Group": WINDOWS_GROUP, "Prefix": WINDOWS_PREFIX},
+                    "depth": WINDOWS_READ_DEPTH, "error_action": "stop"})
+            if result.get("unreachable"):
+                raise ModuleFailed("ansible.windows.win_powershell failed on %s: %s" % (
+                    self.name, result.get("msg") or result), result)
+            try:
+                return "windows", winread.checked(result, self.name)
+            except winread.ReadError as exc:
+                raise ModuleFailed(str(exc), result)
         # firewall_info is a Python module: pin the implementation for POSIX hosts.
         self.action._connection.module_implementation_preferences = (".py",)
         try:
@@ -166,4 +181,5 @@ def collection_settings(templar, task_vars):
         "resolve_timeout": float(var("webroot_resolve_timeout", DEFAULT_RESOLVE_TIMEOUT)),
         "strict": boolean(var("webroot_strict", False), strict=False),
         "client_networks": list(var("webroot_client_networks", []) or []),
+        "gather_facts": boolean(var("webroot_gather_facts", False), strict=False),
     }

@@ -151,9 +151,30 @@ def store_path(environ=None):
 # simulator's choice, since the collection's Windows hosts are domain members
 # (inventory from microsoft.ad.ldap, ../shared/LAB.md) and a member that reaches its
 # domain controller is in the Domain profile.
-PROFILE_DEFAULTS = {"enabled": True, "allow_local_rules": True}
+#
+# The read reports each profile as the ActiveStore holds it (Get-NetFirewallProfile
+# -PolicyStore ActiveStore: Group Policy over local), so the store's profile model
+# is the state in force: ``enabled`` (Enabled), ``allow_local_rules``
+# (AllowLocalFirewallRules; Group Policy "Apply local firewall rules: No" is false),
+# ``allow_inbound_rules`` (AllowInboundRules; "Block all incoming connections" /
+# Group Policy DoNotAllowExceptions is false; default true: Windows' default
+# DefaultInboundAction Block with allow rules applied).
+PROFILE_DEFAULTS = {"enabled": True, "allow_local_rules": True, "allow_inbound_rules": True}
 CURRENT_PROFILES_DEFAULT = ["domain"]
 PROFILE_NAMES = ("Domain", "Private", "Public")   # as the read script names them
+# The host's state beyond the rule table, as the store may set it (defaults: a
+# healthy host):
+# - ``policy_rules``: rules Group Policy supplies (the RSOP store), each
+#   {"Name", "Grouping", "Action" (COM 0/1), "Direction" (1/2)}; ``policy_rules_listed``
+#   true makes FwPolicy2.Rules list them as well (Windows' answer is not documented:
+#   the simulator can answer either way, docs/windows.md);
+# - ``mpssvc``: the firewall service's status (Get-Service), default "Running";
+# - ``language_mode``: PowerShell's language mode for win_powershell's script,
+#   default "FullLanguage"; "ConstrainedLanguage" is what WDAC/AppLocker script
+#   enforcement gives an inline script (ansible.windows win_powershell.ps1 @ 3.3.0,
+#   lines 595 and 761-781).
+HOST_DEFAULTS = {"policy_rules": [], "policy_rules_listed": False, "mpssvc": "Running",
+                 "language_mode": "FullLanguage"}
 
 
 def load_store(path):
@@ -172,8 +193,11 @@ def load_store(path):
     for name in PROFILE_BITS:
         profiles[name] = dict(PROFILE_DEFAULTS, **(given.get(name) or {}))
     current = data.get("current_profiles")
-    return {"rules": list(data.get("rules", [])), "profiles": profiles,
-            "current_profiles": list(CURRENT_PROFILES_DEFAULT if current is None else current)}
+    store = {"rules": list(data.get("rules", [])), "profiles": profiles,
+             "current_profiles": list(CURRENT_PROFILES_DEFAULT if current is None else current)}
+    for key, default in HOST_DEFAULTS.items():
+        store[key] = data.get(key, default)
+    return store
 
 
 def load(path):
@@ -187,7 +211,7 @@ def save(path, rules, profiles=None, current_profiles=None):
     if os.path.exists(path):
         with open(path) as handle:
             kept = dict((k, v) for k, v in json.load(handle).items()
-                        if k in ("profiles", "current_profiles"))
+                        if k in ("profiles", "current_profiles") + tuple(HOST_DEFAULTS))
     if profiles is not None:
         kept["profiles"] = profiles
     if current_profiles is not None:
@@ -558,15 +582,17 @@ READ_PARAMETERS = ("Group", "Prefix")
 # properties it reads (the simulator answers all of them), the registry value of
 # the profile model, and the three output keys.
 READ_SCRIPT_NEEDS = (
-    "New-Object -ComObject HNetCfg.FwPolicy2", ".Rules", "CurrentProfileTypes", "FirewallEnabled",
-    "LocalPolicyModifyState", "AllowLocalPolicyMerge", "OrdinalIgnoreCase", "StartsWith",
-    "Rules", "Profiles", "CurrentProfiles",
+    "Get-Service -Name MpsSvc", "New-Object -ComObject HNetCfg.FwPolicy2", ".Rules", "CurrentProfileTypes",
+    "Get-NetFirewallRule -PolicyStore RSOP", "Get-NetFirewallProfile -PolicyStore ActiveStore",
+    "AllowLocalFirewallRules", "AllowInboundRules", "OrdinalIgnoreCase", "StartsWith",
+    "Rules", "PolicyRules", "Profiles", "CurrentProfiles", "MpsSvc",
 ) + READ_PROPERTIES
-# Anything that would change the firewall or the registry, or the old read.
+# Anything that would change the firewall or the registry, or an earlier read (the
+# local-only profile state of 0.3: FirewallEnabled, LocalPolicyModifyState).
 READ_SCRIPT_FORBIDS = re.compile(
     r"\.Rules\.(Add|Remove)\b|HNetCfg\.FWRule\b|(New|Set|Remove|Enable|Disable|Rename|Copy)-NetFirewall"
-    r"|Get-NetFirewall|netsh|Invoke-Expression|\biex\b|(Set|New|Remove)-Item|SetValue|DeleteValue"
-    r"|\.FirewallEnabled\([^)]*\)\s*=|\$rule\.\w+\s*=(?!=)",
+    r"|netsh|Invoke-Expression|\biex\b|(Set|New|Remove)-Item|SetValue|DeleteValue|Start-Service|Set-Service"
+    r"|FirewallEnabled|LocalPolicyModifyState|\$rule\.\w+\s*=(?!=)",
     re.IGNORECASE)
 
 
@@ -627,11 +653,23 @@ def read_firewall(store, group="", prefix=""):
         named = bool(prefix) and _ordinal_ignore_case(rule.get("Name")).startswith(prefix_key)
         if in_group or named:
             rules.append(read_rule(rule))
+    policy = []
+    for rule in store.get("policy_rules") or []:
+        in_group = bool(group) and _ordinal_ignore_case(rule.get("Grouping")) == group_key
+        named = bool(prefix) and _ordinal_ignore_case(rule.get("Name")).startswith(prefix_key)
+        if in_group or named:
+            policy.append({"Name": rule.get("Name") or "", "Grouping": rule.get("Grouping") or "",
+                           "Action": int(rule.get("Action", 1)), "Direction": int(rule.get("Direction", 1))})
+            if store.get("policy_rules_listed"):
+                rules.append(read_rule(dict(rule, Action=int(rule.get("Action", 1)),
+                                            Direction=int(rule.get("Direction", 1)))))
     current = [name.lower() for name in store["current_profiles"]]
     profiles = []
     for name in PROFILE_NAMES:
         state = store["profiles"][name.lower()]
         profiles.append({"Profile": name, "Enabled": bool(state["enabled"]),
-                         "AllowLocalRules": bool(state["allow_local_rules"])})
-    return {"Rules": rules, "Profiles": profiles,
-            "CurrentProfiles": [name for name in PROFILE_NAMES if name.lower() in current]}
+                         "AllowLocalRules": bool(state["allow_local_rules"]),
+                         "AllowInboundRules": bool(state["allow_inbound_rules"])})
+    return {"Rules": rules, "PolicyRules": policy, "Profiles": profiles,
+            "CurrentProfiles": [name for name in PROFILE_NAMES if name.lower() in current],
+            "MpsSvc": store.get("mpssvc") or "Running"}
