@@ -84,6 +84,9 @@ class ActionModule(E.Action):
                 exc, "; already changed before the failure: %s" % "; ".join(host.calls) if host.calls
                 else "; nothing was changed before the failure"))
             return result
+        kept = _kept_warnings(host.name, plan, ops.get("kept") or {})
+        if kept:
+            result["warnings"] = list(result.get("warnings") or []) + kept
         result.update(_earlier_plans(previous))
         result[comp] = plan
         reads[backend] = after
@@ -115,6 +118,7 @@ class ActionModule(E.Action):
             # This run's estate validation knows every address already.
             cache = R.HostvarsCache(task_vars.get("hostvars") or {}, addresses=estate["addresses"])
             cache.why.update(estate.get("left_out") or {})
+            cache.unknown.update(estate.get("unknown") or {})
         else:
             cache = R.HostvarsCache(task_vars.get("hostvars") or {})
             if settings["resolve"] and args["state"] == "present" and not args["peers"] and not args["any_peer"]:
@@ -132,6 +136,9 @@ class ActionModule(E.Action):
         left = sorted(set(h for r in plan["rules"] for h in r.get("left_out", [])))
         if left:
             plan["left_out"] = dict((h, cache.why.get(h) or "no known address") for h in left)
+        unknown = sorted(set(h for r in plan["rules"] for h in r.get("unknown", [])))
+        if unknown:
+            plan["unknown"] = dict((h, str(cache.unknown.get(h) or "address unknown this run")) for h in unknown)
         return plan
 
     @staticmethod
@@ -146,6 +153,26 @@ class ActionModule(E.Action):
         if found_backend == "windows":
             return found_backend, raw, reads
         return found_backend, B.ours(found_backend, raw, E.management_ports(host.var("ansible_port"))), reads
+
+
+def _kept_warnings(name, plan, kept):
+    """One line per rule whose scope has hosts unknown this run: who, and that what
+    the firewall admits was kept (the plan's rules say it too: ``unknown``, ``kept``)."""
+    lines = []
+    for rule in plan["rules"]:
+        if not rule.get("unknown"):
+            continue
+        rule["kept"] = list(kept.get(rule["direction"]) or [])
+        lines.append(
+            "%s %s %s/%s on %s: the address of %s is unknown this run (%s); nothing was removed from this "
+            "rule, the known addresses were added and what the firewall admits was kept%s. The first run "
+            "that knows every host of the scope removes what is stale (docs/safety.md)." % (
+                plan["component"], rule["direction"], rule["port"], rule["protocol"], name,
+                ", ".join(rule["unknown"]), "; ".join("%s: %s" % (h, (plan.get("unknown") or {}).get(h, "unknown"))
+                                                      for h in rule["unknown"][:10]),
+                " (%d address(es) no known host claims: %s)" % (len(rule["kept"]), ", ".join(rule["kept"][:20]))
+                if rule["kept"] else ""))
+    return lines
 
 
 def _earlier_plans(previous):

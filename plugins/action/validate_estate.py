@@ -27,14 +27,32 @@ class ActionModule(E.Action):
         if settings["resolve"]:
             def resolver(names):
                 return N.resolve(names, timeout=settings["resolve_timeout"])
-        summary = S.validate(task_vars.get("groups") or {}, task_vars.get("hostvars") or {}, resolver=resolver,
-                             strict=settings["strict"], client_networks=settings["client_networks"])
+        groups = task_vars.get("groups") or {}
+        not_in_run = ()
+        if settings["gather_facts"] and task_vars.get("ansible_play_hosts_all"):
+            # Facts are gathered for the hosts of this run only (facts.yml): a host outside
+            # --limit without another source has an address unknown this run, not none.
+            in_run = set(task_vars["ansible_play_hosts_all"])
+            not_in_run = set(h for g in S.MANAGED + (S.GROUP_UPDATE_ENDPOINTS,)
+                             for h in (groups.get(g) or []) if h not in in_run)
+        summary = S.validate(groups, task_vars.get("hostvars") or {}, resolver=resolver,
+                             strict=settings["strict"], client_networks=settings["client_networks"],
+                             not_in_run=not_in_run)
         result.update(changed=False, hosts=summary["hosts"], plans=summary["plans"],
-                      errors=summary["errors"], addresses=summary["addresses"], left_out=summary["left_out"])
+                      errors=summary["errors"], addresses=summary["addresses"], left_out=summary["left_out"],
+                      unknown=summary["unknown"])
+        warnings = []
         if summary["left_out"]:
-            result["warnings"] = ["%d host(s) have no known address and are left out of their peers' rules "
-                                  "(named in the summary at the end): %s" % (
-                                      len(summary["left_out"]), ", ".join(sorted(summary["left_out"])[:20]))]
+            warnings.append("%d host(s) have no address and are left out of their peers' rules "
+                            "(named in the summary at the end): %s" % (
+                                len(summary["left_out"]), ", ".join(sorted(summary["left_out"])[:20])))
+        if summary["unknown"]:
+            warnings.append("%d host(s) have an address this run could not learn; nothing is removed from "
+                            "their peers' rules in this run (what the firewalls admit is kept): %s" % (
+                                len(summary["unknown"]), "; ".join(
+                                    "%s: %s" % (h, w) for h, w in sorted(summary["unknown"].items())[:20])))
+        if warnings:
+            result["warnings"] = warnings
         if summary["errors"]:
             shown = summary["errors"][:args["max_errors"]]
             more = len(summary["errors"]) - len(shown)

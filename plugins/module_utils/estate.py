@@ -86,14 +86,19 @@ def names_to_resolve(groups, cache):
     return out
 
 
-def validate(groups, hostvars, resolver=None, strict=False, client_networks=None):
+def validate(groups, hostvars, resolver=None, strict=False, client_networks=None, not_in_run=()):
     """{"hosts": N, "plans": N, "errors": [...], "addresses": {host: CIDR or None},
-    "left_out": {host: why}}.
+    "left_out": {host: why}, "unknown": {host: why}}.
 
     ``resolver`` ({name: (CIDR or None, why)} from a list of names) resolves the
     hosts whose address only DNS gives, all at once; None resolves nothing.
+    ``left_out``: hosts with no address anywhere; ``unknown``: hosts whose address
+    could not be learnt this run (rules.Transient), which keep what their peers'
+    firewalls admit. ``not_in_run``: hosts whose facts were wanted and that are not
+    in this run (--limit).
     """
     cache = R.HostvarsCache(hostvars)
+    cache.not_in_run = set(not_in_run or ())
     if resolver is not None:
         names = names_to_resolve(groups, cache)
         answers = resolver(sorted(set(names.values())))
@@ -128,6 +133,9 @@ def validate(groups, hostvars, resolver=None, strict=False, client_networks=None
                 R.host_address(host, cache)
             except R.RuleError as exc:
                 errors.append("host %s: %s" % (host, exc))
-    left_out = dict((h, cache.why.get(h) or "no known address") for h in hosts if cache.addresses.get(h) is None)
+    unknown = dict((h, str(cache.unknown[h])) for h in hosts
+                   if cache.addresses.get(h) is None and h in cache.unknown)
+    left_out = dict((h, cache.why.get(h) or "no known address") for h in hosts
+                    if cache.addresses.get(h) is None and h not in unknown)
     return {"hosts": len(hosts), "plans": plans, "errors": errors, "addresses": cache.addresses,
-            "left_out": left_out}
+            "left_out": left_out, "unknown": unknown}

@@ -41,6 +41,15 @@ class RuleError(ValueError):
     """Bad input: the message names the variable and what was expected."""
 
 
+class Transient(str):
+    """Why a host's address is unknown *this run* (a DNS lookup that timed out or
+    failed on the server's side, facts that could not be gathered): a host whose
+    address is unknown holds back every removal from its peers' scopes in this run
+    (docs/safety.md, "Addresses a run cannot learn"), unlike a host left out (no
+    address anywhere: no webroot_address, no facts source, a name DNS says does not
+    exist)."""
+
+
 def component(name):
     for row in TABLE_11:
         if row["component"] == name:
@@ -141,6 +150,12 @@ class HostvarsCache(object):
         self.resolved = dict(resolved or {})
         self.addresses = dict(addresses or {})
         self.why = {}
+        # {host: why}: addresses unknown this run (transient); they keep what the
+        # firewalls admit instead of being left out.
+        self.unknown = {}
+        # Hosts whose facts were wanted (webroot_gather_facts) but are not in this run
+        # (--limit): their address is unknown, not absent.
+        self.not_in_run = set()
         self.scopes = {}       # (groups, strict): (addresses, left out), the same for every host
         self.aggregates = {}   # peers: aggregated peers
 
@@ -289,13 +304,34 @@ def host_address(name, hostvars):
                 break
         if found is None:
             found, why = (getattr(hostvars, "resolved", None) or {}).get(name, (None, None))
-            if found is None and hasattr(hostvars, "why"):
+            transient = _transient(name, hv, hostvars, why) if found is None else None
+            if transient and hasattr(hostvars, "unknown"):
+                hostvars.unknown[name] = transient
+            elif found is None and hasattr(hostvars, "why"):
                 hostvars.why[name] = why or (
                     "no address: no webroot_address, no gathered facts, and %s is not an IP address "
                     "(names are resolved when webroot_resolve_names is true)" % (hv.get("ansible_host") or name))
     if memo is not None:
         memo[name] = found
     return found
+
+
+def _transient(name, hv, hostvars, why):
+    """Why ``name``'s address is unknown this run only, or None when it has none at
+    all (left out): DNS did not answer in time or failed on the server's side, the
+    facts could not be gathered (the host was unreachable or failed in facts.yml),
+    or the facts were wanted and the host is not in this run (--limit)."""
+    if isinstance(why, Transient):
+        return why
+    reg = hv.get("webroot_facts")
+    if isinstance(reg, dict) and (reg.get("unreachable") or reg.get("failed")):
+        return Transient("its facts could not be gathered this run (%s: %s)%s" % (
+            "unreachable" if reg.get("unreachable") else "failed", reg.get("msg") or "no answer",
+            "; %s" % why if why else ""))
+    if name in (getattr(hostvars, "not_in_run", None) or ()):
+        return Transient("its facts are the only source of its address and it is not in this run (--limit)%s"
+                         % ("; %s" % why if why else ""))
+    return None
 
 
 def name_to_resolve(name, hostvars):
@@ -313,8 +349,9 @@ def name_to_resolve(name, hostvars):
 
 
 def _group_addresses(groups_wanted, groups, hostvars, role, var, strict=True):
-    """(addresses, left out) of the members of ``groups_wanted``. A member whose
-    address is unknown is left out (named) unless ``strict``, where it fails."""
+    """(addresses, left out, unknown) of the members of ``groups_wanted``. A member
+    with no address is left out (named), one whose address is unknown this run
+    (``hostvars.unknown``, :class:`Transient`) is unknown; with ``strict`` either fails."""
     members = []
     for group in groups_wanted:
         members.extend(groups.get(group) or [])
@@ -330,23 +367,23 @@ def _group_addresses(groups_wanted, groups, hostvars, role, var, strict=True):
     key = (tuple(groups_wanted), strict)
     if memo is not None and key in memo:
         return memo[key]
-    addresses, unknown = [], []
+    addresses, left_out, unknown = [], [], []
     for host in sorted(set(members)):
         addr = host_address(host, hostvars)
         if addr is None:
-            unknown.append(host)
+            (unknown if host in (getattr(hostvars, "unknown", None) or ()) else left_out).append(host)
         else:
             addresses.append(addr)
-    if unknown and strict:
+    if (left_out or unknown) and strict:
         raise RuleError(
             "%s: cannot tell the address of %s (no webroot_address, no gathered "
             "facts, ansible_host is not an IP, the name does not resolve). Set webroot_address "
             "for them, gather their facts, or set %s (webroot_strict is true, so no host is "
-            "left out)." % (role, ", ".join(unknown), var)
+            "left out)." % (role, ", ".join(sorted(left_out + unknown)), var)
         )
     if memo is not None:
-        memo[key] = (addresses, unknown)
-    return addresses, unknown
+        memo[key] = (addresses, left_out, unknown)
+    return addresses, left_out, unknown
 
 
 def role_variables(role):
@@ -427,10 +464,13 @@ def host_rules(role, host, groups, hostvars, settings):
                 rule["peers"] = sorted(set(rule["peers"]) | set(networks), key=_cidr_key)
                 rule["peer_networks"] = True
                 continue
-            found, unknown = _group_addresses(there, groups, hostvars, role, peers_var,
-                                              strict=settings.get("strict", True))
+            found, left_out, unknown = _group_addresses(there, groups, hostvars, role, peers_var,
+                                                        strict=settings.get("strict", True))
             rule["peers"] = sorted(set(rule["peers"]) | set(found), key=_cidr_key)
-            rule["left_out"] = sorted(set(rule.get("left_out", [])) | set(unknown))
+            rule["left_out"] = sorted(set(rule.get("left_out", [])) | set(left_out))
+            if unknown:
+                # Nothing is removed from this scope this run (backends.hold_peers).
+                rule["unknown"] = sorted(set(rule.get("unknown", [])) | set(unknown))
     if state == "absent":
         return []
     aggregates = getattr(hostvars, "aggregates", None)

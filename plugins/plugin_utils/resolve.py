@@ -18,7 +18,13 @@ import socket
 import time
 from concurrent.futures import ThreadPoolExecutor, wait
 
+from ansible_collections.webroot.enterprise.plugins.module_utils.rules import Transient
+
 WORKERS = 64
+# Answers that say the name has no address (NXDOMAIN, no A/AAAA record): the host is
+# left out. Every other failure (EAI_AGAIN: the server did not answer; EAI_FAIL: it
+# failed; a timeout) says nothing about the host: its address is unknown this run.
+DEFINITIVE = tuple(getattr(socket, n) for n in ("EAI_NONAME", "EAI_NODATA") if hasattr(socket, n))
 
 
 def pick(infos):
@@ -58,12 +64,17 @@ def resolve(names, timeout=10.0, resolver=socket.getaddrinfo, workers=WORKERS):
         done, _pending = wait(list(futures), timeout=max(0.0, deadline - time.time()))
         for future, name in futures.items():
             if future not in done:
-                out[name] = (None, "%s did not resolve within %g s" % (name, timeout))
+                out[name] = (None, Transient("%s did not resolve within %g s" % (name, timeout)))
                 continue
             try:
                 addr = future.result()
-            except (socket.gaierror, socket.herror, UnicodeError, OSError) as exc:
+            except UnicodeError as exc:
                 out[name] = (None, "%s does not resolve (%s)" % (name, exc))
+                continue
+            except (socket.gaierror, socket.herror, OSError) as exc:
+                why = "%s does not resolve (%s)" % (name, exc)
+                definitive = isinstance(exc, socket.gaierror) and exc.errno in DEFINITIVE
+                out[name] = (None, why if definitive else Transient(why))
                 continue
             out[name] = (addr, None) if addr else (None, "%s resolves to no usable address" % name)
     finally:
