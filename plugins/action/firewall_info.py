@@ -19,7 +19,28 @@ from ansible_collections.webroot.enterprise.plugins.plugin_utils import engine a
 ARGUMENT_SPEC = dict(
     backend=dict(type="str", default="auto", choices=list(R.BACKEND_CHOICES)),
     zones=dict(type="dict", default=None),
+    reuse=dict(type="raw", default=None),
 )
+
+
+def reusable_read(plan, backend, check_mode):
+    """The Windows read the component roles kept in this run's registered
+    ``webroot_plan`` (``firewall.reads.windows``, updated with what they changed), or
+    None: the host is read again when there is no such plan, when it failed (a
+    half-applied change is read back, not assumed), in check mode (nothing was
+    changed, so the kept read is the plan's, not the host's), or when the backend
+    asked for is not the one read. Windows only: there every read is a remote
+    round trip and a PowerShell start (docs/scale.md); a Linux read costs one SSH
+    call and its raw output is kept in the result."""
+    if check_mode or not isinstance(plan, dict) or plan.get("failed") or plan.get("skipped"):
+        return None
+    firewall = plan.get("firewall")
+    reads = firewall.get("reads") if isinstance(firewall, dict) else None
+    if not isinstance(reads, dict) or not isinstance(reads.get("windows"), dict):
+        return None
+    if backend not in ("auto", "windows") or (backend == "auto" and firewall.get("auto") not in (None, "windows")):
+        return None
+    return reads["windows"]
 
 
 class ActionModule(E.Action):
@@ -28,12 +49,14 @@ class ActionModule(E.Action):
 
     def act(self, result, args, task_vars):
         host = E.Host(self, task_vars)
+        kept = reusable_read(args["reuse"], args["backend"], bool(self._task.check_mode))
         try:
-            backend, raw = host.read(args["backend"])
+            backend, raw = ("windows", kept) if kept is not None else host.read(args["backend"])
         except E.ModuleFailed as exc:
             result.update(exc.result)
             result.update(failed=True, msg=str(exc))
             return result
+        result["reused"] = kept is not None
         zones = args["zones"]
         if zones is None:
             default = host.var("webroot_firewalld_zone", "") or ""

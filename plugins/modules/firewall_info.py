@@ -47,6 +47,15 @@ options:
         C(<component>_firewalld_zone), else C(webroot_firewalld_zone), else the default zone.
       - Used on the controller (the action plugin); rules of ours in every zone are read.
     type: dict
+  reuse:
+    description:
+      - Windows only. The result the component roles registered in this run (C(webroot_plan)):
+        its read of the host, updated with what the roles changed, is reported instead of
+        reading the host again (each read is a remote round trip). Ignored, and the host
+        read, when that result failed, in check mode, or when it holds no Windows read.
+      - C(playbooks/report.yml) passes it, so a run of C(site.yml) reads each Windows host once.
+      - Used on the controller (the action plugin).
+    type: raw
 attributes:
   action:
     description: Indicates this has a corresponding action plugin so some parts of the options can be executed on the controller.
@@ -118,6 +127,10 @@ windows:
   description: Windows hosts, the read script's object (C(Rules) with their COM properties, C(Profiles), C(CurrentProfiles)).
   returned: success, on Windows
   type: dict
+reused:
+  description: Whether the roles' read of this run was reported (O(reuse)) instead of a new read.
+  returned: success
+  type: bool
 backend:
   description: The firewall that was read (found by O(backend=auto), or the one given).
   returned: always
@@ -254,6 +267,7 @@ def main():
         argument_spec=dict(
             backend=dict(type="str", choices=["auto", "firewalld", "ufw", "iptables", "windows"], default="auto"),
             zones=dict(type="dict"),
+            reuse=dict(type="raw"),
         ),
         supports_check_mode=True,
     )

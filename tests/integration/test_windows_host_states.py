@@ -13,7 +13,9 @@ written by hand and read from the host's rule store, never from what the tasks s
 - gporule / gporule_listed: Group Policy supplies a rule named like our Sweep Now rule,
   with FwPolicy2.Rules not listing it / listing it: refused naming it, nothing written;
 - stopped: the firewall service MpsSvc is stopped: the read fails, named, nothing written;
-- clm: WDAC/AppLocker puts the read in ConstrainedLanguage: the read fails, named.
+- clm: WDAC/AppLocker puts the read in ConstrainedLanguage: the read fails, named;
+- once: the roles then playbooks/report.yml, as site.yml runs them: the report reuses
+  the roles' read, so a no-op rerun reads the host once; report.yml on its own reads.
 """
 from __future__ import absolute_import, division, print_function
 
@@ -24,7 +26,8 @@ import os
 
 import pytest
 
-from winsim import recap, rules_by_name, run_playbook, skip_without_venv, store_path, write_inventory
+from winsim import (ROOT, STORE_ENV, calls_by_host, recap, rules_by_name, run_playbook, skip_without_venv,
+                    store_path, write_inventory)
 
 SWEEP = "Webroot Enterprise - Sweep Now (TCP 50001 in)"
 CHILDREN = """
@@ -39,6 +42,7 @@ CHILDREN = """
         gporule_listed: {webroot_address: 198.18.81.34}
         stopped: {webroot_address: 198.18.81.35}
         clm: {webroot_address: 198.18.81.36}
+        once: {webroot_address: 198.18.81.37}
 """
 PLAYBOOK = """
 - name: Workstations
@@ -56,6 +60,7 @@ STATES = {
     "gporule_listed": {"policy_rules": [GPO_RULE], "policy_rules_listed": True},
     "stopped": {"mpssvc": "Stopped"},
     "clm": {"language_mode": "ConstrainedLanguage"},
+    "once": {},
 }
 
 
@@ -73,10 +78,16 @@ def estate(tmp_path_factory):
         with open(store_path(stores, host), "w") as handle:
             json.dump(dict(state, rules=[]), handle)
 
-    def play(host):
-        proc = run_playbook(directory, ["-i", "hosts.yml", "play.yml", "-e", "win_store_dir=" + stores,
-                                        "--limit", host])
+    with open(os.path.join(directory, "site.yml"), "w") as handle:
+        handle.write(PLAYBOOK + "- ansible.builtin.import_playbook: %s/playbooks/report.yml\n" % ROOT)
+
+    def play(host, playbook="play.yml", log=None):
+        # The report play has no environment keyword: the host's store comes from the run's.
+        proc = run_playbook(directory, ["-i", "hosts.yml", playbook, "-e", "win_store_dir=" + stores,
+                                        "-e", "webroot_report_dir=" + os.path.join(directory, "reports"),
+                                        "--limit", host], log=log, extra={STORE_ENV: store_path(stores, host)})
         return proc.returncode, proc.stdout, " ".join(proc.stdout.split())
+    play.dir = directory
     return stores, play
 
 
@@ -125,3 +136,24 @@ def test_constrained_language_is_named_with_the_way_out(estate):
     assert "the Windows Firewall read on clm ran in PowerShell's ConstrainedLanguage mode" in out, out[-3000:]
     assert "WDAC or AppLocker script rule" in out
     assert rules_by_name(stores, "clm") == {}
+
+
+def test_site_reads_a_windows_host_once_and_the_report_says_what_it_holds(estate):
+    stores, play = estate
+    log = os.path.join(play.dir, "calls.jsonl")
+    rc, raw, out = play("once", "site.yml", log=log)
+    assert rc == 0, out[-3000:]
+    rc, raw, out = play("once", "site.yml", log=log)
+    assert rc == 0 and recap(raw)["once"]["changed"] == 0, out[-3000:]
+    # The no-op rerun: one remote call on the host, the read (the roles' and the report's).
+    assert calls_by_host(log) == {"once": ["win_powershell"]}
+    with open(os.path.join(play.dir, "reports", "webroot-rules.json")) as handle:
+        rows = json.load(handle)["rows"]
+    assert sorted((r["component"], r["port"], r["direction"], tuple(r["peers"])) for r in rows) == [
+        ("client_service", 50000, "in", ("198.18.81.21/32",)),
+        ("poll_now", 50002, "in", ("198.18.81.21/32",)),
+        ("sweep_now", 50001, "in", ("198.18.81.21/32",))]
+    # report.yml on its own reads the host.
+    rc, raw, out = play("once", os.path.join(ROOT, "playbooks", "report.yml"), log=log)
+    assert rc == 0, out[-3000:]
+    assert calls_by_host(log) == {"once": ["win_powershell"]}
