@@ -20,6 +20,7 @@ from xml.sax.saxutils import escape
 
 
 from ansible_collections.webroot.enterprise.plugins.module_utils import backends as B
+from ansible_collections.webroot.enterprise.plugins.module_utils import fwread as FW
 from ansible_collections.webroot.enterprise.plugins.module_utils import rules as R
 from ansible_collections.webroot.enterprise.plugins.module_utils import winfw as W
 from ansible_collections.webroot.enterprise.plugins.module_utils.estate import peers_of
@@ -98,6 +99,9 @@ class ActionModule(E.Action):
         outcomes[comp] = "changed" if ops["changed"] else "ok"
         result["outcomes"] = outcomes
         result["changes"] = host.calls
+        if ops.get("warnings"):
+            result["warnings"] = list(result.get("warnings") or []) + [
+                "%s on %s: %s" % (comp, host.name, w) for w in ops["warnings"]]
         if ops["changed"]:
             result["diff"] = {
                 "before_header": "%s: ours on %s (%s)" % (comp, host.name, backend),
@@ -206,36 +210,12 @@ def apply_linux(host, backend, plan, found, zone, check, save_paths):
     if backend == "firewalld":
         zone = zone or found.get("_default_zone")
     ops = B.ops(backend, plan, found, zone=zone)
+    if backend == "iptables":
+        return apply_iptables(host, plan, found, ops, check, save_paths)
     if not ops["changed"] or check:
         return ops, (B.remember(found, backend, plan["component"], ops) if ops["changed"] else found)
     comp = plan["component"]
-    if backend == "iptables":
-        try:
-            for s in ops["sets"]:
-                host.module("webroot.enterprise.address_set", {
-                    "name": s["name"], "family": s["family"], "entries": s["entries"], "provider": "ipset"},
-                    what="set %s to %d entries" % (s["name"], len(s["entries"])))
-            for r in ops["add"]:
-                host.module("ansible.builtin.iptables", _iptables_args(r, "present"),
-                            what="insert %s" % B.describe("iptables", r))
-            for r in ops["remove"]:
-                host.module("ansible.builtin.iptables", _iptables_args(r, "absent"),
-                            what="remove %s" % B.describe("iptables", r))
-            for s in ops["sets_absent"]:
-                host.module("webroot.enterprise.address_set", {
-                    "name": s["name"], "family": s["family"], "provider": "ipset", "state": "absent"},
-                    what="remove set %s" % s["name"])
-        except E.ModuleFailed:
-            # What was changed before the failure is live: save it too, so that a
-            # reboot restores what runs (the next run completes the rest).
-            if host.calls:
-                try:
-                    _save_iptables(host, ops, save_paths)
-                except E.ModuleFailed:
-                    pass
-            raise
-        _save_iptables(host, ops, save_paths)
-    elif backend == "ufw":
+    if backend == "ufw":
         for r in ops["add"]:
             host.module("community.general.ufw", dict(_ufw_args(r), insert=0, insert_relative_to=(
                 "first-ipv6" if r["family"] == "ipv6" else "first-ipv4")),
@@ -246,6 +226,58 @@ def apply_linux(host, backend, plan, found, zone, check, save_paths):
     else:
         _apply_firewalld(host, plan, ops)
     return ops, B.remember(found, backend, comp, ops)
+
+
+def apply_iptables(host, plan, found, ops, check, save_paths):
+    """iptables: refused up front where a boot would not restore what is saved
+    (B.iptables_boot); else the changes, then the save for boot (sets first, then
+    the rules). A save pending from an earlier run (its save failed, or it was
+    stopped before it) is done even when nothing else changes."""
+    boot = B.iptables_boot(found.get("_boot"), save_paths)
+    if boot["refuse"]:
+        raise R.RuleError(boot["refuse"])
+    saving = any(save_paths.get(k) for k in ("ipv4", "ipv6", "ipset"))
+    pending = saving and bool((found.get("_boot") or {}).get("save_pending"))
+    if pending and not ops["changed"]:
+        ops = dict(ops, changed=True, diff={
+            "before": ops["diff"]["before"] + ["saved for boot: not since an earlier run changed the firewall"],
+            "after": ops["diff"]["after"] + ["saved for boot: what runs now"]})
+    ops["warnings"] = [boot["warn"]] if boot["warn"] and ops["changed"] else []
+    if not ops["changed"] or check:
+        return ops, (B.remember(found, "iptables", plan["component"], ops) if ops["changed"] else found)
+    if saving and not pending and (ops["sets"] or ops["add"] or ops["remove"] or ops["sets_absent"]):
+        host.module("ansible.builtin.command", {"argv": ["sh", "-c", MARK_PENDING, "sh", FW.SAVE_PENDING]},
+                    what="note a save for boot pending (%s)" % FW.SAVE_PENDING)
+    changes = len(host.calls)
+    try:
+        for s in ops["sets"]:
+            host.module("webroot.enterprise.address_set", {
+                "name": s["name"], "family": s["family"], "entries": s["entries"], "provider": "ipset"},
+                what="set %s to %d entries" % (s["name"], len(s["entries"])))
+        for r in ops["add"]:
+            host.module("ansible.builtin.iptables", _iptables_args(r, "present"),
+                        what="insert %s" % B.describe("iptables", r))
+        for r in ops["remove"]:
+            host.module("ansible.builtin.iptables", _iptables_args(r, "absent"),
+                        what="remove %s" % B.describe("iptables", r))
+        for s in ops["sets_absent"]:
+            host.module("webroot.enterprise.address_set", {
+                "name": s["name"], "family": s["family"], "provider": "ipset", "state": "absent"},
+                what="remove set %s" % s["name"])
+    except E.ModuleFailed:
+        # What was changed before the failure is live: save it too, so that a
+        # reboot restores what runs (the next run completes the rest).
+        if saving and len(host.calls) > changes:
+            try:
+                _save_iptables(host, save_paths)
+            except E.ModuleFailed:
+                pass
+        raise
+    if saving:
+        _save_iptables(host, save_paths)
+    after = B.remember(found, "iptables", plan["component"], ops)
+    after["_boot"] = dict(after.get("_boot") or {}, save_pending=False)
+    return ops, after
 
 
 def _iptables_args(r, state):
@@ -268,29 +300,50 @@ def _ufw_args(r):
             "to_port": str(r["port"]), "comment": r["comment"]}
 
 
-def _save_iptables(host, ops, save_paths):
-    """Once per component that changed: the rules (IPv4; IPv6 when ours has IPv6
-    rules) with community.general.iptables_state, and the ipsets to the file
-    ipset-persistent restores before the rules, through a temporary file made
-    in its directory (mktemp) and renamed over it."""
-    v6 = any(r["family"] == "ipv6" for r in ops["want"]["rules"] + ops["remove"])
-    for family, path in (("ipv4", save_paths.get("ipv4")), ("ipv6", save_paths.get("ipv6"))):
-        if path and (family == "ipv4" or v6):
-            host.module("community.general.iptables_state", {"state": "saved", "path": path, "ip_version": family},
-                        what="save %s rules to %s" % (family, path))
-    path = save_paths.get("ipset")
-    if path:
-        host.module("ansible.builtin.command", {"argv": ["sh", "-c", SAVE_IPSETS, "sh", path]},
-                    what="save the ipsets to %s" % path)
+def _save_iptables(host, save_paths):
+    """Save what runs for boot, in one call: the ipsets first (all of them, as
+    ipset-persistent does), then the IPv4 rules, then the IPv6 rules (where the
+    host has IPv6), each written to a temporary file that mktemp makes in the
+    target's directory and renamed over it (a boot never reads half a file, nor
+    rules saved ahead of the sets they name); then the pending-save note is
+    removed. A path that is None is not saved."""
+    host.module("ansible.builtin.command", {"argv": [
+        "sh", "-c", SAVE_FOR_BOOT, "sh", save_paths.get("ipset") or "", save_paths.get("ipv4") or "",
+        save_paths.get("ipv6") or "", FW.SAVE_PENDING]},
+        what="save for boot: ipsets to %s, rules to %s" % (
+            save_paths.get("ipset") or "(not saved)",
+            " and ".join(p for p in (save_paths.get("ipv4"), save_paths.get("ipv6")) if p) or "(not saved)"))
 
 
-# The file is replaced whole (it holds every set, as iptables_state saves every
-# rule), through a temporary file that mktemp makes in its directory, never a
-# predictable name.
-SAVE_IPSETS = (
-    'set -eu; p="$1"; d=$(dirname -- "$p"); mkdir -p -- "$d"; umask 077; '
-    't=$(mktemp -- "$d/.ipsets.XXXXXXXX"); trap \'rm -f -- "$t"\' EXIT; '
-    'ipset save > "$t"; mv -f -- "$t" "$p"; trap - EXIT')
+MARK_PENDING = (
+    'set -eu; mkdir -p -- "$(dirname -- "$1")"; '
+    'echo "webroot.enterprise changed the firewall and has not saved it for boot yet: the next run saves it" > "$1"')
+
+# $1 ipsets, $2 rules.v4, $3 rules.v6 (each may be empty: not saved), $4 the
+# pending-save note. Each file is replaced whole through a temporary file in its
+# own directory (mktemp: never a predictable name), mode 0640 as
+# netfilter-persistent writes them. Every step inside "if" so that set -e applies.
+SAVE_FOR_BOOT = r"""set -eu
+t=
+trap '[ -z "$t" ] || rm -f -- "$t"' EXIT
+save() {
+  p=$1; shift
+  if [ -d "$p" ]; then echo "$p is a directory, not a file" >&2; exit 1; fi
+  d=$(dirname -- "$p"); mkdir -p -- "$d"
+  t=$(mktemp -- "$d/.$(basename -- "$p").XXXXXXXX")
+  "$@" > "$t"
+  chmod 0640 -- "$t"
+  sync -- "$t" 2>/dev/null || sync
+  mv -f -- "$t" "$p"
+  t=
+}
+if [ -n "$1" ]; then save "$1" ipset save; fi
+if [ -n "$2" ]; then save "$2" iptables-save; fi
+if [ -n "$3" ] && [ -e /proc/sys/net/ipv6 ] && command -v ip6tables-save >/dev/null 2>&1; then
+  save "$3" ip6tables-save
+fi
+rm -f -- "$4"
+"""
 
 
 def _apply_firewalld(host, plan, ops):

@@ -125,7 +125,10 @@ def _ours_iptables(read, mgmt):
             continue
         found[comp]["sets"][name] = {"family": s.get("family") or "ipv4",
                                      "entries": R.aggregate([_net(e) for e in s.get("entries") or [] if _net(e)])}
+        if s.get("nomatch"):
+            found[comp].setdefault("nomatch", {})[name] = sorted(set(_net(e) for e in s["nomatch"] if _net(e)))
     found["_foreign_refs"] = sorted(n for n in refs if _set_component(n))
+    found["_boot"] = dict(read.get("boot") or {})
     return found
 
 
@@ -170,6 +173,69 @@ def want_iptables(plan):
             sets[name] = {"family": fam, "entries": entries}
             rules.append(dict(base, family=fam, match_set=name))
     return {"rules": rules, "sets": sets}
+
+
+# What netfilter-persistent's plugins restore at boot (fixed paths in the plugins).
+NETFILTER_PERSISTENT_FILES = {"ipv4": "/etc/iptables/rules.v4", "ipv6": "/etc/iptables/rules.v6",
+                              "ipset": "/etc/iptables/ipsets"}
+
+
+def iptables_boot(boot, save_paths):
+    """What saving for boot means on an iptables host: {"refuse": message or None,
+    "warn": message or None}.
+
+    ``boot`` is the read's (``plugins``: netfilter-persistent's plugins by name;
+    ``save_pending``), ``save_paths`` {ipv4, ipv6, ipset: path or None}. Refused
+    when netfilter-persistent restores at boot a rules file we save (plugin
+    ``*ip4tables`` / ``*ip6tables`` and our path is the one it reads) and nothing
+    restores our ipsets before it (ipset-persistent's ``*ipset`` plugin earlier in
+    name order, reading the file we save the sets to): iptables-restore refuses the
+    whole file when a set it names is missing, so the host would boot with no
+    firewall at all. A warning when we save and nothing of netfilter-persistent
+    restores the rules at boot.
+    """
+    plugins = list((boot or {}).get("plugins") or [])
+    paths = dict((k, (save_paths or {}).get(k)) for k in ("ipv4", "ipv6", "ipset"))
+    out = {"refuse": None, "warn": None}
+    if not any(paths.values()):
+        return out
+    rules_plugins = {"ipv4": [p for p in plugins if "ip4tables" in p],
+                     "ipv6": [p for p in plugins if "ip6tables" in p]}
+    restored = [fam for fam in ("ipv4", "ipv6")
+                if rules_plugins[fam] and paths[fam] == NETFILTER_PERSISTENT_FILES[fam]]
+    if not restored:
+        if paths["ipv4"] and not rules_plugins["ipv4"]:
+            out["warn"] = (
+                "nothing restores the firewall at boot through netfilter-persistent (iptables-persistent "
+                "and ipset-persistent are not installed): the rules were saved to %s%s and the ipsets to %s, "
+                "which a boot restores only if something of yours does, the sets first (ipset restore < "
+                "ipsets, then iptables-restore < rules.v4): a rules file restored without its sets fails "
+                "whole. Until then a reboot leaves this host without the rules of ours (docs/safety.md, "
+                "'What survives a reboot')." % (
+                    paths["ipv4"], " and %s" % paths["ipv6"] if paths["ipv6"] else "", paths["ipset"] or "(nowhere)"))
+        return out
+    first = min(p for fam in restored for p in rules_plugins[fam])
+    earlier = [p for p in plugins if "ipset" in p and p < first]
+    files = " and ".join(NETFILTER_PERSISTENT_FILES[fam] for fam in restored)
+    if not earlier:
+        why = "ipset-persistent is not installed (no ipset plugin runs before %s)" % first
+    elif paths["ipset"] != NETFILTER_PERSISTENT_FILES["ipset"]:
+        why = ("webroot_ipset_save_path is %s, but the ipset plugin (ipset-persistent) restores %s"
+               % (paths["ipset"] or '""', NETFILTER_PERSISTENT_FILES["ipset"]))
+    else:
+        return out
+    out["refuse"] = (
+        "this host restores its firewall at boot with netfilter-persistent (%s from %s), but nothing "
+        "restores the ipsets of webroot.enterprise before it: %s. The saved rules match those sets "
+        "(-m set --match-set webroot-...), and iptables-restore refuses a whole rules file that names "
+        "a set that does not exist, so after a reboot this host would have no firewall at all (policy "
+        "ACCEPT, your own rules gone too). Nothing was changed on this host. Install ipset-persistent "
+        "(apt-get install ipset-persistent: netfilter-persistent's ipset plugin restores %s before the "
+        "rules) and run again; or set webroot_iptables_save_path and webroot_ip6tables_save_path to "
+        "\"\" to keep those files your own (the rules of ours are then not restored at boot)." % (
+            ", ".join(sorted(p for fam in restored for p in rules_plugins[fam])), files, why,
+            NETFILTER_PERSISTENT_FILES["ipset"]))
+    return out
 
 
 def _family_sets(component, peers):

@@ -733,10 +733,39 @@ def _results_by_name(reg):
 
 HOST_DOWN = "host down"
 
+# What a source that cannot see a reset in time adds to a "filtered" it found, when its
+# port_check did not say it (port_check.ps1 words its own; docs/verify.md, "What a
+# Windows source can tell").
+RST_BLIND_NOTE = ("%s cannot tell a reset from no answer (a Windows source without "
+                  "SIO_TCP_INITIAL_RTO), so the port may be closed rather than filtered")
+_UNSAID = object()
+
+
+def _windows_source(hostvars, host, windows_var):
+    """Whether the verify role took ``host`` for a Windows host (its ``windows_var``)."""
+    value = _hv(hostvars, host).get(windows_var)
+    if isinstance(value, str):
+        return value.strip().lower() in ("true", "yes", "1")
+    return value is True
+
+
+def rst_blind(found, windows):
+    """Whether a port_check result came from a socket that cannot report a reset in time.
+
+    Windows resends a SYN that got a reset and reports ``refused`` only after its
+    retries, so without ``SIO_TCP_INITIAL_RTO`` a closed port reads ``filtered``
+    (port_check.ps1). port_check.ps1 says so per result (``rst_detectable``: true,
+    false, or null when it made no direct connection); POSIX results have no such key
+    and always see resets. A result of a Windows source (``windows``) without the key
+    is taken as blind: nothing says it could see them.
+    """
+    said = found.get("rst_detectable", _UNSAID)
+    return said is False or (said is _UNSAID and windows)
+
 
 @_gc_paused
 def merge_results(checks, hostvars, result_var="__verify_portcheck", listener_var="__verify_listener", down=(),
-                  lines=True):
+                  lines=True, windows_var="__verify_windows"):
     """Each check with what its source found.
 
     ``hostvars[source][result_var]`` is the registered port_check result of each
@@ -754,8 +783,16 @@ def merge_results(checks, hostvars, result_var="__verify_portcheck", listener_va
     ``lines=False`` only the checks that did not meet their expectation carry one: what
     the verify role's reports print (a hundred thousand sentences nobody reads cost a
     tenth of a second at 3,000 workstations; :func:`describe` words any other one).
+
+    A ``filtered`` found by a source that cannot report a reset in time (:func:`rst_blind`:
+    a Windows source without ``SIO_TCP_INITIAL_RTO``; ``hostvars[source][windows_var]``
+    tells a Windows source) means "no answer, or a closed port": it still meets a denied
+    check's ``filtered`` (the connection was not accepted), and never ``open``,
+    ``reachable`` or ``refused``. Such a result carries ``rst_detectable: False``, and its
+    error says why a closed port is not excluded.
     """
     down_set = set(down or ())
+    windows_by_source = {}
     by_source = {}
     listeners = {}
     out = []
@@ -822,6 +859,15 @@ def merge_results(checks, hostvars, result_var="__verify_portcheck", listener_va
                 tls_error = str(tls_error)
             if not (tls_version is None or tls_version.__class__ is str):
                 tls_version = str(tls_version)
+            blind = False
+            if state == "filtered":
+                windows = windows_by_source.get(src)
+                if windows is None:
+                    windows = windows_by_source[src] = _windows_source(hostvars, src, windows_var)
+                blind = rst_blind(found, windows)
+                if blind and (error is None or "cannot tell a reset" not in error):
+                    note = RST_BLIND_NOTE % src
+                    error = "%s; %s" % (error, note) if error else note
             ok = source_ok is True and (state in ("open", "refused") if expect == "reachable" else state == expect)
             # (ok: the source's own verdict, and only for a state that is the one expected:
             # an unknown state, or an "ok" the state contradicts, is not a pass.)
@@ -843,8 +889,11 @@ def merge_results(checks, hostvars, result_var="__verify_portcheck", listener_va
                 detail = tls_error if display == "tls-fail" else error
                 if detail and not ok:
                     line += " (%s)" % detail
-            append(dict(check, listener_state=listener, reason=None, state=state, ok=ok, error=error, address=address,
-                        tls_ok=tls_ok, tls_error=tls_error, tls_version=tls_version, display=display, line=line))
+            merged = dict(check, listener_state=listener, reason=None, state=state, ok=ok, error=error, address=address,
+                          tls_ok=tls_ok, tls_error=tls_error, tls_version=tls_version, display=display, line=line)
+            if blind:
+                merged["rst_detectable"] = False
+            append(merged)
             continue
         result["display"] = display_state(result)
         result["line"] = describe(result)

@@ -393,6 +393,23 @@ def _run(host, args, what):
     return out
 
 
+# netfilter-persistent (Debian, Ubuntu) restores the firewall at boot by running
+# its plugins in this directory in name order (run-parts): ipset-persistent's
+# 10-ipset, then iptables-persistent's 15-ip4tables and 25-ip6tables.
+NETFILTER_PERSISTENT_PLUGINS = "/usr/share/netfilter-persistent/plugins.d"
+# Written before an iptables host is changed, removed once what runs is saved for
+# boot: while it is there, the next run saves (a save that failed or never ran).
+SAVE_PENDING = "/var/lib/webroot-enterprise/iptables-save-pending"
+
+
+def read_boot(host):
+    """How an iptables host restores its firewall at boot: the netfilter-persistent
+    plugins installed (names, in the order they run) and whether a save of ours is
+    pending."""
+    plugins = sorted(os.path.basename(p) for p in host.glob(NETFILTER_PERSISTENT_PLUGINS + "/*"))
+    return {"plugins": plugins, "save_pending": bool(host.glob(SAVE_PENDING))}
+
+
 def read_iptables(host):
     iptables = host.which("iptables")
     if not iptables:
@@ -408,7 +425,8 @@ def read_iptables(host):
         if rc == 0:
             ipv6 = parse_iptables_rules(out)
     sets = parse_ipset_save(_run(host, [ipset, "save"], "ipset save"))
-    return {"backend": "iptables", "iptables": {"ipv4": ipv4, "ipv6": ipv6}, "ipsets": sets}
+    return {"backend": "iptables", "iptables": {"ipv4": ipv4, "ipv6": ipv6}, "ipsets": sets,
+            "boot": read_boot(host)}
 
 
 def read_ufw(host):

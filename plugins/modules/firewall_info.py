@@ -183,6 +183,19 @@ ipsets:
       type: hash:net
       family: ipv4
       entries: [198.18.10.0/28, 198.18.10.21]
+boot:
+  description:
+    - How the iptables host restores its firewall at boot.
+    - C(plugins), the names of netfilter-persistent's plugins (C(/usr/share/netfilter-persistent/plugins.d)),
+      in the order they run at boot (V(10-ipset) from ipset-persistent, V(15-ip4tables) and V(25-ip6tables)
+      from iptables-persistent); empty when netfilter-persistent is not installed.
+    - C(save_pending), true while C(/var/lib/webroot-enterprise/iptables-save-pending) exists: a run changed
+      the firewall and its save for boot did not complete, so the next run saves.
+  returned: when RV(backend) is V(iptables)
+  type: dict
+  sample:
+    plugins: [10-ipset, 15-ip4tables, 25-ip6tables, 40-ipset]
+    save_pending: false
 ufw:
   description:
     - Our rules in C(ufw show added) (comment contains C(webroot.enterprise)), in order;

@@ -15,6 +15,9 @@
 # All connects of a wave (up to 'concurrency') are started with TcpClient.ConnectAsync
 # and awaited against one deadline; TLS handshakes (SslStream, optionally through an
 # HTTP CONNECT proxy) follow for the few targets that ask for them.
+# Each socket is told not to resend its SYN after a reset (SIO_TCP_INITIAL_RTO, see
+# Set-SynRetransmission), so that a closed port reads refused and not filtered; where
+# Windows cannot do that, each result says so (rst_detectable: false).
 
 $states = @('open', 'refused', 'filtered', 'unresolved')
 $expectChoices = @('open', 'refused', 'filtered', 'unresolved', 'reachable')
@@ -33,7 +36,7 @@ $spec = @{
                 name = @{ type = 'str' }
             }
         }
-        timeout = @{ type = 'float'; default = 2.0 }
+        timeout = @{ type = 'float'; default = 2.0 }  # read again as a double: see $timeout below
         concurrency = @{ type = 'int'; default = 2048 }
         expect = @{ type = 'str'; default = 'open'; choices = $expectChoices }
         fail_on_mismatch = @{ type = 'bool'; default = $true }
@@ -45,7 +48,33 @@ $spec = @{
     supports_check_mode = $true
 }
 
-$module = [Ansible.Basic.AnsibleModule]::Create($args, $spec)
+# 'timeout' culture-invariantly and as a double. Ansible.Basic's 'float' option type is
+# ParseFloat in Ansible.Basic.cs: float.Parse(value.ToString()), a [Single] parsed in the
+# thread's current culture, so on a de-DE host the string '2.5' (what a template gave on
+# ansible-core before 2.19) read as 25, and on fr-FR it failed; and a [Single] widened to
+# [double] turns 0.1 into 0.100000001490116. So the options are parsed under the
+# invariant culture (Create only; the culture is put back at once), and 'timeout' is read
+# again from the raw parameters (AnsibleModule.GetParams, the same call Create makes),
+# as a [double] parsed with CultureInfo.InvariantCulture (ConvertTo-Seconds below).
+$rawTimeout = $null
+try {
+    $rawParams = [Ansible.Basic.AnsibleModule]::GetParams($args)
+    if ($null -ne $rawParams -and $rawParams.Contains('timeout')) {
+        $rawTimeout = $rawParams['timeout']
+    }
+}
+catch {
+    # Create below reads the same parameters and reports what is wrong with them.
+    $rawTimeout = $null
+}
+$callerCulture = [System.Threading.Thread]::CurrentThread.CurrentCulture
+[System.Threading.Thread]::CurrentThread.CurrentCulture = [System.Globalization.CultureInfo]::InvariantCulture
+try {
+    $module = [Ansible.Basic.AnsibleModule]::Create($args, $spec)
+}
+finally {
+    [System.Threading.Thread]::CurrentThread.CurrentCulture = $callerCulture
+}
 $module.Result.changed = $false
 
 $clock = [System.Diagnostics.Stopwatch]::StartNew()
@@ -100,6 +129,37 @@ Function Test-Expectation {
         return ($State -eq 'open' -or $State -eq 'refused')
     }
     return ($State -eq $Expected)
+}
+
+Function ConvertTo-Seconds {
+    # 'timeout' as a [double], or $null when it is not a number. A number comes from the
+    # module's JSON as [int], [long], [decimal] (JavaScriptSerializer, .NET Framework) or
+    # [double] (Newtonsoft.Json, PowerShell 7: Ansible.Basic.cs FromJson); a string is
+    # parsed with NumberStyles.Float in CultureInfo.InvariantCulture, whatever the
+    # host's culture ('2.5' is two and a half seconds on a de-DE host too). Not given:
+    # the spec's default. (A [bool] is not a number, although it converts to one.)
+    param($Value)
+    $invariant = [System.Globalization.CultureInfo]::InvariantCulture
+    if ($null -eq $Value) {
+        return [double]$spec.options.timeout.default
+    }
+    if ($Value -is [bool]) {
+        return $null
+    }
+    if ($Value -is [double] -or $Value -is [int] -or $Value -is [long] -or $Value -is [decimal]) {
+        return [double]$Value
+    }
+    if ($Value -is [single]) {
+        # The shortest text that reads back as this [Single] ('0.1'), read as a [double].
+        return [double]::Parse($Value.ToString('R', $invariant), $invariant)
+    }
+    if ($Value -is [string]) {
+        $parsed = 0.0
+        if ([double]::TryParse($Value.Trim(), [System.Globalization.NumberStyles]::Float, $invariant, [ref]$parsed)) {
+            return $parsed
+        }
+    }
+    return $null
 }
 
 Function Exit-Invalid {
@@ -171,7 +231,7 @@ Function Get-ConnectState {
     switch ($code.ToString()) {
         'ConnectionRefused' { return @('refused', 'connection refused (RST)') }
         'ConnectionReset' { return @('refused', 'connection reset (RST)') }
-        'TimedOut' { return @('filtered', ('connection timed out after {0}s' -f $TimeoutSeconds)) }
+        'TimedOut' { return @('filtered', ('no answer: the system gave up on the connection attempt before the {0}s timeout' -f $TimeoutSeconds)) }
         'HostUnreachable' { return @('filtered', ('host unreachable: {0}' -f $socketError.Message)) }
         'NetworkUnreachable' { return @('filtered', ('network unreachable: {0}' -f $socketError.Message)) }
         'HostDown' { return @('filtered', ('host down: {0}' -f $socketError.Message)) }
@@ -181,6 +241,102 @@ Function Get-ConnectState {
         'NoData' { return @('unresolved', ('name does not resolve: {0}' -f $socketError.Message)) }
     }
     return @('filtered', ('{0}: {1}' -f $code, $socketError.Message))
+}
+
+# --------------------------------------------------------------------------- #
+# Resets seen as resets (SIO_TCP_INITIAL_RTO).
+# --------------------------------------------------------------------------- #
+# Windows does not report a reset to its SYN at once: it sends the SYN again and reports
+# WSAECONNREFUSED only when every SYN got a reset, about a second apart by default. So
+# within the 2 s default timeout a closed port read filtered, and from a Windows source a
+# denied check could never see a reset (nmap#2113, comment of 2024-10-27: "If all of
+# these retries receive RST before the connect timeout, we get WSACONNREFUSED"; nmap#1945;
+# curl#14144: 2 s to be refused by 127.0.0.1).
+# SIO_TCP_INITIAL_RTO sets the SYN retransmissions of one socket. Microsoft docs,
+# "SIO_TCP_INITIAL_RTO control code" (WSAIoctl, input a TCP_INITIAL_RTO_PARAMETERS, no
+# output) and "TCP_INITIAL_RTO_PARAMETERS structure (mstcpip.h)" (USHORT Rtt; UCHAR
+# MaxSynRetransmissions; Windows 8 / Server 2012 and later; "TCP_INITIAL_RTO_NO_SYN_
+# RETRANSMISSIONS to set the number of SYN retransmissions for a TCP socket to 0").
+# That value is honoured from Windows 10 build 16299 (1709; Server 2019 is 17763): Go's
+# net package sets it only there (src/internal/syscall/windows
+# SupportTCPInitialRTONoSYNRetransmissions: major >= 10 && build >= 16299, used in
+# src/net/fd_windows.go), and 1 before, "the minimum possible value before Windows
+# 10.0.16299" (TCP_INITIAL_RTO_DEFAULT_MAX_SYN_RETRANSMISSIONS is 0: 0 means the default).
+# This module does the same, on every socket before ConnectAsync:
+#   SIO_TCP_INITIAL_RTO = _WSAIOW(IOC_VENDOR, 17) = 0x98000011, given as the signed Int32
+#     that Socket.IOControl(Int32, Byte[], Byte[]) takes: -1744830447;
+#   the structure, little-endian with its padding byte (sizeof is 4): Rtt =
+#     TCP_INITIAL_RTO_UNSPECIFIED_RTT (0xFFFF: the system's, or the administrator's, RTT),
+#     MaxSynRetransmissions = TCP_INITIAL_RTO_NO_SYN_RETRANSMISSIONS ((UCHAR)-2 = 0xFE),
+#     or 1 before build 16299.
+# Where the SYN is never resent, a reset reads refused whenever it comes in time:
+# rst_detectable is true. Before build 16299 (one resend: the reset is reported after one
+# retransmission timeout, about 1 s by default) and where the IOControl fails, a target
+# that did not answer in time may be a closed port: rst_detectable is false, the error
+# says so, and the module warns once.
+# A SYN that is never resent is not resent when it is lost either: when the system gives
+# up on its single SYN (TimedOut) while at least 100 ms remain before the deadline, the
+# connect is started once more on a new socket (Complete-Connect), standing in for the
+# retransmission.
+[int]$script:sioTcpInitialRto = -1744830447
+$script:rtoNoSynRetransmissions = [byte[]]@(0xFF, 0xFF, 0xFE, 0x00)
+$script:rtoOneSynRetransmission = [byte[]]@(0xFF, 0xFF, 0x01, 0x00)
+
+Function Get-WindowsBuild {
+    # The build number, from the registry: Environment.OSVersion is shimmed to 6.2 for
+    # processes whose manifest does not declare Windows 8.1 / 10, so it cannot be trusted
+    # in every remoting host; it is only the fallback.
+    try {
+        $value = [Microsoft.Win32.Registry]::GetValue('HKEY_LOCAL_MACHINE\SOFTWARE\Microsoft\Windows NT\CurrentVersion', 'CurrentBuildNumber', $null)
+        $build = 0
+        if ($null -ne $value -and [int]::TryParse([string]$value, [ref]$build)) {
+            return $build
+        }
+    }
+    catch {
+        $null = $_
+    }
+    return [System.Environment]::OSVersion.Version.Build
+}
+
+$script:windowsBuild = Get-WindowsBuild
+if ($script:windowsBuild -ge 16299) {
+    $script:rtoBytes = $script:rtoNoSynRetransmissions
+    $script:rstNote = $null
+}
+else {
+    $script:rtoBytes = $script:rtoOneSynRetransmission
+    $script:rstNote = 'Windows build {0} has no TCP_INITIAL_RTO_NO_SYN_RETRANSMISSIONS ' -f $script:windowsBuild
+    $script:rstNote += '(build 16299, Windows 10 1709 / Server 2019, and later)'
+}
+
+Function Set-SynRetransmission {
+    # SIO_TCP_INITIAL_RTO on $Socket (see above). Returns whether a reset is reported as
+    # refused whenever it comes in time (rst_detectable). After one failure no other
+    # socket tries (an exception per socket would cost time at thousands of targets).
+    param([System.Net.Sockets.Socket]$Socket)
+    if ($null -eq $script:rtoBytes) {
+        return $false
+    }
+    try {
+        [void]$Socket.IOControl($script:sioTcpInitialRto, $script:rtoBytes, $null)
+    }
+    catch {
+        $script:rtoBytes = $null
+        $script:rstNote = 'SIO_TCP_INITIAL_RTO failed on this host: {0}' -f $_.Exception.GetBaseException().Message
+        return $false
+    }
+    return ($null -eq $script:rstNote)
+}
+
+Function Get-SilenceText {
+    # The error of a target that did not answer; from a socket that cannot report a reset
+    # in time, with why a closed port cannot be excluded.
+    param([string]$Text, $RstDetectable)
+    if ($RstDetectable -is [bool] -and -not $RstDetectable) {
+        return ('{0}; this Windows host cannot tell a reset from no answer ({1}), so the port may be closed rather than filtered' -f $Text, $script:rstNote)
+    }
+    return $Text
 }
 
 Function Get-TlsVersionName {
@@ -515,9 +671,13 @@ Function Open-ProxyTunnel {
 # --------------------------------------------------------------------------- #
 # Validation (before any connection), same messages as the Python side.
 # --------------------------------------------------------------------------- #
-$timeout = [double]$module.Params.timeout
+$timeout = ConvertTo-Seconds -Value $rawTimeout
+if ($null -eq $timeout) {
+    Exit-Invalid -Message ("timeout: '{0}' is not a number of seconds" -f $rawTimeout)
+}
 if (-not ($timeout -gt 0) -or $timeout -gt 3600) {
-    Exit-Invalid -Message ("timeout: {0} must be greater than 0 and at most 3600 seconds" -f $timeout)
+    $shownTimeout = $timeout.ToString([System.Globalization.CultureInfo]::InvariantCulture)
+    Exit-Invalid -Message ("timeout: {0} must be greater than 0 and at most 3600 seconds" -f $shownTimeout)
 }
 $concurrency = [int]$module.Params.concurrency
 if ($concurrency -lt 1) {
@@ -687,41 +847,104 @@ if ($lookups.Count -gt 0) {
 # --------------------------------------------------------------------------- #
 # TCP phase: waves of up to 'concurrency' ConnectAsync calls against one deadline.
 # --------------------------------------------------------------------------- #
+Function Start-Connect {
+    # Opens a socket of the address's family for $Job, sets its SYN retransmissions
+    # (Set-SynRetransmission) and starts ConnectAsync. Returns $true when the connect is
+    # in flight; otherwise its failure is in $outcome.
+    param($Job)
+    $item = $Job.item
+    $Job.attempts += 1
+    $Job.client = $null
+    try {
+        $Job.client = New-Object -TypeName System.Net.Sockets.TcpClient -ArgumentList $Job.address.AddressFamily
+        $Job.rst = Set-SynRetransmission -Socket $Job.client.Client
+        $Job.task = $Job.client.ConnectAsync($Job.address, [int]$item.port)
+        return $true
+    }
+    catch {
+        $failure = Get-ConnectState -Exception $_.Exception -TimeoutSeconds $timeout
+        $outcome[$item.index] = @{
+            state = $failure[0]; error = $failure[1]; elapsed_ms = (Get-ElapsedMs -Since $Job.started)
+            address = $Job.address.ToString(); client = $null; rst_detectable = $Job.rst
+        }
+        if ($null -ne $Job.client) {
+            $Job.client.Close()
+        }
+        return $false
+    }
+}
+
+Function Complete-Connect {
+    # Records in $outcome what the finished connect of $Job found. With -Retry, a connect
+    # whose single SYN the system gave up on (TimedOut, on a socket that never resends
+    # it: rst_detectable) is started once more while at least 100 ms remain before
+    # -Deadline (see SIO_TCP_INITIAL_RTO above). Returns $true when $Job is in flight again.
+    param($Job, [double]$Deadline, [bool]$Retry)
+    $item = $Job.item
+    $task = $Job.task
+    if ($task.IsFaulted -or $task.IsCanceled) {
+        $Job.client.Close()
+        $socketError = Get-InnerSocketError -Exception $task.Exception
+        $timedOut = ($null -ne $socketError) -and ($socketError.SocketErrorCode.ToString() -eq 'TimedOut')
+        if ($Retry -and $timedOut -and $Job.rst -and $Job.attempts -lt 2 -and ($Deadline - $clock.Elapsed.TotalMilliseconds) -ge 100) {
+            return (Start-Connect -Job $Job)
+        }
+        $failure = Get-ConnectState -Exception $task.Exception -TimeoutSeconds $timeout
+        $text = $failure[1]
+        if ($timedOut) {
+            $text = Get-SilenceText -Text $text -RstDetectable $Job.rst
+        }
+        $outcome[$item.index] = @{
+            state = $failure[0]; error = $text; elapsed_ms = (Get-ElapsedMs -Since $Job.started)
+            address = $Job.address.ToString(); client = $null; rst_detectable = $Job.rst
+        }
+        return $false
+    }
+    $keptClient = $null
+    if ($item.tls) {
+        $keptClient = $Job.client
+    }
+    else {
+        $Job.client.Close()
+    }
+    $outcome[$item.index] = @{
+        state = 'open'; error = $null; elapsed_ms = (Get-ElapsedMs -Since $Job.started)
+        address = $Job.address.ToString(); client = $keptClient; rst_detectable = $Job.rst
+    }
+    return $false
+}
+
 $jobs = [System.Collections.Generic.List[object]]@()
 foreach ($item in $direct) {
     $answer = $resolved[$item.host]
     if ($null -eq $answer.address) {
-        $outcome[$item.index] = @{ state = 'unresolved'; error = $answer.error; elapsed_ms = 0.0; address = $null; client = $null }
+        $outcome[$item.index] = @{ state = 'unresolved'; error = $answer.error; elapsed_ms = 0.0; address = $null; client = $null; rst_detectable = $null }
         continue
     }
-    $jobs.Add(@{ item = $item; address = $answer.address; client = $null; task = $null; started = 0.0 })
+    $jobs.Add(@{ item = $item; address = $answer.address; client = $null; task = $null; started = 0.0; attempts = 0; rst = $false })
 }
 $used = [Math]::Max(1, [Math]::Min($concurrency, [Math]::Max(1, $jobs.Count)))
 $timeoutMs = [int][Math]::Ceiling($timeout * 1000)
 
+# Each wave: its connects are started, then awaited until they have all finished or its
+# deadline (timeout after the last start) has passed, whichever is first. The wait is
+# bounded by that deadline alone (it used to stop after as many rounds as the wave had
+# connects, which a WaitAny that returned early could reach before the deadline, so
+# connects still in time were reported "no answer"); no connect starts after it (the one
+# retry of Complete-Connect needs 100 ms left); and once it has passed, a connect that
+# finished meanwhile keeps its answer, only the others read filtered. The next wave
+# starts only after this one is over, so at most 'concurrency' connects are in flight.
 for ($offset = 0; $offset -lt $jobs.Count; $offset += $used) {
     $last = [Math]::Min($jobs.Count, $offset + $used) - 1
     $waiting = [System.Collections.Generic.List[object]]@()
     foreach ($job in $jobs[$offset..$last]) {
-        $item = $job.item
         $job.started = $clock.Elapsed.TotalMilliseconds
-        try {
-            $job.client = New-Object -TypeName System.Net.Sockets.TcpClient -ArgumentList $job.address.AddressFamily
-            $job.task = $job.client.ConnectAsync($job.address, [int]$item.port)
+        if (Start-Connect -Job $job) {
             $waiting.Add($job)
-        }
-        catch {
-            $failure = Get-ConnectState -Exception $_.Exception -TimeoutSeconds $timeout
-            $outcome[$item.index] = @{ state = $failure[0]; error = $failure[1]; elapsed_ms = (Get-ElapsedMs -Since $job.started); address = $job.address.ToString(); client = $null }
-            if ($null -ne $job.client) {
-                $job.client.Close()
-            }
         }
     }
     $deadline = $clock.Elapsed.TotalMilliseconds + $timeoutMs
-    $rounds = 0
-    while ($waiting.Count -gt 0 -and $rounds -le ($last - $offset + 1)) {
-        $rounds += 1
+    while ($waiting.Count -gt 0) {
         $remaining = [int][Math]::Ceiling($deadline - $clock.Elapsed.TotalMilliseconds)
         if ($remaining -le 0) {
             break
@@ -734,40 +957,37 @@ for ($offset = 0; $offset -lt $jobs.Count; $offset += $used) {
             [void][System.Threading.Tasks.Task]::WaitAny($pendingTasks.ToArray(), $remaining)
         }
         catch {
-            $null = $_
+            # Not expected (no task is null); wait a little rather than spin, within the deadline.
+            Start-Sleep -Milliseconds ([Math]::Min(10, $remaining))
         }
         $still = [System.Collections.Generic.List[object]]@()
         foreach ($job in $waiting) {
-            $task = $job.task
-            if (-not $task.IsCompleted) {
+            if (-not $job.task.IsCompleted) {
                 $still.Add($job)
-                continue
             }
-            $item = $job.item
-            $elapsed = Get-ElapsedMs -Since $job.started
-            if ($task.IsFaulted -or $task.IsCanceled) {
-                $failure = Get-ConnectState -Exception $task.Exception -TimeoutSeconds $timeout
-                $outcome[$item.index] = @{ state = $failure[0]; error = $failure[1]; elapsed_ms = $elapsed; address = $job.address.ToString(); client = $null }
-                $job.client.Close()
-            }
-            else {
-                $keptClient = $null
-                if ($item.tls) {
-                    $keptClient = $job.client
-                }
-                else {
-                    $job.client.Close()
-                }
-                $outcome[$item.index] = @{ state = 'open'; error = $null; elapsed_ms = $elapsed; address = $job.address.ToString(); client = $keptClient }
+            elseif (Complete-Connect -Job $job -Deadline $deadline -Retry $true) {
+                $still.Add($job)
             }
         }
         $waiting = $still
     }
     foreach ($job in $waiting) {
+        if ($job.task.IsCompleted) {
+            [void](Complete-Connect -Job $job -Deadline $deadline -Retry $false)
+            continue
+        }
         $item = $job.item
-        $outcome[$item.index] = @{ state = 'filtered'; error = ('no answer within {0}s' -f $timeout); elapsed_ms = (Get-ElapsedMs -Since $job.started); address = $job.address.ToString(); client = $null }
+        $text = Get-SilenceText -Text ('no answer within {0}s' -f $timeout) -RstDetectable $job.rst
+        $outcome[$item.index] = @{
+            state = 'filtered'; error = $text; elapsed_ms = (Get-ElapsedMs -Since $job.started)
+            address = $job.address.ToString(); client = $null; rst_detectable = $job.rst
+        }
         $job.client.Close()
     }
+}
+if ($null -ne $script:rstNote -and $jobs.Count -gt 0) {
+    $warning = 'this Windows host cannot tell a reset from no answer ({0}): ' -f $script:rstNote
+    $module.Warn($warning + 'a target that reads filtered may be a closed port (results[].rst_detectable is false)')
 }
 
 # --------------------------------------------------------------------------- #
@@ -780,7 +1000,7 @@ foreach ($item in $items) {
     if ($item.tls -and $null -ne $proxy) {
         $proxyShown = $proxy.shown
         $tunnel = Open-ProxyTunnel -Proxy $proxy -TargetHost $item.host -Port $item.port -TimeoutSeconds $timeout
-        $out = @{ state = $tunnel.state; error = $tunnel.error; elapsed_ms = $tunnel.elapsed_ms; address = $null }
+        $out = @{ state = $tunnel.state; error = $tunnel.error; elapsed_ms = $tunnel.elapsed_ms; address = $null; rst_detectable = $null }
         if ($tunnel.state -eq 'open') {
             $serverName = $tlsServerName
             if (-not $serverName) {
@@ -826,6 +1046,7 @@ foreach ($item in $items) {
         error = $out.error
         tls = $item.tls
         proxy = $proxyShown
+        rst_detectable = $out.rst_detectable
     }
     foreach ($key in $tlsFields.Keys) {
         $result[$key] = $tlsFields[$key]

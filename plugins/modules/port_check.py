@@ -177,9 +177,19 @@ attributes:
 notes:
   - Traffic leaves from the managed host, so run this module on the host whose flows are checked
     (with C(delegate_to) if needed).
-  - On Windows the TCP stack may retry a connection attempt that was answered with a reset for
-    a second or so before reporting it refused, so keep O(timeout) above 1 second there (the
-    default is 2).
+  - On Windows the TCP stack resends a SYN that was answered with a reset, and reports the port
+    refused only after its retries (about a second apart), so within O(timeout) a closed port
+    would read V(filtered). The Windows implementation therefore sets C(SIO_TCP_INITIAL_RTO) with
+    C(TCP_INITIAL_RTO_NO_SYN_RETRANSMISSIONS) on each socket (Windows 10 1709, Windows Server 2019
+    and later), so that a reset reads V(refused) at once, and a SYN that went unanswered is sent once
+    more on a new socket while time remains. Older Windows (Windows Server 2016, Windows 10 before
+    1709) and a host where that call fails cannot tell a reset from no answer within O(timeout);
+    their results carry RV(results[].rst_detectable=false), a V(filtered) target's
+    RV(results[].error) says that the port may be closed, and the module warns. Keep O(timeout)
+    above 1 second there (the default is 2).
+  - On Windows O(timeout) is read as a double, with a C(.) as the decimal separator whatever the
+    host's culture (C(Ansible.Basic) alone would parse it as a single-precision number in the
+    host's culture).
   - On POSIX hosts the connects are non-blocking sockets driven from one thread by a C(selectors)
     loop, each distinct host name is resolved once, and the TLS handshakes are done afterwards by
     a few threads.
@@ -293,6 +303,20 @@ results:
       type: str
       returned: always
       sample: proxy.example.com:3128
+    rst_detectable:
+      description:
+        - Windows only (absent on POSIX, where a reset is always reported at once).
+        - V(true) when the socket reported a reset (TCP RST) as V(refused) whenever it came
+          within O(timeout) (C(SIO_TCP_INITIAL_RTO) with no SYN retransmissions, Windows 10 1709,
+          Windows Server 2019 and later).
+        - V(false) when it could not (older Windows, or C(SIO_TCP_INITIAL_RTO) failed). V(open)
+          and V(refused) are still certain, but V(filtered) means no answer I(or) a closed port
+          whose reset Windows reported too late.
+        - V(null) when no connection was made from this host to the target (V(unresolved), or
+          through O(proxy)).
+      type: bool
+      returned: on Windows
+      sample: true
     tls_ok:
       description:
         - Whether the TLS handshake succeeded; V(null) without O(targets[].tls).

@@ -152,7 +152,7 @@ def test_port_check_ps1_lets_the_os_choose_the_tls_version():
 def test_port_check_ps1_opens_the_proxy_socket_in_the_address_family():
     """Issue 10 item 7: no IPv4-only TcpClient() for the proxy."""
     code = _code_only(_port_check_ps1())
-    proxy = code[code.index("Function Open-ProxyTunnel"):code.index("$timeout = [double]$module.Params.timeout")]
+    proxy = code[code.index("Function Open-ProxyTunnel"):code.index("$timeout = ConvertTo-Seconds -Value $rawTimeout")]
     assert "New-Object -TypeName System.Net.Sockets.TcpClient -ArgumentList $resolvedProxy[0].AddressFamily" in proxy
     assert "New-Object -TypeName System.Net.Sockets.TcpClient\n" not in proxy
 
@@ -240,3 +240,122 @@ def test_port_check_ps1_never_shows_the_proxy_credentials():
     assert "$where = 'proxy {0}' -f $Proxy.shown" in code
     assert "$proxyShown = $proxy.shown" in code
     assert "Proxy-Authorization: $($Proxy.auth)" in code  # the credentials go to the proxy only
+
+
+# Issue 23 item 4: refused and filtered told apart from Windows sources.
+# Windows resends a SYN answered with a reset and reports WSAECONNREFUSED only after its
+# retries (nmap#2113, nmap#1945, curl#14144), so port_check.ps1 sets SIO_TCP_INITIAL_RTO
+# on every socket. The constants below are restated from Microsoft's docs and headers
+# (mstcpip.h), not from the script: the test fails if the script drifts from them.
+SIO_TCP_INITIAL_RTO = 0x98000011  # _WSAIOW(IOC_VENDOR, 17)
+TCP_INITIAL_RTO_UNSPECIFIED_RTT = 0xFFFF  # USHORT
+TCP_INITIAL_RTO_NO_SYN_RETRANSMISSIONS = 0xFE  # (UCHAR)-2
+
+
+def _ps_byte_array(values):
+    return "[byte[]]@(%s)" % ", ".join("0x%02X" % v for v in values)
+
+
+def test_port_check_ps1_sets_sio_tcp_initial_rto_with_the_documented_code_and_bytes():
+    code = _code_only(_port_check_ps1())
+    # Socket.IOControl(Int32, Byte[], Byte[]) takes the code as a signed 32-bit value.
+    signed = SIO_TCP_INITIAL_RTO - (1 << 32)
+    assert signed == -1744830447
+    assert "[int]$script:sioTcpInitialRto = %d\n" % signed in code
+    # TCP_INITIAL_RTO_PARAMETERS {USHORT Rtt; UCHAR MaxSynRetransmissions;}: 4 bytes with
+    # the padding, little-endian; Rtt unspecified (the system's), no SYN retransmissions.
+    rtt = [TCP_INITIAL_RTO_UNSPECIFIED_RTT & 0xFF, TCP_INITIAL_RTO_UNSPECIFIED_RTT >> 8]
+    assert "$script:rtoNoSynRetransmissions = %s\n" % _ps_byte_array(rtt + [TCP_INITIAL_RTO_NO_SYN_RETRANSMISSIONS, 0]) in code
+    # Before build 16299 (Go's SupportTCPInitialRTONoSYNRetransmissions) one retransmission.
+    assert "$script:rtoOneSynRetransmission = %s\n" % _ps_byte_array(rtt + [1, 0]) in code
+    assert "if ($script:windowsBuild -ge 16299) {\n    $script:rtoBytes = $script:rtoNoSynRetransmissions\n    $script:rstNote = $null\n" in code
+    setter = _function(code, "Set-SynRetransmission")
+    assert "[void]$Socket.IOControl($script:sioTcpInitialRto, $script:rtoBytes, $null)" in setter
+    # The build comes from the registry (Environment.OSVersion is shimmed), OSVersion only as fallback.
+    build = _function(code, "Get-WindowsBuild")
+    assert "'HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion', 'CurrentBuildNumber'" in build
+    assert build.index("Registry]::GetValue") < build.index("OSVersion")
+
+
+def test_port_check_ps1_falls_back_and_says_so_where_the_ioctl_fails():
+    code = _code_only(_port_check_ps1())
+    setter = _function(code, "Set-SynRetransmission")
+    # The IOControl is in a try; its failure is remembered (no other socket tries) and named.
+    body = setter[setter.index("try {"):]
+    assert body.index("IOControl(") < body.index("catch {")
+    catch = body[body.index("catch {"):]
+    assert "$script:rtoBytes = $null" in catch
+    assert "$script:rstNote = 'SIO_TCP_INITIAL_RTO failed on this host: {0}'" in catch
+    assert "return $false" in catch
+    assert "if ($null -eq $script:rtoBytes) {\n        return $false\n    }" in setter
+    # Detectable only when no note was set (build >= 16299 and the IOControl worked).
+    assert setter.rstrip().endswith("return ($null -eq $script:rstNote)\n}")
+    # Every direct connect goes through Start-Connect, which sets it before ConnectAsync.
+    start = _function(code, "Start-Connect")
+    assert start.index("$Job.rst = Set-SynRetransmission -Socket $Job.client.Client") < start.index(".ConnectAsync(")
+    assert code.count(".ConnectAsync(") == 2  # Start-Connect, and the proxy tunnel
+    assert _function(code, "Open-ProxyTunnel").count(".ConnectAsync(") == 1
+    # The result says it: rst_detectable per target, and the error of a silent target.
+    assert "rst_detectable = $out.rst_detectable" in code
+    silence = _function(code, "Get-SilenceText")
+    assert "if ($RstDetectable -is [bool] -and -not $RstDetectable) {" in silence
+    assert "cannot tell a reset from no answer" in silence and "may be closed rather than filtered" in silence
+    assert "Get-SilenceText -Text ('no answer within {0}s' -f $timeout) -RstDetectable $job.rst" in code
+    assert "$text = Get-SilenceText -Text $text -RstDetectable $Job.rst" in _function(code, "Complete-Connect")
+    assert "$warning = 'this Windows host cannot tell a reset from no answer ({0}): ' -f $script:rstNote" in code
+    assert "$module.Warn($warning + 'a target that reads filtered may be a closed port" in code
+    # Proxied and unresolved targets made no direct connection: null, not a claim either way.
+    assert code.count("rst_detectable = $null") == 2
+
+
+def test_port_check_ps1_retries_a_lost_syn_once_within_the_deadline():
+    """A SYN that is never resent is not resent when lost either: one new attempt when the
+    system gave up on it (TimedOut), only on such sockets, only with 100 ms left."""
+    complete = _function(_code_only(_port_check_ps1()), "Complete-Connect")
+    assert ("if ($Retry -and $timedOut -and $Job.rst -and $Job.attempts -lt 2 -and "
+            "($Deadline - $clock.Elapsed.TotalMilliseconds) -ge 100) {\n"
+            "            return (Start-Connect -Job $Job)") in complete
+    assert "$timedOut = ($null -ne $socketError) -and ($socketError.SocketErrorCode.ToString() -eq 'TimedOut')" in complete
+
+
+def test_port_check_ps1_wave_loop_is_bounded_by_its_deadline_only():
+    """Issue 23 item 8: the wait of a wave ends at its deadline or when every connect has
+    finished, never after a count of rounds; nothing starts after the deadline; a connect
+    that finished by then keeps its answer."""
+    code = _code_only(_port_check_ps1())
+    tcp = code[code.index("for ($offset = 0; $offset -lt $jobs.Count; $offset += $used) {"):code.index("$results = ")]
+    assert "$rounds" not in code
+    assert "    while ($waiting.Count -gt 0) {\n" \
+           "        $remaining = [int][Math]::Ceiling($deadline - $clock.Elapsed.TotalMilliseconds)\n" \
+           "        if ($remaining -le 0) {\n            break\n        }\n" in tcp
+    assert "[void][System.Threading.Tasks.Task]::WaitAny($pendingTasks.ToArray(), $remaining)" in tcp
+    assert "Start-Sleep -Milliseconds ([Math]::Min(10, $remaining))" in tcp
+    after = tcp[tcp.index("    foreach ($job in $waiting) {\n        if ($job.task.IsCompleted) {"):]
+    assert "[void](Complete-Connect -Job $job -Deadline $deadline -Retry $false)" in after
+    # Connects start before the deadline is set (Start-Connect), and in the wait loop only
+    # through the retry, which needs 100 ms left.
+    assert tcp.count("Start-Connect -Job") == 1
+    assert tcp.index("Start-Connect -Job $job") < tcp.index("$deadline = $clock.Elapsed.TotalMilliseconds + $timeoutMs")
+
+
+def test_port_check_ps1_reads_timeout_invariantly_as_a_double():
+    """Issue 23 item 8: Ansible.Basic's 'float' is float.Parse(value.ToString()) in the
+    current culture (ParseFloat, ansible-core module_utils/csharp/Ansible.Basic.cs)."""
+    code = _code_only(_port_check_ps1())
+    assert "[double]$module.Params.timeout" not in code and "$module.Params.timeout" not in code
+    assert "$rawParams = [Ansible.Basic.AnsibleModule]::GetParams($args)" in code
+    assert "$timeout = ConvertTo-Seconds -Value $rawTimeout\n" in code
+    # Create parses under the invariant culture, and the caller's culture comes back.
+    create = code[code.index("$callerCulture = "):code.index("Function Get-ElapsedMs")]
+    assert ("[System.Threading.Thread]::CurrentThread.CurrentCulture = [System.Globalization.CultureInfo]::InvariantCulture\n"
+            "try {\n    $module = [Ansible.Basic.AnsibleModule]::Create($args, $spec)\n}\nfinally {\n"
+            "    [System.Threading.Thread]::CurrentThread.CurrentCulture = $callerCulture\n}") in create
+    assert code.count("[Ansible.Basic.AnsibleModule]::Create(") == 1
+    seconds = _function(code, "ConvertTo-Seconds")
+    assert ("[double]::TryParse($Value.Trim(), [System.Globalization.NumberStyles]::Float, $invariant, [ref]$parsed)"
+            in seconds)
+    assert "$invariant = [System.Globalization.CultureInfo]::InvariantCulture" in seconds
+    assert "return [double]$spec.options.timeout.default" in seconds
+    assert "if ($Value -is [bool]) {\n        return $null" in seconds
+    assert "[double]::Parse($Value.ToString('R', $invariant), $invariant)" in seconds
+    assert "[single]$" not in code and "[float]$" not in code
