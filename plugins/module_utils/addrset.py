@@ -45,6 +45,7 @@ class Ipset(object):
 
     def __init__(self, run, name, family):
         self.run, self.name, self.family = run, name, family
+        self.nomatch = set()
 
     def read(self):
         rc, out, _err = self.run(["ipset", "list", self.name, "-o", "save"])
@@ -61,7 +62,12 @@ class Ipset(object):
                         % (self.name, words[2], "inet6" if "inet6" in words else "inet",
                            "inet6" if self.family == "ipv6" else "inet"))
             elif words[:2] == ["add", self.name] and len(words) > 2:
-                entries.append(words[2])
+                if "nomatch" in words[3:]:
+                    # An exception the admin made (a hole in a wider entry): kept,
+                    # never deleted, never added over (that would clear the flag).
+                    self.nomatch.update(canonical([words[2]]))
+                else:
+                    entries.append(words[2])
         return canonical(entries)
 
     def apply(self, exists, add, remove, state):
@@ -158,7 +164,7 @@ def run(runner, provider, name, family, entries, state, check_mode):
     have = backend.read()
     exists = have is not None
     have = have or []
-    add = [e for e in want if e not in have]
+    add = [e for e in want if e not in have and e not in getattr(backend, "nomatch", ())]
     remove = [e for e in have if e not in want]
     runtime_drift = bool(getattr(backend, "runtime_add", []) or getattr(backend, "runtime_remove", []))
     changed = bool(add or remove or runtime_drift or (exists != (state == "present")))

@@ -138,6 +138,8 @@ def _ipt_rule(r, family, mgmt):
     port, proto = r.get("dport"), r.get("protocol") or ""
     if direction is None or r.get("jump") != "ACCEPT" or port is None:
         return None
+    if r.get("extra") or r.get("destination" if direction == "in" else "source"):
+        return None   # a match we never write (an interface, a state...): it admits less, or other traffic
     comp = _exact_component(r.get("comment"), port, proto, direction)
     if comp is None or (direction == "in" and int(port) in mgmt):
         return None
@@ -145,11 +147,23 @@ def _ipt_rule(r, family, mgmt):
     if peer and str(peer).startswith("!"):
         return None   # a negated address: we never write one
     flag = "src" if direction == "in" else "dst"
-    if r.get("match_set") and (r.get("match_set_flags") != flag or _set_component(r["match_set"]) != comp):
+    if r.get("match_set") and (peer or r.get("match_set_flags") != flag or _set_component(r["match_set"]) != comp):
         return None
     return {"component": comp, "family": family, "chain": r["chain"], "direction": direction,
             "protocol": proto, "port": int(port), "match_set": r.get("match_set"),
             "peer": _net(peer), "comment": r["comment"]}
+
+
+def _ipt_keep_nomatch(want, part):
+    """``want`` without the set entries the admin made exceptions of (``nomatch``
+    entries of our set: the address_set module never adds over them, which would
+    clear the flag and admit what the admin excluded)."""
+    holes = part.get("nomatch") or {}
+    if not holes:
+        return want
+    sets = dict((n, dict(s, entries=[e for e in s["entries"] if e not in holes.get(n, [])]))
+                for n, s in want["sets"].items())
+    return dict(want, sets=sets)
 
 
 def _set_component(name):
@@ -271,6 +285,8 @@ def ops(backend, plan, found, zone=None):
     part = part or {"rules": [], "sets": {}}
     plan, kept = hold_peers(backend, plan, {plan["component"]: part})
     want = _WANT[backend](plan, zone) if backend == "firewalld" else _WANT[backend](plan)
+    if backend == "iptables":
+        want = _ipt_keep_nomatch(want, part)
     key = _KEY[backend]
     have_keys = set(key(r) for r in part.get("rules", []))
     want_keys = set(key(r) for r in want["rules"])
@@ -445,6 +461,8 @@ def _ours_ufw(read, mgmt):
         comp = _exact_component(r.get("comment"), port, proto, direction)
         if comp is None or (direction == "in" and int(port) in mgmt):
             continue
+        if r.get("interface") or r.get("from_port") is not None or _net(r.get("to" if direction == "in" else "from")):
+            continue   # a match we never write (an interface, a source port, a local address): not ours
         peer = _net(r.get("from") if direction == "in" else r.get("to"))
         found[comp]["rules"].append({"component": comp, "direction": direction, "protocol": proto,
                                      "port": int(port), "peer": peer,

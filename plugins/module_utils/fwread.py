@@ -131,6 +131,7 @@ def parse_iptables_rule(line):
 
     match_set = opts.get("--match-set") or []
     dport = one("--dport", "--destination-port")
+    rule_extra = _extra(words[2:])
     return {
         "chain": words[1],
         "protocol": one("-p", "--protocol"),
@@ -141,8 +142,34 @@ def parse_iptables_rule(line):
         "match_set_flags": match_set[1] if len(match_set) > 1 else None,
         "jump": one("-j", "--jump"),
         "comment": one("--comment"),
+        "extra": rule_extra,
         "line": line,
     }
+
+
+# The options and match modules of the rules webroot.enterprise writes; a rule with
+# any other (an interface, a state, a source port, a rate limit...) is not ours.
+_WRITTEN_OPTIONS = frozenset(("-p", "--protocol", "--dport", "--destination-port", "--match-set", "--comment",
+                              "-j", "--jump", "-s", "--source", "-d", "--destination"))
+_WRITTEN_MODULES = frozenset(("tcp", "udp", "set", "comment"))
+
+
+def _extra(words):
+    """The options and modules of a rule (its words after ``-A CHAIN``) that the
+    rules of webroot.enterprise never have, sorted ('-i', '-m conntrack', ...)."""
+    extra = set()
+    i = 0
+    while i < len(words):
+        word = words[i]
+        if word in ("-m", "--match"):
+            if i + 1 < len(words) and words[i + 1] not in _WRITTEN_MODULES:
+                extra.add("-m " + words[i + 1])
+            i += 2
+            continue
+        if word.startswith("-") and word not in _WRITTEN_OPTIONS:
+            extra.add(word)
+        i += 1
+    return sorted(extra)
 
 
 def parse_iptables_rules(text):
@@ -175,9 +202,15 @@ def parse_ipset_save(text):
             entry = sets.setdefault(words[1], {"type": None, "family": None, "entries": []})
             entry.update(type=words[2], family=ipset_family(family))
         elif words[0] == "add":
-            sets.setdefault(words[1], {"type": None, "family": None, "entries": []})["entries"].append(words[2])
+            # 'nomatch' makes an entry an exception (a hole in a wider entry): the
+            # admin's, kept apart from the entries that admit.
+            key = "nomatch" if "nomatch" in words[3:] else "entries"
+            sets.setdefault(words[1], {"type": None, "family": None, "entries": []}).setdefault(
+                key, []).append(words[2])
     for entry in sets.values():
-        entry["entries"].sort()  # a set has no order; ipset lists it in hash order
+        for key in ("entries", "nomatch"):
+            if key in entry:
+                entry[key].sort()  # a set has no order; ipset lists it in hash order
     return sets
 
 

@@ -91,3 +91,76 @@ def test_boot_without_netfilter_persistent_warns_when_saving():
         "refuse": None, "warn": None}
     # ipset-persistent alone restores the sets, not the rules: still nothing of the rules at boot.
     assert B.iptables_boot({"plugins": ["10-ipset", "40-ipset"]}, DEFAULT_PATHS)["warn"]
+
+
+# --- a rule with our marker and a match we never write is foreign -----------------
+
+CS = "webroot.enterprise client_service 50000/tcp in"
+
+
+@pytest.mark.parametrize("line", [
+    # ours: exactly what ansible.builtin.iptables writes for us
+    '-A INPUT -p tcp -m tcp --dport 50000 -m set --match-set webroot-client-service-v4 src '
+    '-m comment --comment "%s" -j ACCEPT' % CS,
+    '-A INPUT -s 198.18.10.21/32 -p tcp -m tcp --dport 50000 -m comment --comment "%s" -j ACCEPT' % CS,
+])
+def test_iptables_our_exact_rules_are_ours(line):
+    found = B.ours("iptables", {"iptables": {"ipv4": F.parse_iptables_rules(line)}})
+    assert len(found["client_service"]["rules"]) == 1
+
+
+@pytest.mark.parametrize("line", [
+    '-A INPUT -i eth1 -p tcp -m tcp --dport 50000 -m comment --comment "%s" -j ACCEPT' % CS,
+    '-A INPUT -p tcp -m tcp --dport 50000 -m conntrack --ctstate NEW -m comment --comment "%s" -j ACCEPT' % CS,
+    '-A INPUT -p tcp -m tcp --sport 1024 --dport 50000 -m comment --comment "%s" -j ACCEPT' % CS,
+    '-A INPUT -p tcp -m tcp --dport 50000 -m limit --limit 5/min -m comment --comment "%s" -j ACCEPT' % CS,
+    '-A INPUT -d 198.18.10.31/32 -p tcp -m tcp --dport 50000 -m comment --comment "%s" -j ACCEPT' % CS,
+    '-A INPUT -s 198.18.10.21/32 -p tcp -m tcp --dport 50000 -m set --match-set webroot-client-service-v4 src '
+    '-m comment --comment "%s" -j ACCEPT' % CS,
+])
+def test_iptables_extra_match_rules_are_foreign(line):
+    rules = F.parse_iptables_rules(line)
+    assert len(rules) == 1                      # read (it carries our marker)...
+    found = B.ours("iptables", {"iptables": {"ipv4": rules}})
+    assert found["client_service"]["rules"] == []   # ...but not ours: never reported, changed or removed
+    p = {"component": "client_service", "port": 50000, "protocol": "tcp", "rules": [{
+        "direction": "in", "port": 50000, "protocol": "tcp", "any_peer": False, "peers": ["198.18.10.21/32"],
+        "comment": CS}]}
+    ops = B.ops("iptables", p, found)
+    assert ops["remove"] == [] and len(ops["add"]) == 1
+    assert B.found_plan("iptables", found)["client_service"]["rules"] == []
+
+
+UFW_CS = "'webroot.enterprise client_service 50000/tcp in'"
+
+
+@pytest.mark.parametrize("line,ours", [
+    ("ufw allow from 198.18.10.21 to any port 50000 proto tcp comment %s" % UFW_CS, True),
+    ("ufw allow in on eth1 from 198.18.10.21 to any port 50000 proto tcp comment %s" % UFW_CS, False),
+    ("ufw allow from 198.18.10.21 port 1024 to any port 50000 proto tcp comment %s" % UFW_CS, False),
+    ("ufw allow from 198.18.10.21 to 198.18.10.31 port 50000 proto tcp comment %s" % UFW_CS, False),
+])
+def test_ufw_extra_match_rules_are_foreign(line, ours):
+    found = B.ours("ufw", {"ufw": F.parse_ufw_added(line)})
+    assert len(found["client_service"]["rules"]) == (1 if ours else 0)
+
+
+# --- nomatch entries: the admin's exceptions in our sets ---------------------------
+
+def test_nomatch_entries_are_read_apart_and_kept():
+    text = ("create webroot-client-service-v4 hash:net family inet hashsize 1024 maxelem 65536\n"
+            "add webroot-client-service-v4 198.18.10.0/24\n"
+            "add webroot-client-service-v4 198.18.10.5 nomatch\n")
+    sets = F.parse_ipset_save(text)
+    assert sets == {"webroot-client-service-v4": {"type": "hash:net", "family": "ipv4",
+                                                  "entries": ["198.18.10.0/24"], "nomatch": ["198.18.10.5"]}}
+    line = ('-A INPUT -p tcp -m tcp --dport 50000 -m set --match-set webroot-client-service-v4 src '
+            '-m comment --comment "%s" -j ACCEPT' % CS)
+    found = B.ours("iptables", {"iptables": {"ipv4": F.parse_iptables_rules(line)}, "ipsets": sets})
+    p = {"component": "client_service", "port": 50000, "protocol": "tcp", "rules": [{
+        "direction": "in", "port": 50000, "protocol": "tcp", "any_peer": False, "peers": ["198.18.10.0/24"],
+        "comment": CS}]}
+    assert not B.ops("iptables", p, found)["changed"]      # the exception is not a stale entry
+    # Wanting the excepted address itself: the exception stays (nothing to do).
+    p["rules"][0]["peers"] = ["198.18.10.0/24", "198.18.10.5/32"]
+    assert not B.ops("iptables", p, found)["changed"]

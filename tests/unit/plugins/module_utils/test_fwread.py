@@ -99,7 +99,7 @@ CS = "webroot.enterprise client_service 50000/tcp in"
 
 def ipt(chain, line, **kw):
     rule = {"chain": chain, "protocol": None, "dport": None, "source": None, "destination": None,
-            "match_set": None, "match_set_flags": None, "jump": None, "comment": None, "line": line}
+            "match_set": None, "match_set_flags": None, "jump": None, "comment": None, "extra": [], "line": line}
     rule.update(kw)
     return rule
 
@@ -133,7 +133,8 @@ def test_iptables_any_rule_and_non_rules():
     assert F.parse_iptables_rule("") is None
     assert F.parse_iptables_rule('-A INPUT --comment "unterminated') is None
     line = "-A INPUT -p tcp -m tcp --dport 8080 -j REJECT --reject-with tcp-reset"
-    assert F.parse_iptables_rule(line) == ipt("INPUT", line, protocol="tcp", dport=8080, jump="REJECT")
+    assert F.parse_iptables_rule(line) == ipt("INPUT", line, protocol="tcp", dport=8080, jump="REJECT",
+                                              extra=["--reject-with"])
     line = "-A INPUT -m set --match-set fail2ban-sshd src -j DROP"
     assert F.parse_iptables_rule(line) == ipt("INPUT", line, match_set="fail2ban-sshd",
                                               match_set_flags="src", jump="DROP")

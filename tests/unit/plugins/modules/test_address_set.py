@@ -75,3 +75,29 @@ def test_family_mismatch_is_refused_before_any_change(netns):
     with pytest.raises(addrset.SetError, match="not an ipv4 address"):
         addrset.run(run, "ipset", "webroot-t-v4", "ipv4", ["2001:db8::1"], "present", False)
     assert entries(netns, "webroot-t-v4") is None
+
+
+def test_nomatch_entries_of_the_admin_are_kept(netns):
+    """An admin's exception in our set ('nomatch': a hole in a wider entry) is neither
+    deleted as a stale entry nor added over (which would clear the flag)."""
+    run = runner_in(netns)
+    ns = ["ip", "netns", "exec", netns]
+    subprocess.check_call(ns + ["ipset", "create", "webroot-t-v4", "hash:net", "family", "inet"])
+    subprocess.check_call(ns + ["ipset", "add", "webroot-t-v4", "198.18.0.0/24"])
+    subprocess.check_call(ns + ["ipset", "add", "webroot-t-v4", "198.18.0.5", "nomatch"])
+
+    def save():
+        out = subprocess.run(ns + ["ipset", "save", "webroot-t-v4"], capture_output=True, text=True, check=True)
+        return sorted(l for l in out.stdout.splitlines() if l.startswith("add "))
+
+    r = addrset.run(run, "ipset", "webroot-t-v4", "ipv4", ["198.18.0.0/24", "198.18.1.9"], "present", False)
+    assert r["removed"] == [] and r["added"] == ["198.18.1.9/32"]
+    assert save() == ["add webroot-t-v4 198.18.0.0/24", "add webroot-t-v4 198.18.0.5 nomatch",
+                      "add webroot-t-v4 198.18.1.9"]
+    # Wanting the excepted address itself does not clear the admin's exception.
+    r = addrset.run(run, "ipset", "webroot-t-v4", "ipv4", ["198.18.0.0/24", "198.18.0.5", "198.18.1.9"],
+                    "present", False)
+    assert not r["changed"]
+    assert "add webroot-t-v4 198.18.0.5 nomatch" in save()
+    assert subprocess.run(ns + ["ipset", "test", "webroot-t-v4", "198.18.0.5"], capture_output=True,
+                          check=False).returncode != 0
