@@ -176,7 +176,10 @@ def test_names_match_case_insensitively_whatever_the_group():
     """CW lines 177-185 and 243-257: $_.Name -eq $name selects (and absent removes)
     every rule whose name matches in any case, in any group."""
     foreign = sim.new_com_rule()
-    foreign.update(Name=WANTED["name"].upper(), Grouping="Someone else", Enabled=True)
+    # A TCP rule: on a protocol-any one the update would fail (ports before protocol,
+    # test_upstream_win_firewall_rule.py).
+    foreign.update(Name=WANTED["name"].upper(), Grouping="Someone else", Enabled=True, Protocol=6,
+                   LocalPorts="*", RemotePorts="*")
     unrelated = sim.new_com_rule()
     unrelated.update(Name="Webroot Enterprise - Sweep Now (TCP 50001 in) copy", Grouping="Webroot Enterprise")
     rules = [foreign, unrelated]

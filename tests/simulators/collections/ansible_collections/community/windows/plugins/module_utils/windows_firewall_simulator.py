@@ -97,9 +97,20 @@ OPTION_OF = {
     "ApplicationName": "program", "Grouping": "group", "ServiceName": "service",
     "Enabled": "enabled", "Profiles": "profiles", "LocalAddresses": "localip",
     "RemoteAddresses": "remoteip", "LocalPorts": "localport", "RemotePorts": "remoteport",
-    "Protocol": "protocol", "InterfaceTypes": None, "EdgeTraversalOptions": None,
-    "SecureFlags": None, "IcmpTypesAndCodes": "icmp_type_code",
+    "Protocol": "protocol", "InterfaceTypes": "interfacetypes", "EdgeTraversalOptions": "edge",
+    "SecureFlags": "security", "IcmpTypesAndCodes": "icmp_type_code",
 }
+# ConvertTo-InterfaceType, ConvertTo-EdgeTraversalOption, ConvertTo-SecureFlag
+# (CW lines 66-100); 'any' / 'no' / 'notrequired' leave the COM default of a new
+# rule (lines 208-224): InterfaceTypes 'All', EdgeTraversalOptions 0, SecureFlags 0.
+INTERFACE_TYPES = {"wireless": "Wireless", "lan": "Lan", "ras": "RemoteAccess"}
+EDGE_OPTIONS = {"yes": 1, "deferapp": 2, "deferuser": 3}
+SECURE_FLAGS = {"authnoencap": 1, "authenticate": 2, "authdynenc": 3, "authenc": 4}
+# What LocalPorts/RemotePorts of a TCP or UDP rule read when no port was set. The
+# simulator answers "*"; whether Windows answers "*" or $null was never checked on
+# a real host (issue 23), so the answer can be switched to null with this variable
+# ("null"), to hold the collection to both.
+UNUSED_PORTS_ENV = "WEBROOT_WINFW_SIMULATOR_UNUSED_PORTS"
 ADDRESS_KEYWORDS = ("localsubnet", "dns", "dhcp", "wins", "defaultgateway", "intranet",
                     "intranetremoteaccess", "internet", "ply2renders", "*")
 PORT_KEYWORDS = ("rpc", "rpc-epmap", "iphttps", "iphttpsin", "iphttpsout", "teredo",
@@ -124,7 +135,9 @@ MAX_REMOTE_ADDRESSES = 1000
 # "$ValidateSet -contains ($obj.$name)" (LEGACY line 187): PowerShell's -contains is
 # case-insensitive and the value is kept as given. The module then compares it with
 # -eq / switch, also case-insensitive (CW lines 28-47, 232, 261).
-CHOICES = {"state": ("present", "absent"), "direction": ("in", "out"), "action": ("allow", "block")}
+CHOICES = {"state": ("present", "absent"), "direction": ("in", "out"), "action": ("allow", "block"),
+           "edge": ("no", "yes", "deferapp", "deferuser"),                              # CW line 127
+           "security": ("notrequired", "authnoencap", "authenticate", "authdynenc", "authenc")}  # 128-129
 
 
 class SimulatorError(Exception):
@@ -425,6 +438,68 @@ def _is_any(value):
     return str(value).lower() == "any"
 
 
+def unused_ports(environ=None):
+    """What a port side of a TCP/UDP rule reads when never set: "*", or None when
+    WEBROOT_WINFW_SIMULATOR_UNUSED_PORTS is "null" (:data:`UNUSED_PORTS_ENV`)."""
+    environ = os.environ if environ is None else environ
+    return None if (environ.get(UNUSED_PORTS_ENV) or "").lower() == "null" else "*"
+
+
+def interface_types(values):
+    """InterfaceTypes of $new_rule (CW lines 208-210, 66-77): exactly 'any'
+    (Compare-Object with @("any"): without case, each item paired once) leaves the
+    COM default; else Select-Object -Unique (with case), switch (without case),
+    joined with ','. None when the COM default stays. A string is a list split on
+    ',' (Get-AnsibleParam -type list, as AnsibleModule does)."""
+    if isinstance(values, str):
+        values = [v.strip() for v in values.split(",")]
+    if len(values) == 1 and str(values[0]).lower() == "any":
+        return None
+    out, seen = [], []
+    for item in values:
+        if item in seen:
+            continue
+        seen.append(item)
+        kind = INTERFACE_TYPES.get(str(item).lower())
+        if kind is None:
+            raise SimulatorError("Unknown interface type '%s'." % item)
+        out.append(kind)
+    return ",".join(out)
+
+
+def put_protocol(rule, number):
+    """INetFwRule::put_Protocol on a rule: a protocol with ports makes the unset
+    port sides read as :func:`unused_ports`; one without ports leaves no ports."""
+    rule["Protocol"] = number
+    for prop in ("LocalPorts", "RemotePorts"):
+        if number in PROTOCOLS_WITH_PORTS:
+            if rule.get(prop) in (None, "*"):
+                rule[prop] = unused_ports()
+        else:
+            rule[prop] = None
+
+
+def put_property(rule, prop, value):
+    """``$existingRule.$prop = $new_rule.$prop`` in the update loop (CW lines
+    307-319). Setting a port on a rule whose Protocol has no ports fails: "The
+    Protocol property must be set before the LocalPorts property or an error will be
+    returned" (Microsoft, INetFwRule::put_LocalPorts / put_RemotePorts); the loop
+    sets LocalPorts and RemotePorts before Protocol ($fwPropertiesToCompare, lines
+    226-228), so a protocol-any rule cannot be turned into a TCP rule with a port in
+    one call. EdgeTraversal follows EdgeTraversalOptions (NET_FW_EDGE_TRAVERSAL_TYPE:
+    DENY is EdgeTraversal false, ALLOW true; the DEFER options are taken as false,
+    an assumption)."""
+    if prop in ("LocalPorts", "RemotePorts") and value is not None \
+            and rule.get("Protocol") not in PROTOCOLS_WITH_PORTS:
+        raise SimulatorError('Exception setting "%s": "%s"' % (prop, E_INVALIDARG))
+    if prop == "Protocol":
+        put_protocol(rule, value)
+        return
+    rule[prop] = value
+    if prop == "EdgeTraversalOptions":
+        rule["EdgeTraversal"] = value == 1
+
+
 def build_new_rule(params):
     """$new_rule of the module, in the order it sets the properties (CW lines 188-207).
 
@@ -445,10 +520,7 @@ def build_new_rule(params):
         rule["ServiceName"] = service
     protocol = params.get("protocol")
     if protocol is not None and not _is_any(protocol):
-        rule["Protocol"] = protocol_number(protocol)
-        if rule["Protocol"] in PROTOCOLS_WITH_PORTS:
-            rule["LocalPorts"] = "*"
-            rule["RemotePorts"] = "*"
+        put_protocol(rule, protocol_number(protocol))
     for option, prop in (("localport", "LocalPorts"), ("remoteport", "RemotePorts")):
         value = params.get(option)
         if value is not None and not _is_any(value):
@@ -472,6 +544,17 @@ def build_new_rule(params):
         rule["Action"] = ACTIONS[check_choice("action", params["action"]).lower()]
     if params.get("profiles") is not None:
         rule["Profiles"] = profile_mask(params["profiles"])
+    if params.get("interfacetypes") is not None:                                 # lines 208-210
+        kinds = interface_types(params["interfacetypes"])
+        if kinds is not None:
+            rule["InterfaceTypes"] = kinds
+    edge = params.get("edge")
+    if edge is not None and check_choice("edge", edge).lower() != "no":          # lines 211-217
+        rule["EdgeTraversalOptions"] = EDGE_OPTIONS[edge.lower()]
+        rule["EdgeTraversal"] = rule["EdgeTraversalOptions"] == 1
+    security = params.get("security")
+    if security is not None and check_choice("security", security).lower() != "notrequired":  # 218-224
+        rule["SecureFlags"] = SECURE_FLAGS[security.lower()]
     return rule
 
 
@@ -556,7 +639,7 @@ def run(rules, params, check_mode=False):
                 prepared += "-%s='%s'\n" % (prop, _fmt(rule.get(prop)))
                 prepared += "+%s='%s'\n" % (prop, _fmt(new_rule.get(prop)))
                 if not check_mode:
-                    rule[prop] = new_rule.get(prop)
+                    put_property(rule, prop, new_rule.get(prop))
                 changed = True
             if changed:
                 result["changed"] = True

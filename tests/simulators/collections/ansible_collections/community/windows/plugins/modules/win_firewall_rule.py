@@ -38,15 +38,23 @@ options:
   protocol: {type: str, description: Protocol or C(any).}
   profiles: {type: list, elements: str, aliases: [profile], description: Profiles.}
   icmp_type_code: {type: list, elements: str, description: ICMP type:code list.}
+  interfacetypes:
+    type: list
+    elements: str
+    description: Interface types (wireless, lan, ras) or C(any); read by the real module (CW line 126) though not in its documentation.
+  edge: {type: str, description: 'Edge traversal: no, yes, deferapp, deferuser (CW line 127, undocumented there too).'}
+  security: {type: str, description: 'Security: notrequired, authnoencap, authenticate, authdynenc, authenc (CW lines 128-129).'}
 author: webroot.enterprise contributors
 """
+
+import json
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.community.windows.plugins.module_utils import windows_firewall_simulator as sim
 
 
 def argument_spec():
-    # state, direction and action have no ``choices`` here: the real module checks
+    # state, direction, action, edge and security have no ``choices`` here: the real module checks
     # them with Legacy's case-insensitive -ValidateSet (sim.check_choice), which
     # AnsibleModule's case-sensitive choices would not reproduce.
     return dict(
@@ -66,6 +74,9 @@ def argument_spec():
         protocol=dict(type="str"),
         profiles=dict(type="list", elements="str", aliases=["profile"]),
         icmp_type_code=dict(type="list", elements="str"),
+        interfacetypes=dict(type="list", elements="str"),
+        edge=dict(type="str"),
+        security=dict(type="str"),
     )
 
 
@@ -78,15 +89,21 @@ def main():
     except SystemExit:  # options refused by AnsibleModule: still a call
         sim.log_call(MODULE, False, failed=True)
         raise
+    rules = path = before = None
     try:
-        for option in ("state", "direction", "action"):
+        for option in ("state", "direction", "action", "edge", "security"):
             sim.check_choice(option, module.params[option])
         path = sim.store_path()
         rules = sim.load(path)
+        before = json.dumps(rules, sort_keys=True)
         result = sim.run(rules, module.params, check_mode=module.check_mode)
         if result["changed"] and not module.check_mode:
             sim.save(path, rules)
     except sim.SimulatorError as exc:
+        # The update loop writes each property on the live COM rule (CW lines
+        # 307-319): what it set before the error stays set on Windows.
+        if rules is not None and not module.check_mode and json.dumps(rules, sort_keys=True) != before:
+            sim.save(path, rules)
         sim.log_call(MODULE, False, failed=True)
         module.fail_json(msg=str(exc))
     prepared = result.pop("prepared")
