@@ -182,7 +182,11 @@ def collection_wide(row):
         type: bool
         default: true
       webroot_resolve_timeout:
-        description: Collection-wide. Seconds for resolving every name of the estate, all at once.
+        description:
+          - Collection-wide. Seconds each name may take to resolve; a name that timed out, or whose DNS server failed,
+            is tried once more, and the whole estate's resolution is bounded (two tries per round of 64 names, 300 s
+            at most). A name not answered in time is unknown this run, so nothing is removed from its peers' rules
+            (docs/safety.md). Zero or less is refused.
         type: float
         default: 10
       webroot_strict:

@@ -24,6 +24,12 @@ class ActionModule(E.Action):
     def act(self, result, args, task_vars):
         settings = E.collection_settings(self._templar, task_vars)
         resolver = None
+        try:
+            N.check_timeout(settings["resolve_timeout"])
+        except N.RuleError as exc:
+            result.update(failed=True, msg="The estate has 1 bad value(s), so no firewall was changed anywhere: %s"
+                          % exc)
+            return result
         if settings["resolve"]:
             def resolver(names):
                 return N.resolve(names, timeout=settings["resolve_timeout"])

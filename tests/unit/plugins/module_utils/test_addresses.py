@@ -93,9 +93,9 @@ def test_resolution_of_many_names_is_concurrent_and_bounded_in_time():
     out = N.resolve(names, timeout=3, resolver=fake_resolver(answers, delay))
     took = time.time() - start
     # 300 lookups of 0.2 s each: about 1 s with 64 at a time, never 60 s in a row,
-    # and the hanging one ends the wait at the timeout.
-    assert took < 5, took
-    assert out["ws0007"] == (None, "ws0007 did not resolve within 3 s")
+    # and the hanging one costs its own two tries of 3 s, nobody else's time.
+    assert took < 8, took
+    assert out["ws0007"] == (None, "ws0007 did not resolve within 3 s (2 tries)")
     assert out["ws0000"] == ("198.18.90.1/32", None)
     assert sum(1 for a, _w in out.values() if a) == 299
 
