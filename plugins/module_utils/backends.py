@@ -42,6 +42,7 @@ import ipaddress
 import re
 
 from ansible_collections.webroot.enterprise.plugins.module_utils import rules as R
+from ansible_collections.webroot.enterprise.plugins.module_utils import winfw as W
 from ansible_collections.webroot.enterprise.plugins.module_utils.catalog import (
     TABLE_11,
     WINDOWS_GROUP,
@@ -513,16 +514,57 @@ def _windows_rules(read):
     return read or []
 
 
-def _remote_networks(value):
-    """COM RemoteAddresses ('*', 'a/m,b/m') as canonical CIDRs; [] for any."""
+def _remote_scope(value):
+    """COM RemoteAddresses as Windows may hold them, never an error:
+    (canonical CIDRs, what is not a list of addresses).
+
+    ``'*'`` or empty: ([], ['*']) (any). An address in any notation (``a``, ``a/32``,
+    ``a/255.255.255.0``, IPv6 with or without prefix) is its CIDR; a range ``a-b``
+    (how COM may hold a bare IPv6 address, ``a-a``) is the CIDRs that cover exactly
+    that range. A keyword (``LocalSubnet``, ``DNS``, ``Intranet``...) or anything
+    that does not parse is kept as written in the second list: it admits addresses
+    that are not a list of peers (wider than one, for a report).
+    """
     if isinstance(value, (list, tuple)):
         value = ",".join(value)
-    out = []
-    for item in (value or "").split(","):
-        net = _net(item)
+    nets, wider = [], []
+    items = [i.strip() for i in (value or "").split(",") if i.strip()]
+    for item in items or ["*"]:
+        if item.lower() in ("*", "any"):
+            wider.append("*")
+            continue
+        if "/" not in item and "-" in item:
+            first, last = item.split("-", 1)
+            try:
+                first, last = ipaddress.ip_address(u"%s" % first.strip()), ipaddress.ip_address(u"%s" % last.strip())
+                nets.extend(str(n) for n in ipaddress.summarize_address_range(first, last))
+            except (ValueError, TypeError):
+                wider.append(item)
+            continue
+        try:
+            net = _net(item)
+        except ValueError:
+            wider.append(item)
+            continue
         if net:
-            out.append(net)
-    return out
+            nets.append(net)
+        else:
+            wider.append("*")
+    return nets, sorted(set(wider), key=lambda w: (w != "*", w.lower()))
+
+
+def _remote_networks(value):
+    """COM RemoteAddresses as canonical CIDRs (the addresses it lists; keywords
+    and '*' left out: :func:`_remote_scope`)."""
+    return _remote_scope(value)[0]
+
+
+def _remote_text(value):
+    """RemoteAddresses for a diff line: the CIDRs, then what is wider ('any' for '*')."""
+    nets, wider = _remote_scope(value)
+    if "*" in wider:
+        return "any"
+    return ",".join(nets + wider)
 
 
 def _ours_windows(read, mgmt):
@@ -628,6 +670,11 @@ def windows_ops(plan, read, component, module_args, differences, max_addresses=W
         if not differ:
             continue
         lost = set(current.get(c["windows_name"].lower(), [])) - set(c["addresses"])
+        first = W.protocol_first(args, have[0]) if len(have) == 1 else None
+        if first:
+            # Protocol before ports: the module's update loop sets them the other way
+            # round, which COM refuses on a protocol-any rule (winfw.protocol_first).
+            write.append((1 if lost else 0, c, first))
         write.append((1 if lost else 0, c, args))
         if have and com_values is not None:
             # Each drifting property but the addresses (their own line), as COM holds it
@@ -642,7 +689,7 @@ def windows_ops(plan, read, component, module_args, differences, max_addresses=W
     before = sorted(r["Name"] for r in mine)
     return {"chunks": chunks, "write": write, "stale": stale, "duplicates": duplicates, "foreign": foreign,
             "changed": bool(stale or write), "kept": kept,
-            "diff": {"before": sorted(["%s: %s" % (r["Name"], ",".join(_remote_networks(r.get("RemoteAddresses"))) or "any")
+            "diff": {"before": sorted(["%s: %s" % (r["Name"], _remote_text(r.get("RemoteAddresses")))
                                        for r in mine] + drift_before),
                      "after": sorted(["%s: %s" % (c["windows_name"], c["remoteip"]) for c in chunks] + drift_after)},
             "before": before}
@@ -739,8 +786,9 @@ def found_plan(backend, found, zones=None):
                 m = re.search(r"\(TCP (\d+) (in|out)\)", rule.get("Name") or "")
                 direction = m.group(2) if m else "in"
                 port = int(m.group(1)) if m else row["port"]
-                peers = _remote_networks(rule.get("RemoteAddresses"))
+                peers, wider = _remote_scope(rule.get("RemoteAddresses"))
             else:
+                wider = []
                 if backend == "firewalld" and zones is not None:
                     zone = zones.get(comp) or found.get("_default_zone")
                     if rule.get("zone") != zone:
@@ -758,6 +806,14 @@ def found_plan(backend, found, zones=None):
                                                       "peers": []})
             if not peers and not (rule.get("match_set") or rule.get("ipset")):
                 m["any_peer"] = True
+            if wider:
+                # Windows: '*' or a keyword (LocalSubnet, Intranet...) admits more than a
+                # list of peers: reported as any peer (so verify plans no denied check
+                # through it), and a keyword is named in "wider".
+                m["any_peer"] = True
+                keywords = [w for w in wider if w != "*"]
+                if keywords:
+                    m["wider"] = sorted(set(m.get("wider", []) + keywords), key=lambda w: w.lower())
             m["peers"] = R.aggregate(m["peers"] + peers)
         if backend == "firewalld":
             for key in merged:

@@ -32,7 +32,32 @@ Sources (line numbers are those of the cited commits):
   the CW commit (/24, /255.255.255.0 and a bare IPv4 address rerun without change).
 - MSDOC-PROTO: Microsoft, NET_FW_IP_PROTOCOL (icftypes.h),
   https://learn.microsoft.com/en-us/windows/win32/api/icftypes/ne-icftypes-net_fw_ip_protocol
-  (NET_FW_IP_PROTOCOL_ANY = 256, the Protocol of a new rule).
+  (NET_FW_IP_PROTOCOL_ANY = 256, the Protocol of a new rule); INetFwRule::put_LocalPorts,
+  https://learn.microsoft.com/en-us/windows/win32/api/netfw/nf-netfw-inetfwrule-put_localports
+  ("The Protocol property must be set before the LocalPorts property or an error
+  will be returned"; put_RemotePorts says the same).
+- MSDOC-IFTYPES: Microsoft, INetFwRule::put_InterfaceTypes,
+  https://learn.microsoft.com/en-us/windows/win32/api/netfw/nf-netfw-inetfwrule-put_interfacetypes
+  ("RemoteAccess", "Wireless", "Lan", "All", comma-separated).
+- MSDOC-EDGE: Microsoft, NET_FW_EDGE_TRAVERSAL_TYPE (icftypes.h),
+  https://learn.microsoft.com/en-us/windows/win32/api/icftypes/ne-icftypes-net_fw_edge_traversal_type
+  (DENY 0 "is the same as setting the EdgeTraversal property using INetFwRule to
+  VARIANT_FALSE", ALLOW 1 the same as VARIANT_TRUE, DEFER_TO_APP 2, DEFER_TO_USER 3);
+  INetFwRule::put_EdgeTraversal ("New rules have the EdgeTraversal property disabled
+  by default").
+
+What the host may answer that the module's own comparison never meets (it compares
+two COM objects of one host), and how :func:`differences` takes it:
+
+- the unused port side of a TCP rule (RemotePorts of our inbound rules, LocalPorts
+  of the outbound one) may read ``"*"`` or ``None`` on a real host (never checked
+  on Windows, issue 23): both mean every port, and either answer is no difference
+  when we pass ``any``, so a rule converges whichever Windows gives;
+- addresses in a form other than the one predicted (a bare IPv6 stored as the
+  range ``a-a``, a range that is exactly one network, other notations, another
+  order): compared as the addresses they admit, so a rule that admits exactly our
+  peers is never rewritten; a keyword (``LocalSubnet``, ``*``...) or a range wider
+  than our peers is a difference, and the module writes our list over it.
 """
 from __future__ import absolute_import, division, print_function
 
@@ -53,8 +78,8 @@ COMPARED = (
     ("SecureFlags", "security"), ("IcmpTypesAndCodes", "icmp_type_code"),
 )
 # Compared by the module, but not reproduced here (the read does not return
-# EdgeTraversalOptions, SecureFlags, IcmpTypesAndCodes; the roles never send them).
-NOT_SUPPORTED = ("interfacetypes", "edge", "security", "icmp_type_code")
+# SecureFlags or IcmpTypesAndCodes; the roles never send them).
+NOT_SUPPORTED = ("security", "icmp_type_code")
 
 DIRECTIONS = {"in": 1, "out": 2}           # ConvertTo-Direction, CW lines 28-36
 ACTIONS = {"block": 0, "allow": 1}         # ConvertTo-Action, CW lines 39-47
@@ -62,6 +87,13 @@ PROFILE_BITS = {"domain": 1, "private": 2, "public": 4}   # ConvertTo-Profile, C
 ALL_PROFILES = 0x7FFFFFFF                  # CW line 62
 PROTOCOL_ANY = 256                         # MSDOC-PROTO
 PROTOCOLS_WITH_PORTS = (6, 17)
+# ConvertTo-InterfaceType (CW lines 66-77) and the COM default of a new rule, 'All'
+# (MSDOC-IFTYPES). ConvertTo-EdgeTraversalOption (CW lines 79-88); 'no' leaves the
+# COM default 0 (line 211; NET_FW_EDGE_TRAVERSAL_TYPE_DENY, MSDOC-EDGE).
+INTERFACE_TYPES = {"wireless": "Wireless", "lan": "Lan", "ras": "RemoteAccess"}
+ALL_INTERFACE_TYPES = "All"
+EDGE_OPTIONS = {"yes": 1, "deferapp": 2, "deferuser": 3}
+EDGE_DENY = 0
 # ConvertTo-Bool (LEGACY, Get-AnsibleParam -type bool, CW line 119).
 TRUE_STRINGS = ("yes", "on", "1", "true")
 
@@ -81,6 +113,15 @@ def module_args(chunk, profiles, program):
 
     Inbound, our port is the local one; outbound (443 to the update servers), the
     remote one.
+
+    ``interfacetypes: any`` and ``edge: no`` are passed so that the module compares
+    them (CW line 290 compares only what is passed): a rule of ours narrowed to
+    'Lan' by hand would otherwise stay narrowed (no Webroot traffic over Wi-Fi or
+    VPN), and one opened to edge traversal (Teredo) would stay open. Both keep the
+    COM defaults of a new rule ('All', 0), so a rule the module creates is the same
+    as before. The module reads them although its documentation does not list them
+    (CW lines 126-127); community.windows' own integration tests pass them
+    (tests/integration/targets/win_firewall_rule/tasks/main.yml lines 350-421).
     """
     port = str(chunk["port"])
     inbound = chunk["direction"] == "in"
@@ -98,6 +139,8 @@ def module_args(chunk, profiles, program):
         "program": program if program else "any",
         "service": "any",
         "profiles": list(profiles),
+        "interfacetypes": "any",
+        "edge": "no",
         "enabled": True,
         "state": "present",
     }
@@ -223,6 +266,10 @@ def new_values(args):
     new["LocalAddresses"] = com_addresses(args.get("localip"))                    # line 201
     new["RemoteAddresses"] = com_addresses(args.get("remoteip"))                  # line 202
     new["Enabled"] = True if args.get("enabled") is None else to_bool(args["enabled"])       # line 193
+    if args.get("interfacetypes") is not None:
+        new["InterfaceTypes"] = interface_types(args["interfacetypes"])          # lines 208-210
+    if args.get("edge") is not None:
+        new["EdgeTraversalOptions"] = edge_option(args["edge"])                  # lines 211-217
     if args.get("direction") is not None:
         direction = str(args["direction"]).lower()
         if direction not in DIRECTIONS:
@@ -238,6 +285,39 @@ def new_values(args):
     return new
 
 
+def interface_types(value):
+    """InterfaceTypes of ``$new_rule`` (CW lines 208-210): left at the COM default
+    'All' when the list is exactly 'any' (``Compare-Object`` of the list with
+    ``@("any")`` finds no difference: without case, each item paired once), else
+    ConvertTo-InterfaceType (lines 66-77): ``Select-Object -Unique`` (with case),
+    ``switch`` (without case), joined with ','."""
+    items = to_list(value)
+    if len(items) == 1 and _is_any(items[0]):
+        return ALL_INTERFACE_TYPES
+    out, seen = [], []
+    for item in items:
+        if item in seen:
+            continue
+        seen.append(item)
+        kind = INTERFACE_TYPES.get(_text(item).lower())
+        if kind is None:
+            raise ValueError("Unknown interface type '%s'." % item)
+        out.append(kind)
+    return ",".join(out)
+
+
+def edge_option(value):
+    """EdgeTraversalOptions of ``$new_rule`` (CW lines 211-217): 'no' leaves the COM
+    default 0 (``-ne "no"``, without case), else ConvertTo-EdgeTraversalOption
+    (lines 79-88)."""
+    low = _text(value).lower()
+    if low == "no":
+        return EDGE_DENY
+    if low not in EDGE_OPTIONS:
+        raise ValueError("Unknown edge traversal options '%s'." % value)
+    return EDGE_OPTIONS[low]
+
+
 def com_rule(args):
     """The rule as the read would return it once ``win_firewall_rule`` created it
     from ``args`` (COM defaults for what is not passed: Direction 1, Action 1,
@@ -249,6 +329,8 @@ def com_rule(args):
         "InterfaceTypes": "All", "EdgeTraversal": False,
     }
     rule.update(new)
+    if "EdgeTraversalOptions" in new:
+        rule["EdgeTraversal"] = new["EdgeTraversalOptions"] == 1   # MSDOC-EDGE
     return dict((prop, rule.get(prop)) for prop in READ_PROPERTIES)
 
 
@@ -277,32 +359,86 @@ def ps_equal(old, new):
     return _text(old).lower() == _text(new).lower()
 
 
-def _address_key(item):
-    """One address token, as a value independent of its notation (what COM makes
-    of it, MSDOC-ADDR): prefix and mask notation, and a missing mask, are one."""
-    item = item.strip()
-    try:
-        iface = ipaddress.ip_interface(u"%s" % item)
-        return (iface.version, int(iface.ip), iface.network.prefixlen)
-    except ValueError:
-        pass
-    if "-" in item:
+def address_interval(item):
+    """One address token as the addresses it admits: (version, first, last) as
+    integers, whatever its notation (MSDOC-ADDR): ``a``, ``a/32``,
+    ``a/255.255.255.255`` and the range ``a-a`` are one and the same; ``a/24`` and
+    ``a/255.255.255.0`` too. None for what is not an address: a keyword
+    (``LocalSubnet``, ``DNS``, ``*``...) or a token that does not parse."""
+    item = (item or "").strip()
+    if "/" not in item and "-" in item:
         first, last = item.split("-", 1)
         try:
-            return ("range", int(ipaddress.ip_address(u"%s" % first.strip())),
-                    int(ipaddress.ip_address(u"%s" % last.strip())))
+            first, last = ipaddress.ip_address(u"%s" % first.strip()), ipaddress.ip_address(u"%s" % last.strip())
         except ValueError:
-            pass
-    return ("text", item.lower())
+            return None
+        if first.version != last.version or int(first) > int(last):
+            return None
+        return (first.version, int(first), int(last))
+    try:
+        net = ipaddress.ip_interface(u"%s" % item).network
+    except ValueError:
+        return None
+    return (net.version, int(net.network_address), int(net.broadcast_address))
+
+
+def _address_key(item):
+    """A token as ``Compare-Object`` would match it once both sides are in one COM
+    form: the addresses it admits, or a keyword without case."""
+    interval = address_interval(item)
+    return ("text", item.strip().lower()) if interval is None else ("address",) + interval
+
+
+def _merged(intervals):
+    out = []
+    for _kind, version, first, last in sorted(intervals):
+        if out and out[-1][0] == version and first <= out[-1][2] + 1:
+            out[-1] = (version, out[-1][1], max(out[-1][2], last))
+        else:
+            out.append((version, first, last))
+    return out
 
 
 def _same_addresses(old, new):
-    """``-split ','`` on both sides, then ``Compare-Object`` (CW lines 294-300):
-    the same tokens in any order (Compare-Object matches strings without case and
-    pairs each token once). ``$null -split ','`` is one empty token."""
-    old_items = sorted(_address_key(i) for i in (old if old is not None else "").split(","))
-    new_items = sorted(_address_key(i) for i in (new if new is not None else "").split(","))
-    return old_items == new_items
+    """``-split ','`` on both sides, then ``Compare-Object`` (CW lines 294-300): the
+    same tokens in any order (Compare-Object matches strings without case and
+    pairs each token once). ``$null -split ','`` is one empty token.
+
+    The module compares two values of one host's COM setter; here the host's value
+    meets a prediction of that setter, so a token is taken as the addresses it
+    admits (:func:`address_interval`): a bare IPv6 stored as ``a-a`` is ``a/128``.
+    When the tokens still differ but every token on both sides is an address and
+    both admit exactly the same addresses, it is no difference either: the rule
+    admits what we want, and rewriting it every run would never converge. A
+    keyword is never the same as a list of addresses."""
+    old_items = [i for i in (old if old is not None else "").split(",")]
+    new_items = [i for i in (new if new is not None else "").split(",")]
+    old_keys = sorted(_address_key(i) for i in old_items)
+    new_keys = sorted(_address_key(i) for i in new_items)
+    if old_keys == new_keys:
+        return True
+    if any(k[0] == "text" for k in old_keys + new_keys):
+        return False
+    return _merged(old_keys) == _merged(new_keys)
+
+
+def _unused_port(value):
+    """An unused port side: ``"*"`` (what a fresh TCP rule reads, as the simulator
+    assumes) or ``None`` (what a host may answer instead; issue 23)."""
+    return value is None or _text(value).strip() == "*"
+
+
+def current_edge(com_rule):
+    """EdgeTraversalOptions of a rule as read: the read returns INetFwRule's
+    EdgeTraversal (a bool) and, where it gives it, INetFwRule2's
+    EdgeTraversalOptions. From the bool alone: False is DENY 0, True is ALLOW 1
+    (MSDOC-EDGE); a DEFER option then reads as 0 or 1 (which one Microsoft does
+    not document), so only EdgeTraversalOptions in the read tells it."""
+    if com_rule.get("EdgeTraversalOptions") is not None:
+        return com_rule["EdgeTraversalOptions"]
+    if com_rule.get("EdgeTraversal") is None:
+        return None
+    return 1 if to_bool(com_rule["EdgeTraversal"]) else EDGE_DENY
 
 
 def differences(args, com_rule):
@@ -321,15 +457,20 @@ def differences(args, com_rule):
       differs only in case is no change), numbers and booleans by value, $null
       differs from everything but $null;
     - *Addresses (294-300): split on ',' and compared as a set of tokens, after the
-      COM setter put the wanted value in its form (:func:`com_addresses`);
+      COM setter put the wanted value in its form (:func:`com_addresses`), each
+      token taken as the addresses it admits (:func:`_same_addresses`);
     - the wanted value is that of ``$new_rule`` (lines 188-207): 'any' for
       program/service leaves the COM default (None), for localip/remoteip '*', for
       ports '*' under TCP/UDP; protocol by ConvertTo-ProtocolType, direction and
-      action by number, profiles by bitmask (7 = 0x7fffffff), enabled as a bool.
+      action by number, profiles by bitmask (7 = 0x7fffffff), enabled as a bool;
+      interfacetypes 'any' leaves 'All' (208-210), edge 'no' leaves 0 (211-217),
+      compared with EdgeTraversalOptions (or the read's EdgeTraversal:
+      :func:`current_edge`).
 
-    A program path with '%' is always reported: the module expands it on the host
-    (line 196) and compares the expansion, which the controller cannot know.
-    interfacetypes, edge, security and icmp_type_code raise ValueError.
+    An unused port side (we pass ``any``) that reads ``"*"`` or ``None`` is no
+    difference (:func:`_unused_port`). A program path with '%' is always reported:
+    the module expands it on the host (line 196) and compares the expansion, which
+    the controller cannot know. security and icmp_type_code raise ValueError.
     """
     state = str(args.get("state") or "present").lower()
     if state == "absent":
@@ -344,7 +485,7 @@ def differences(args, com_rule):
     for prop, option in COMPARED:
         if args.get(option) is None:
             continue
-        old = com_rule.get(prop)
+        old = current_edge(com_rule) if prop == "EdgeTraversalOptions" else com_rule.get(prop)
         if option == "program" and new[prop] is not None and "%" in new[prop]:
             out.append(option)
             continue
@@ -352,8 +493,34 @@ def differences(args, com_rule):
             continue
         if prop.endswith("Addresses") and _same_addresses(old, new[prop]):
             continue
+        if prop.endswith("Ports") and _unused_port(new[prop]) and _unused_port(old):
+            continue
         out.append(option)
     return sorted(out)
+
+
+def protocol_first(args, com_rule):
+    """The call that must come before ``args`` on ``com_rule``, or None.
+
+    The module's update loop sets the properties in $fwPropertiesToCompare's order
+    (CW lines 226-230, 288-319): LocalPorts and RemotePorts before Protocol. On a
+    rule whose Protocol has no ports (256 any, ICMP...), setting a port fails ("The
+    Protocol property must be set before the LocalPorts property or an error will be
+    returned", MSDOC-PROTO): one call with only ``name`` and ``protocol`` first sets
+    Protocol alone (only passed options are compared, line 290), then ``args`` sets
+    the ports. A new rule needs none: ``$new_rule`` sets Protocol (line 198) before
+    the ports (199-200)."""
+    if com_rule is None or args.get("protocol") is None:
+        return None
+    if str(args.get("state") or "present").lower() == "absent":
+        return None
+    if not any(args.get(o) is not None for o in ("localport", "remoteport")):
+        return None
+    want = new_values({"protocol": args["protocol"]})["Protocol"]
+    have = com_rule.get("Protocol")
+    if want not in PROTOCOLS_WITH_PORTS or have in PROTOCOLS_WITH_PORTS or ps_equal(have, want):
+        return None
+    return {"name": args["name"], "protocol": args["protocol"]}
 
 
 def rules_named(rules, name):

@@ -292,3 +292,76 @@ def test_firewalld_refuses_a_reload_while_runtime_and_permanent_differ():
     done["firewalld"]["drift"] = drift
     ops = B.ops("firewalld", plan("update_distributor", "d1"), B.ours("firewalld", done), zone="public")
     assert ops["changed"] and not ops["reload"]
+
+
+# --- Windows rules as Windows may hold them (issue 23, item 5) ---------------------------
+
+@pytest.mark.parametrize("held, nets, wider", [
+    ("*", [], ["*"]),
+    (None, [], ["*"]),
+    ("LocalSubnet", [], ["LocalSubnet"]),
+    ("10.0.2.1/255.255.255.255,LocalSubnet,Intranet", ["10.0.2.1/32"], ["Intranet", "LocalSubnet"]),
+    ("10.0.0.1-10.0.0.5", ["10.0.0.1/32", "10.0.0.2/31", "10.0.0.4/31"], []),
+    ("2001:db8::5-2001:db8::5", ["2001:db8::5/128"], []),
+    ("2001:DB8::5", ["2001:db8::5/128"], []),
+    ("2001:db8::/64,10.0.0.0/255.255.255.0", ["2001:db8::/64", "10.0.0.0/24"], []),
+    ("10.0.0.9-10.0.0.1,10.0.0.0/255.0.255.0,nonsense", [], ["10.0.0.0/255.0.255.0", "10.0.0.9-10.0.0.1", "nonsense"]),
+])
+def test_windows_remote_addresses_in_every_form_never_raise(held, nets, wider):
+    assert B._remote_scope(held) == (nets, wider)  # pylint: disable=protected-access
+    assert B._remote_networks(held) == nets  # pylint: disable=protected-access
+
+
+def _winfw_ops(read, comp="client_service", host="s1"):
+    from ansible_collections.webroot.enterprise.plugins.module_utils import winfw as W
+    return B.windows_ops(plan(comp, host), read, comp, lambda c: W.module_args(c, ["domain"], ""),
+                         W.differences, com_values=W.new_values, com_options=W.COMPARED)
+
+
+NAME_CS = "Webroot Enterprise - Client Service (TCP 50000 in)"
+
+
+def held_rule(**props):
+    """Our Client Service rule on s1 as win_firewall_rule writes it (by hand), then ``props``."""
+    rule = {"Name": NAME_CS, "Description": plan("client_service", "s1")["rules"][0]["description"],
+            "Grouping": "Webroot Enterprise",
+            "Action": 1, "Direction": 1, "Protocol": 6, "LocalPorts": "50000", "RemotePorts": "*",
+            "LocalAddresses": "*", "RemoteAddresses": "10.0.0.1/255.255.255.255,10.0.0.2/255.255.255.254,"
+            "10.0.0.4/255.255.255.255,10.0.0.9/255.255.255.255", "ApplicationName": None, "ServiceName": None,
+            "Enabled": True, "Profiles": 1, "InterfaceTypes": "All", "EdgeTraversal": False}
+    rule.update(props)
+    return rule
+
+
+def test_windows_ops_repairs_keywords_and_ranges_to_our_scope():
+    ops = _winfw_ops({"Rules": [held_rule(RemoteAddresses="LocalSubnet")]})
+    assert [args["remoteip"] for _c, args in ops["write"]] == ["10.0.0.1/32,10.0.0.2/31,10.0.0.4/32,10.0.0.9/32"]
+    assert ops["diff"]["before"] == [NAME_CS + ": LocalSubnet"]
+    assert ops["stale"] == [] and ops["changed"]
+    ops = _winfw_ops({"Rules": [held_rule(RemoteAddresses="*")]})
+    assert len(ops["write"]) == 1 and ops["diff"]["before"] == [NAME_CS + ": any"]
+    # The same addresses as a range and a bare IPv4 list: nothing to write.
+    ops = _winfw_ops({"Rules": [held_rule(RemoteAddresses="10.0.0.1-10.0.0.4,10.0.0.9")]})
+    assert ops["write"] == [] and not ops["changed"]
+
+
+def test_windows_ops_sets_the_protocol_before_the_ports_of_a_protocol_any_rule():
+    ops = _winfw_ops({"Rules": [held_rule(Protocol=256, LocalPorts=None, RemotePorts=None)]})
+    assert [args for _c, args in ops["write"]][0] == {"name": NAME_CS, "protocol": "tcp"}
+    assert [args["localport"] for _c, args in ops["write"][1:]] == ["50000"]
+    assert len(ops["write"]) == 2
+
+
+def test_found_plan_shows_a_keyword_rule_as_wider_than_a_list_of_peers():
+    read = {"Rules": [
+        held_rule(RemoteAddresses="10.0.2.1/255.255.255.255,LocalSubnet"),
+        held_rule(Name="Webroot Enterprise - Sweep Now (TCP 50001 in)", LocalPorts="50001",
+                  RemoteAddresses="2001:db8::5-2001:db8::5,10.0.0.1-10.0.0.2"),
+    ]}
+    found = B.found_plan("windows", B.ours("windows", read))
+    assert found["client_service"]["rules"] == [
+        {"direction": "in", "port": 50000, "protocol": "tcp", "any_peer": True, "peers": ["10.0.2.1/32"],
+         "wider": ["LocalSubnet"]}]
+    assert found["sweep_now"]["rules"] == [
+        {"direction": "in", "port": 50001, "protocol": "tcp", "any_peer": False,
+         "peers": ["10.0.0.1/32", "10.0.0.2/32", "2001:db8::5/128"]}]

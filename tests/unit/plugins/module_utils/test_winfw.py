@@ -36,7 +36,8 @@ ARGS = {
     "name": NAME, "group": "Webroot Enterprise", "description": "Webroot SecureAnywhere Sweep Now",
     "direction": "in", "action": "allow", "protocol": "tcp", "localport": "50001", "remoteport": "any",
     "localip": "any", "remoteip": "198.18.10.21/32,198.18.10.0/24", "program": "any", "service": "any",
-    "profiles": ["domain", "private"], "enabled": True, "state": "present",
+    "profiles": ["domain", "private"], "interfacetypes": "any", "edge": "no", "enabled": True,
+    "state": "present",
 }
 # The rule as win_firewall_rule creates it from ARGS, in COM form, written by hand:
 # TCP 6, inbound 1, allow 1, domain+private 3, addresses in address/mask form, no
@@ -77,7 +78,7 @@ def test_module_args_outbound_with_program():
         "description": "Webroot updates", "direction": "out", "action": "allow", "protocol": "tcp",
         "localport": "any", "remoteport": "443", "localip": "any", "remoteip": "any",
         "program": r"C:\Program Files\Webroot\WRSA.exe", "service": "any", "profiles": ["domain"],
-        "enabled": True, "state": "present"}
+        "interfacetypes": "any", "edge": "no", "enabled": True, "state": "present"}
 
 
 def test_the_rule_as_created_is_no_difference():
@@ -103,8 +104,20 @@ def test_the_rule_as_created_is_no_difference():
     ({"RemoteAddresses": "198.18.10.21/255.255.255.255"}, "remoteip"),
     ({"RemoteAddresses": "198.18.10.21/255.255.255.255,198.18.10.0/255.255.255.128"}, "remoteip"),
     ({"RemoteAddresses": "*"}, "remoteip"),
-    ({"RemoteAddresses": "198.18.10.21/255.255.255.255,198.18.10.0/255.255.255.0,198.18.10.99/255.255.255.255"},
+    ({"RemoteAddresses": "198.18.10.21/255.255.255.255,198.18.10.0/255.255.255.0,198.18.11.99/255.255.255.255"},
      "remoteip"),
+    # As Windows may hold a rule of ours: a keyword, a range wider than our peers.
+    ({"RemoteAddresses": "LocalSubnet"}, "remoteip"),
+    ({"RemoteAddresses": "localsubnet,198.18.10.21/255.255.255.255,198.18.10.0/255.255.255.0"}, "remoteip"),
+    ({"RemoteAddresses": "198.18.10.0-198.18.11.255"}, "remoteip"),
+    ({"RemoteAddresses": "198.18.10.21-198.18.10.21"}, "remoteip"),
+    ({"RemoteAddresses": "not-an-address,198.18.10.0/255.255.255.0"}, "remoteip"),
+    ({"LocalPorts": None}, "localport"),          # our port side unset is not our port
+    # interfacetypes any / edge no are passed (winfw.module_args): compared, CW 208-217.
+    ({"InterfaceTypes": "Lan"}, "interfacetypes"),
+    ({"InterfaceTypes": "RemoteAccess,Lan,Wireless"}, "interfacetypes"),
+    ({"EdgeTraversal": True, "EdgeTraversalOptions": 1}, "edge"),
+    ({"EdgeTraversal": False, "EdgeTraversalOptions": 2}, "edge"),
     ({"LocalPorts": "50002"}, "localport"),
     ({"LocalPorts": "*"}, "localport"),
     ({"RemotePorts": "443"}, "remoteport"),
@@ -132,9 +145,9 @@ def test_several_drifts_are_all_named_sorted():
     {"Grouping": "webroot enterprise"},
     {"Name": NAME.upper()},                                 # the name is selected, not compared
     {"RemoteAddresses": "198.18.10.0/255.255.255.0,198.18.10.21/255.255.255.255"},  # a set
-    {"InterfaceTypes": "Lan"},                              # not passed by the roles
-    {"EdgeTraversal": True, "EdgeTraversalOptions": 1},
-    {"Interfaces": "Ethernet"},
+    {"InterfaceTypes": "all"},                              # -ne: without case
+    {"Interfaces": "Ethernet"},                             # not compared by the module
+    {"SecureFlags": 2},                                     # security: not passed by the roles
 ])
 def test_what_the_module_does_not_see_as_a_change(props):
     same = _with(**props)
@@ -212,6 +225,8 @@ def test_options_not_passed_are_not_compared():
 def test_options_it_cannot_compare_are_refused():
     with pytest.raises(ValueError, match="icmp_type_code"):
         W.differences(dict(ARGS, icmp_type_code=["8:0"]), BASE)
+    with pytest.raises(ValueError, match="security"):
+        W.differences(dict(ARGS, security="authenticate"), BASE)
 
 
 def test_rules_named_selects_without_case_whatever_the_group():
@@ -245,3 +260,102 @@ def test_a_rule_created_by_the_module_reads_back_as_no_difference(tmp_path, chun
 def test_com_rule_by_hand():
     assert W.com_rule(ARGS) == dict((k, v) for k, v in BASE.items() if k not in (
         "Id", "IcmpTypesAndCodes", "Interfaces", "EdgeTraversalOptions", "SecureFlags"))
+
+
+# --- rules as Windows may hold them (issue 23, item 5) ----------------------------------
+
+V6_ARGS = dict(ARGS, remoteip="2001:db8::5/128,198.18.10.0/24")
+
+
+@pytest.mark.parametrize("held", [
+    "2001:db8::5/128,198.18.10.0/255.255.255.0",
+    "2001:db8::5-2001:db8::5,198.18.10.0/255.255.255.0",    # a bare IPv6 as the range a-a
+    "2001:DB8::5,198.18.10.0/24",                           # upper case, no prefix
+    "2001:0db8:0000:0000:0000:0000:0000:0005/128,198.18.10.0/255.255.255.0",
+    "198.18.10.0-198.18.10.255,2001:db8::5/128",            # a range that is exactly the network
+    "198.18.10.0/255.255.255.128,198.18.10.128/255.255.255.128,2001:db8::5/128",  # same addresses
+])
+def test_addresses_held_in_another_form_are_no_difference(held):
+    """The host's tokens are taken as the addresses they admit: whichever of these
+    forms COM keeps for our value, the rule converges (no call every run)."""
+    assert W.differences(V6_ARGS, _with(RemoteAddresses=held)) == []
+
+
+def test_a_redundant_entry_inside_our_networks_is_left_alone():
+    """198.18.10.99 inside our 198.18.10.0/24 admits nothing more: no difference for
+    the controller, although the module itself, if called, would rewrite the list
+    (3 tokens against 2, CW lines 294-300); the simulator says so."""
+    held = _with(RemoteAddresses="198.18.10.21/255.255.255.255,198.18.10.0/255.255.255.0,"
+                                 "198.18.10.99/255.255.255.255")
+    assert W.differences(ARGS, held) == []
+    assert _sim_changed(held, ARGS) is True
+
+
+@pytest.mark.parametrize("answer", ["*", None])
+def test_the_unused_port_side_converges_whether_windows_answers_star_or_null(answer, monkeypatch):
+    """Inbound: RemotePorts unused; outbound: LocalPorts unused (we pass 'any')."""
+    assert W.differences(ARGS, _with(RemotePorts=answer)) == []
+    outbound = dict(ARGS, direction="out", localport="any", remoteport="443")
+    assert W.differences(outbound, _with(Direction=2, LocalPorts=answer, RemotePorts="443")) == []
+    # The simulator switched to answer null (WEBROOT_WINFW_SIMULATOR_UNUSED_PORTS):
+    # the rule the module creates reads null, and both sides agree it is no change.
+    monkeypatch.setenv(sim.UNUSED_PORTS_ENV, "null" if answer is None else "*")
+    rules = []
+    sim.run(rules, dict(ARGS))
+    assert (rules[0]["LocalPorts"], rules[0]["RemotePorts"]) == ("50001", answer)
+    assert W.differences(ARGS, rules[0]) == []
+    assert sim.run(rules, dict(ARGS))["changed"] is False
+
+
+def test_the_edge_option_from_the_read_s_boolean():
+    """The read returns EdgeTraversal (bool); EdgeTraversalOptions only where given."""
+    read = dict((k, v) for k, v in BASE.items() if k != "EdgeTraversalOptions")
+    assert W.differences(ARGS, read) == []
+    assert W.differences(ARGS, dict(read, EdgeTraversal=True)) == ["edge"]
+    assert W.differences(ARGS, dict(read, EdgeTraversal=None)) == ["edge"]
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("any", "All"), (["ANY"], "All"), ("ras,lan,wireless", "RemoteAccess,Lan,Wireless"),
+    (["ras", "lan"], "RemoteAccess,Lan"), (["Lan", "lan"], "Lan,Lan"),
+])
+def test_interface_types_as_the_module_converts_them(value, expected):
+    """CW lines 66-77, 208-210 (Select-Object -Unique with case, switch without)."""
+    assert W.interface_types(value) == expected
+    assert W.new_values(dict(ARGS, interfacetypes=value))["InterfaceTypes"] == expected
+
+
+def test_interface_types_and_edge_refused_as_the_module_refuses_them():
+    with pytest.raises(ValueError, match="Unknown interface type 'any'"):
+        W.interface_types(["any", "lan"])
+    with pytest.raises(ValueError, match="Unknown edge"):
+        W.edge_option("sometimes")
+    assert [W.edge_option(v) for v in ("no", "NO", "yes", "deferapp", "DeferUser")] == [0, 0, 1, 2, 3]
+
+
+@pytest.mark.parametrize("protocol", [256, 1, 58, 47])
+def test_a_rule_without_ports_gets_its_protocol_first(protocol):
+    """The module's update loop sets LocalPorts/RemotePorts before Protocol (CW lines
+    226-228, 288-319); COM refuses a port on a rule whose protocol has none. One
+    call with name and protocol first, then the full call, converges."""
+    drifted = _with(Protocol=protocol, LocalPorts=None, RemotePorts=None)
+    assert W.differences(ARGS, drifted) == ["localport", "protocol"]
+    rules = [copy.deepcopy(drifted)]
+    with pytest.raises(sim.SimulatorError, match="LocalPorts"):
+        sim.run(rules, dict(ARGS))
+    first = W.protocol_first(ARGS, drifted)
+    assert first == {"name": NAME, "protocol": "tcp"}
+    rules = [copy.deepcopy(drifted)]
+    assert sim.run(rules, first)["changed"] is True
+    assert sim.run(rules, dict(ARGS))["changed"] is True
+    assert W.differences(ARGS, rules[0]) == []
+    assert sim.run(rules, dict(ARGS))["changed"] is False
+
+
+def test_no_protocol_call_first_where_none_is_needed():
+    assert W.protocol_first(ARGS, BASE) is None                       # TCP already
+    assert W.protocol_first(ARGS, _with(Protocol=17)) is None          # UDP has ports
+    assert W.protocol_first(ARGS, None) is None                        # created: $new_rule order
+    assert W.protocol_first({"name": NAME, "state": "absent"}, _with(Protocol=256)) is None
+    assert W.protocol_first({"name": NAME, "protocol": "tcp"}, _with(Protocol=256)) is None
+    assert W.protocol_first(dict(ARGS, protocol="icmpv4"), _with(Protocol=256)) is None
