@@ -477,3 +477,20 @@ def test_unreachable_dc_without_it_leaves_only_the_static_file():
     assert "No route to host" in stderr
     assert sorted(result["hosts"]) == ["proxy-01"]
     assert "webroot_clients" not in result["groups"]
+
+
+def test_shard_groups_by_a_stable_hash_of_the_name(inv):
+    """keyed_groups: webroot_shard_<n> (K = 4 in the file), n = 1 + the first 32 bits of
+    sha1(lowercased name) modulo 4. By hand: sha1('ws-hr-001') begins 4279aacc, 0x4279aacc % 4 = 0, shard 1;
+    sha1('ws-fin-001') begins ea1a8ae6, % 4 = 2, shard 3. WS-LYO-001 is a workstation and a distributor: the
+    estate node applies it, so it is in no shard; servers and the rest neither."""
+    groups = inv["groups"]
+    shards = dict((k, v) for k, v in groups.items() if k.startswith("webroot_shard_"))
+    assert shards == {"webroot_shard_1": ["WS-HR-001"], "webroot_shard_3": ["WS-FIN-001"]}
+    assert groups["webroot_shards"] == ["WS-FIN-001", "WS-HR-001"]
+    # Every workstation that is neither distributor nor server is in exactly one shard.
+    pure = set(groups["webroot_clients"]) - set(groups["webroot_distributors"]) - set(groups["webroot_servers"])
+    placed = [h for members in shards.values() for h in members]
+    assert sorted(placed) == sorted(pure)
+    # The shard groups are groups of the inventory, not host variables: nothing else changes.
+    assert "webroot_shard" not in inv["hosts"]["WS-HR-001"]["inventory_vars"]
