@@ -145,9 +145,10 @@ iptables:
       description:
         - Rules of C(iptables -S).
         - "Each is a dict: C(chain), C(protocol), C(dport) (int, or null when absent or a range),
-          C(source), C(destination), C(match_set), C(match_set_flags), C(jump), C(comment), and
-          C(line), the rule as C(iptables -S) printed it. An option negated with C(!) has its value
-          prefixed with C(!)."
+          C(source), C(destination), C(match_set), C(match_set_flags), C(jump), C(comment), C(extra)
+          (the options and match modules webroot.enterprise never writes, such as C(-i) or
+          C(-m conntrack), sorted; a rule with any is not ours), and C(line), the rule as
+          C(iptables -S) printed it. An option negated with C(!) has its value prefixed with C(!)."
       type: list
       elements: dict
       returned: always
@@ -175,7 +176,8 @@ ipsets:
     - The kernel ipsets named C(webroot-*) (C(ipset save)). A firewalld host's ipsets are in
       RV(firewalld.ipsets).
     - Each is C({type, family, entries}); C(family) is V(ipv4) or V(ipv6); C(entries) as ipset
-      writes them.
+      writes them. Entries flagged C(nomatch) (exceptions in a wider entry, the admin's) are not
+      in C(entries) but in C(nomatch), present only when there are some.
   returned: when RV(backend) is V(iptables)
   type: dict
   sample:
