@@ -189,6 +189,14 @@ def collection_wide(row):
             (docs/safety.md). Zero or less is refused.
         type: float
         default: 10
+      webroot_allowed_networks:
+        description:
+          - Collection-wide, optional. The networks (CIDRs) a derived address (from facts, C(ansible_host) or DNS)
+            must be in; a host whose derived address is outside is left out of its peers' rules, named. Empty
+            means every address (C(webroot_address) is taken as given).
+        type: list
+        elements: str
+        default: []
       webroot_strict:
         description:
           - Collection-wide. C(true) fails when a peer's address is not known (the estate validation then stops every

@@ -118,13 +118,17 @@ class ActionModule(E.Action):
         groups = task_vars.get("groups") or {}
         host = task_vars.get("inventory_hostname")
         estate = task_vars.get("webroot_estate")
+        allowed = R.allowed_networks(self._templar.template(task_vars.get("webroot_allowed_networks", [])))
         if isinstance(estate, dict) and isinstance(estate.get("addresses"), dict) and not estate.get("failed"):
             # This run's estate validation knows every address already.
-            cache = R.HostvarsCache(task_vars.get("hostvars") or {}, addresses=estate["addresses"])
-            cache.why.update(estate.get("left_out") or {})
-            cache.unknown.update(estate.get("unknown") or {})
+            # Checked like the inventory: a webroot_estate can also come from outside (-e).
+            addresses, left_out, unknown = R.check_estate(estate, allowed)
+            cache = R.HostvarsCache(task_vars.get("hostvars") or {}, addresses=addresses)
+            cache.why.update(left_out)
+            cache.unknown.update(unknown)
         else:
             cache = R.HostvarsCache(task_vars.get("hostvars") or {})
+            cache.allowed = allowed
             if settings["resolve"] and args["state"] == "present" and not args["peers"] and not args["any_peer"]:
                 names = {}
                 for peer in peers_of(comp, host, groups):
@@ -136,7 +140,8 @@ class ActionModule(E.Action):
         plan = R.host_plan(comp, host, groups, cache, {
             "state": args["state"], "port": args["port"], "peers": args["peers"], "any_peer": args["any_peer"],
             "strict": settings["strict"], "client_networks": settings["client_networks"],
-        }, given_vars=given, known_vars=known, management_port=self._templar.template(task_vars.get("ansible_port")))
+        }, given_vars=given, known_vars=known, management_port=[
+            self._templar.template(task_vars.get(v)) for v in R.MANAGEMENT_PORT_VARS])
         left = sorted(set(h for r in plan["rules"] for h in r.get("left_out", [])))
         if left:
             plan["left_out"] = dict((h, cache.why.get(h) or "no known address") for h in left)

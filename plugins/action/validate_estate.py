@@ -43,11 +43,17 @@ class ActionModule(E.Action):
                              for h in (groups.get(g) or []) if h not in in_run)
         summary = S.validate(groups, task_vars.get("hostvars") or {}, resolver=resolver,
                              strict=settings["strict"], client_networks=settings["client_networks"],
-                             not_in_run=not_in_run)
+                             not_in_run=not_in_run, allowed_networks=self._templar.template(
+                                 task_vars.get("webroot_allowed_networks", [])))
         result.update(changed=False, hosts=summary["hosts"], plans=summary["plans"],
                       errors=summary["errors"], addresses=summary["addresses"], left_out=summary["left_out"],
-                      unknown=summary["unknown"])
+                      unknown=summary["unknown"], duplicates=summary["duplicates"])
         warnings = []
+        if summary["duplicates"]:
+            warnings.append("%d address(es) are claimed by more than one host (a stale DNS record, a lease "
+                            "handed on, or a host giving another's address): %s" % (
+                                len(summary["duplicates"]), "; ".join(
+                                    "%s: %s" % (a, ", ".join(h)) for a, h in sorted(summary["duplicates"].items())[:20])))
         if summary["left_out"]:
             warnings.append("%d host(s) have no address and are left out of their peers' rules "
                             "(named in the summary at the end): %s" % (

@@ -762,6 +762,9 @@ def hold_peers(backend, plan, found):
                     peers = R.aggregate(rule["peers"] + extra)
                 else:
                     peers = sorted(rule["peers"] + extra, key=R._cidr_key)  # pylint: disable=protected-access
+                # What is kept never adds up to every address (the any-source opt-in only does).
+                R.check_not_any(peers, "%s on this host (the addresses kept for hosts unknown this run)"
+                                % plan["component"], "the role's any-source variable")
                 rule = dict(rule, peers=peers)
         rules.append(rule)
     return dict(plan, rules=rules), kept

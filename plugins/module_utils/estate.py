@@ -86,7 +86,8 @@ def names_to_resolve(groups, cache):
     return out
 
 
-def validate(groups, hostvars, resolver=None, strict=False, client_networks=None, not_in_run=()):
+def validate(groups, hostvars, resolver=None, strict=False, client_networks=None, not_in_run=(),
+             allowed_networks=None):
     """{"hosts": N, "plans": N, "errors": [...], "addresses": {host: CIDR or None},
     "left_out": {host: why}, "unknown": {host: why}}.
 
@@ -95,10 +96,17 @@ def validate(groups, hostvars, resolver=None, strict=False, client_networks=None
     ``left_out``: hosts with no address anywhere; ``unknown``: hosts whose address
     could not be learnt this run (rules.Transient), which keep what their peers'
     firewalls admit. ``not_in_run``: hosts whose facts were wanted and that are not
-    in this run (--limit).
+    in this run (--limit). ``allowed_networks`` (``webroot_allowed_networks``): a
+    derived address outside them is left out, named. ``duplicates``: {address:
+    [hosts]} claimed by more than one host.
     """
     cache = R.HostvarsCache(hostvars)
     cache.not_in_run = set(not_in_run or ())
+    try:
+        cache.allowed = R.allowed_networks(allowed_networks)
+    except R.RuleError as exc:
+        return {"hosts": 0, "plans": 0, "errors": [str(exc)], "addresses": {}, "left_out": {}, "unknown": {},
+                "duplicates": {}}
     if resolver is not None:
         names = names_to_resolve(groups, cache)
         answers = resolver(sorted(set(names.values())))
@@ -123,7 +131,7 @@ def validate(groups, hostvars, resolver=None, strict=False, client_networks=None
                 R.host_plan(comp, host, groups, cache, s,
                             given_vars=[k for k in keys if k.startswith(comp + "_")],
                             known_vars=R.role_variables(comp).values(),
-                            management_port=hv.get("ansible_port"))
+                            management_port=[hv.get(v) for v in R.MANAGEMENT_PORT_VARS])
                 plans += 1
             except R.RuleError as exc:
                 errors.append("host %s: %s" % (host, exc))
@@ -137,5 +145,10 @@ def validate(groups, hostvars, resolver=None, strict=False, client_networks=None
                    if cache.addresses.get(h) is None and h in cache.unknown)
     left_out = dict((h, cache.why.get(h) or "no known address") for h in hosts
                     if cache.addresses.get(h) is None and h not in unknown)
+    claims = {}
+    for host in hosts:
+        if cache.addresses.get(host):
+            claims.setdefault(cache.addresses[host], []).append(host)
+    duplicates = dict((a, sorted(h)) for a, h in claims.items() if len(h) > 1)
     return {"hosts": len(hosts), "plans": plans, "errors": errors, "addresses": cache.addresses,
-            "left_out": left_out, "unknown": unknown}
+            "left_out": left_out, "unknown": unknown, "duplicates": duplicates}

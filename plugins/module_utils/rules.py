@@ -22,6 +22,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import ipaddress
+import re
 
 
 from ansible_collections.webroot.enterprise.plugins.module_utils.catalog import (
@@ -156,6 +157,8 @@ class HostvarsCache(object):
         # Hosts whose facts were wanted (webroot_gather_facts) but are not in this run
         # (--limit): their address is unknown, not absent.
         self.not_in_run = set()
+        # webroot_allowed_networks: a derived address outside them is left out.
+        self.allowed = []
         self.scopes = {}       # (groups, strict): (addresses, left out), the same for every host
         self.aggregates = {}   # peers: aggregated peers
 
@@ -263,6 +266,72 @@ def windows_fact_address(interfaces):
     return best[1] if best else None
 
 
+# What a resolver reads as an IPv4 address, in any of inet_aton's forms (octal 010,
+# hex 0x0a, short 10.1, a bare number): never a DNS name (no TLD is all digits).
+_IP_LIKE = re.compile(r"^(0x[0-9a-f]*|[0-9]+)(\.(0x[0-9a-f]*|[0-9]*))*\.?$", re.I)
+# The variables Ansible takes a host's management port from (connection plugins'
+# options: ssh, paramiko, winrm, psrp), all read by the management-port guard.
+MANAGEMENT_PORT_VARS = ("ansible_port", "ansible_ssh_port", "ansible_winrm_port", "ansible_psrp_port",
+                        "ansible_paramiko_port", "remote_port")
+
+
+def check_ip_text(value, var):
+    """Refuse ``value`` (an ``ansible_host``, a host name) when it looks like an IP
+    address without being one written strictly: ``192.168.001.010`` (a resolver reads
+    010 as octal: 192.168.1.8), ``10.1`` (10.0.0.1), ``0x0a.1.2.3``, ``::ffff:1.2.3.4``
+    forms that do not parse. It would go to DNS, whose library reads it its own way."""
+    text = str(value).strip()
+    if not text or "/" in text or _one_address(text):
+        return
+    if _IP_LIKE.match(text) or ":" in text:
+        raise RuleError(
+            "%s: %r looks like an IP address but is not one written strictly (leading zeros, a short "
+            "form or a number are read differently by resolvers: 010 is octal 8, 10.1 is 10.0.0.1), so it "
+            "is neither used nor sent to DNS. Write the address in full, without leading zeros "
+            "(e.g. 192.168.1.10), or set webroot_address." % (var, value))
+
+
+def allowed_networks(values):
+    """``webroot_allowed_networks`` as networks ([] when unset: every address allowed)."""
+    return [ipaddress.ip_network(c) for c in check_cidrs(values or [], "webroot_allowed_networks")]
+
+
+def _outside(cidr, allowed):
+    net = ipaddress.ip_network(cidr)
+    return bool(allowed) and not any(net.version == a.version and net.subnet_of(a) for a in allowed)
+
+
+def check_estate(estate, allowed=()):
+    """``webroot_estate`` (the validation play's registered result, or one given from
+    outside with -e) checked like the inventory: every address one address, inside
+    ``webroot_allowed_networks``; returns (addresses, left_out, unknown)."""
+    addresses = estate.get("addresses")
+    if not isinstance(addresses, dict):
+        raise RuleError("webroot_estate.addresses must be a mapping of host to address, got %r" % (addresses,))
+    out = {}
+    for host, value in addresses.items():
+        if value in (None, ""):
+            out[host] = None
+            continue
+        try:
+            net = ipaddress.ip_network(value) if isinstance(value, str) else None
+        except ValueError:
+            net = None
+        if net is None or net.num_addresses != 1 or str(net) != value or (
+                net.version == 6 and net.network_address.ipv4_mapped is not None):
+            raise RuleError(
+                "webroot_estate.addresses[%s]: %r is not one address as the estate validation writes it "
+                "(a /32 or /128 CIDR); a webroot_estate given from outside is checked like the inventory, "
+                "and a network never widens a scope." % (host, value))
+        if _outside(value, allowed):
+            raise RuleError("webroot_estate.addresses[%s]: %s is outside webroot_allowed_networks" % (host, value))
+        out[host] = value
+    left_out, unknown = estate.get("left_out") or {}, estate.get("unknown") or {}
+    if not isinstance(left_out, dict) or not isinstance(unknown, dict):
+        raise RuleError("webroot_estate.left_out and .unknown must be mappings of host to reason")
+    return out, dict(left_out), dict(unknown)
+
+
 def host_address(name, hostvars):
     """The address other hosts see for inventory host ``name``: one address, as a
     /32 or /128 CIDR, or None when none is known.
@@ -295,19 +364,32 @@ def host_address(name, hostvars):
         found = cidr
     else:
         facts = hv.get("ansible_facts") or {}
-        candidates = [(facts.get("default_ipv4") or {}).get("address"),
-                      windows_fact_address(facts.get("interfaces")),
-                      hv.get("ansible_host")]
-        for value in candidates:
+        if hv.get("ansible_host"):
+            check_ip_text(hv.get("ansible_host"), "ansible_host of host %s" % name)
+        candidates = [((facts.get("default_ipv4") or {}).get("address"), "its gathered facts"),
+                      (windows_fact_address(facts.get("interfaces")), "its gathered facts"),
+                      (hv.get("ansible_host"), "ansible_host")]
+        source = None
+        for value, source in candidates:
             found = _one_address(value) if value else None
             if found:
                 break
         if found is None:
             found, why = (getattr(hostvars, "resolved", None) or {}).get(name, (None, None))
-            transient = _transient(name, hv, hostvars, why) if found is None else None
+            source = "DNS"
+        allowed = getattr(hostvars, "allowed", None)
+        if found is not None and _outside(found, allowed):
+            # A derived address is what the host (or its DNS record) says: never trusted
+            # outside the networks the user allows.
+            if hasattr(hostvars, "why"):
+                hostvars.why[name] = "its address %s (from %s) is outside webroot_allowed_networks (%s)" % (
+                    found, source, ", ".join(str(a) for a in allowed))
+            found = None
+        elif found is None:
+            transient = _transient(name, hv, hostvars, why)
             if transient and hasattr(hostvars, "unknown"):
                 hostvars.unknown[name] = transient
-            elif found is None and hasattr(hostvars, "why"):
+            elif hasattr(hostvars, "why"):
                 hostvars.why[name] = why or (
                     "no address: no webroot_address, no gathered facts, and %s is not an IP address "
                     "(names are resolved when webroot_resolve_names is true)" % (hv.get("ansible_host") or name))
@@ -345,6 +427,7 @@ def name_to_resolve(name, hostvars):
     if (facts.get("default_ipv4") or {}).get("address") or windows_fact_address(facts.get("interfaces")):
         return None
     target = str(hv.get("ansible_host") or name)
+    check_ip_text(target, "ansible_host of host %s" % name if hv.get("ansible_host") else "host name %s" % name)
     return None if _one_address(target) else target
 
 
@@ -482,7 +565,21 @@ def host_rules(role, host, groups, hostvars, settings):
         rule["peers"] = aggregate(rule["peers"])
         if aggregates is not None:
             aggregates[key] = tuple(rule["peers"])
+    for rule in wanted.values():
+        if not rule["any_peer"]:
+            check_not_any(rule["peers"], "%s (or webroot_client_networks, or the inventory's addresses)"
+                          % peers_var, any_var)
     return [wanted[d] for d in sorted(wanted)]
+
+
+def check_not_any(peers, var, any_var):
+    """Refuse peers that, aggregated, admit every address (0.0.0.0/1 and 128.0.0.0/1
+    are 0.0.0.0/0): only ``any_var`` opts in to that."""
+    every = [p for p in aggregate(peers) if ipaddress.ip_network(p).prefixlen == 0]
+    if every:
+        raise RuleError(
+            "%s: these addresses together admit every address (%s once aggregated); use %s to opt in "
+            "to that explicitly" % (var, ", ".join(every), any_var))
 
 
 def aggregate(cidrs):
@@ -511,7 +608,9 @@ def host_plan(role, host, groups, hostvars, settings, given_vars=None, known_var
     ``settings`` as for :func:`host_rules`. ``given_vars`` (the ``<role>_*``
     variable names set for the host) must all be in ``known_vars`` (the role's
     argument spec), so a misspelt variable fails instead of being ignored.
-    ``management_port`` (``ansible_port``) joins SSH 22 and WinRM 5985/5986 as
+    ``management_port`` (a port, or the values of every variable of
+    :data:`MANAGEMENT_PORT_VARS`: ``ansible_port``, ``ansible_ssh_port``,
+    ``ansible_winrm_port``, ``remote_port``...) joins SSH 22 and WinRM 5985/5986 as
     ports an inbound rule of ours may not use. Returns the plan that the role
     applies and publishes as ``webroot_plan[role]``::
 
@@ -527,13 +626,19 @@ def host_plan(role, host, groups, hostvars, settings, given_vars=None, known_var
     row = component(role)
     rules = host_rules(role, host, groups, hostvars, settings)
     port = row["port"] if settings.get("port") in (None, "") else check_port(settings["port"], role + "_port")
-    mgmt = [int(management_port)] if management_port not in (None, "") else [22]
+    given = management_port if isinstance(management_port, (list, tuple)) else [management_port]
+    mgmt = []
+    for value in given:
+        try:
+            mgmt.append(int(str(value).strip()))
+        except (TypeError, ValueError):
+            continue
     mgmt = sorted(set(mgmt) | set(MANAGEMENT_PORTS))
     inbound = any(f["direction"] == "inbound" for f in row["flows"])
     if inbound and port in mgmt:
         raise RuleError(
             "%s_port %s is a management port of %s (expected a port outside %s: ansible_port, "
-            "SSH 22, WinRM 5985/5986). A rule of ours there would put management under this "
+            "ansible_ssh_port, ansible_winrm_port, remote_port, SSH 22, WinRM 5985/5986). A rule of ours there would put management under this "
             "role's control (%s_state=absent or a scope change removes it, possibly the only "
             "rule admitting the connection), so nothing was changed. Use another port."
             % (role, port, host, ", ".join(str(p) for p in mgmt), role))
