@@ -103,6 +103,8 @@ update_service:
     - What the firewall holds of ours for the component, in the shape of the plan the component
       roles publish as C(webroot_plan) (C(component), C(state), C(port), C(protocol), C(rules) with
       C(direction), C(port), C(any_peer), C(peers)). Added by the action plugin, on every backend.
+    - On Windows a rule whose remote addresses hold C(*) or a keyword (C(LocalSubnet), C(DNS)...)
+      is C(any_peer) true, and its C(wider) lists what made it so.
   returned: success
   type: dict
   sample: {"component": "update_service", "state": "present", "port": 443, "protocol": "tcp",
