@@ -1,12 +1,21 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, webroot.enterprise contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The end-of-run summary: every managed host converged, left out (no known
-address, unreachable) or failed, and the counts per component and outcome.
+"""The end-of-run summary: every managed host converged, left out or failed, and
+the counts per component and outcome.
 
-A host left out is named with its reason; ``max_left_out`` says how many may be
-left out before the run counts as failed (a workstation asleep is not a fault).
-A host that failed for any other reason always fails the run.
+A host is left out for one of three reasons, each named apart (``off``,
+``unknown``, ``no_address``) and all three in ``left_out`` with their reasons:
+
+- off: unreachable in this run (a workstation asleep); its own rules were not changed;
+- address unknown, rules kept: its address could not be learnt this run (DNS timed
+  out or failed, facts not gathered); nothing was removed from its peers' rules;
+- no address: nothing gives it an address (no webroot_address, no facts source, a
+  name DNS says does not exist); it is in none of its peers' rules.
+
+``max_left_out`` (``webroot_max_left_out``) counts the hosts of ``left_out``, each
+once whatever its reasons, before the run counts as failed (a workstation asleep is
+not a fault). A host that failed for any other reason always fails the run.
 """
 from __future__ import absolute_import, division, print_function
 
@@ -44,8 +53,13 @@ def summarize(groups, hostvars, play_hosts_all, play_hosts, estate=None):
         managed = [h for h in managed if h in in_run]
     live = set(play_hosts)
     down = [h for h in managed if h in set(play_hosts_all) and h not in live]
-    left_out = dict((h, w) for h, w in ((estate or {}).get("left_out") or {}).items()
-                    if h in managed) if isinstance(estate, dict) else {}
+    estate = estate if isinstance(estate, dict) else {}
+    no_address = dict((h, w) for h, w in (estate.get("left_out") or {}).items() if h in managed)
+    unknown = dict((h, "address unknown, rules kept: %s" % w)
+                   for h, w in (estate.get("unknown") or {}).items() if h in managed)
+    off = {}
+    left_out = dict(no_address)
+    left_out.update(unknown)
     failed = {}
     changed_hosts = []
     components = dict((c, {"changed": 0, "ok": 0}) for c in COMPONENTS)
@@ -62,7 +76,8 @@ def summarize(groups, hostvars, play_hosts_all, play_hosts, estate=None):
                 if reg and reg.get("failed"):
                     why = "failed: %s" % (reg.get("msg") or "a task failed")
             if why and why.startswith("unreachable"):
-                left_out[host] = why
+                off[host] = why
+                left_out[host] = why if host not in left_out else "%s; %s" % (why, left_out[host])
             else:
                 failed[host] = why or "failed or unreachable in a play (see the task output)"
             continue
@@ -74,6 +89,8 @@ def summarize(groups, hostvars, play_hosts_all, play_hosts, estate=None):
                 components[comp][outcome] += 1
     return {"hosts": len(managed), "converged": len([h for h in managed if h not in left_out and h not in failed]),
             "left_out": dict(sorted(left_out.items())), "failed": dict(sorted(failed.items())),
+            "off": dict(sorted(off.items())), "unknown": dict(sorted(unknown.items())),
+            "no_address": dict(sorted(no_address.items())),
             "components": components, "changed_hosts": sorted(changed_hosts)}
 
 
@@ -85,13 +102,21 @@ def verdict(summary, max_left_out):
     if left:
         parts.append("%d left out (%s)" % (len(left), "; ".join(
             "%s: %s" % (h, w) for h, w in sorted(left.items())[:20]) + (" ..." if len(left) > 20 else "")))
+        kinds = [(summary.get("off") or {}, "off (unreachable)"),
+                 (summary.get("unknown") or {}, "address unknown, rules kept"),
+                 (summary.get("no_address") or {}, "with no address, in no rule")]
+        if any(k for k, _t in kinds):
+            parts.append("of which %s" % ", ".join(
+                "%d %s%s" % (len(k), text, " (%s)" % ", ".join(sorted(k)[:20]) + (" ..." if len(k) > 20 else "")
+                             if k else "") for k, text in kinds))
     if failed:
         parts.append("%d failed (%s)" % (len(failed), "; ".join(
             "%s: %s" % (h, w) for h, w in sorted(failed.items())[:20]) + (" ..." if len(failed) > 20 else "")))
     passed = not failed and len(left) <= max_left_out
     if len(left) > max_left_out:
-        parts.append("more than webroot_max_left_out=%d hosts were left out, so the run counts as failed "
-                     "(raise webroot_max_left_out to accept hosts that are off)" % max_left_out)
+        parts.append("more than webroot_max_left_out=%d hosts were left out (off, address unknown or with "
+                     "no address, each host counted once), so the run counts as failed (raise "
+                     "webroot_max_left_out to accept hosts that are off)" % max_left_out)
     return {"passed": passed, "text": ", ".join(parts)}
 
 

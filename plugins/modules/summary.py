@@ -15,8 +15,11 @@ version_added: "0.3.0"
 description:
   - Run once at the end of a play over the managed groups (C(playbooks/summary.yml), which C(site.yml)
     ends with). Every host of C(webroot_distributors), C(webroot_servers) and C(webroot_clients) is
-    converged, left out (no known address, named by the estate validation; or unreachable in this
-    run, such as a workstation asleep, off-site or retired) or failed, each with its reason.
+    converged, left out or failed, each with its reason. A host is left out when it is off (unreachable
+    in this run, such as a workstation asleep, off-site or retired, in C(off)), when its address
+    is unknown this run (a DNS lookup that timed out or failed, facts not gathered; its peers' rules
+    were kept, nothing removed, in C(unknown)), or when it has no address at all (in none of its
+    peers' rules, in C(no_address)); each is named apart.
   - The summary (counts per component and outcome, the hosts left out, the failing hosts) is handed
     over with C(set_stats) under one key (O(stats_key)), so AWX and Automation Platform show it as
     job artifacts and a workflow's variables are not overwritten.
@@ -38,7 +41,9 @@ options:
     type: bool
     default: true
   max_left_out:
-    description: How many hosts may be left out before the run counts as failed.
+    description:
+      - How many hosts may be left out before the run counts as failed. Counts the hosts of
+        C(left_out), each once, whether off, address unknown (rules kept) or with no address.
     type: int
     default: 0
   stats_key:
@@ -82,6 +87,8 @@ summary:
   description:
     - C(hosts), C(converged), C(left_out) (host to reason), C(failed) (host to reason), C(components)
       (component to counts of C(changed) and C(ok)), C(verdict) (C(passed), C(text)).
+    - The hosts left out, apart (host to reason), C(off) (unreachable), C(unknown) (address unknown this
+      run, its peers' rules kept) and C(no_address) (in no rule).
   returned: always
   type: dict
 """
