@@ -354,7 +354,9 @@ rm -f -- "$4"
 def _apply_firewalld(host, plan, ops):
     comp = plan["component"]
     service = R.service_name(comp)
-    reload_needed = False
+    # ops["reload"]: also a service or ipset that an earlier run created and did not
+    # get to reload (stopped in between): the runtime does not have it yet.
+    reload_needed = bool(ops.get("reload"))
     if ops.get("service_define"):
         rule = [r for r in plan["rules"] if r["direction"] == "in"][0]
         host.put_file(service_xml(rule), "/etc/firewalld/services/%s.xml" % service)
@@ -366,9 +368,11 @@ def _apply_firewalld(host, plan, ops):
         reload_needed = reload_needed or bool(result.get("reload_required"))
     if reload_needed:
         # A new service or ipset reaches the running firewalld only through a reload
-        # (a first run, a port change); the rich rules below name them.
-        host.module("ansible.builtin.command", {"argv": ["firewall-cmd", "--reload"]},
-                    what="reload firewalld to load the new definitions")
+        # (a first run, a port change); the rich rules below name them. The module
+        # reads the runtime afresh, reloads and puts back what is not ours (a fail2ban
+        # ban, a port opened by hand, an interface podman bound): docs/safety.md.
+        host.module("webroot.enterprise.firewalld_reload", {},
+                    what="reload firewalld to load the new definitions, keeping its runtime configuration")
     for r in ops["add"]:
         host.module("ansible.posix.firewalld", _fwd_args(r, "enabled"), what="add %s" % B.describe("firewalld", r))
     for r in ops["remove"]:

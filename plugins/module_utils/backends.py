@@ -284,6 +284,8 @@ def ops(backend, plan, found, zone=None):
     """
     part = found.get(plan["component"]) if "rules" not in found else found
     part = part or {"rules": [], "sets": {}}
+    if backend == "firewalld":
+        part, found = _fwd_elsewhere(plan, part, found, zone)
     plan, kept = hold_peers(backend, plan, {plan["component"]: part})
     want = _WANT[backend](plan, zone) if backend == "firewalld" else _WANT[backend](plan)
     if backend == "iptables":
@@ -308,22 +310,23 @@ def ops(backend, plan, found, zone=None):
             "kept, and nothing was changed on this host. Remove or change that rule first, or keep "
             "the component present." % (plan["component"], ", ".join(blocked)))
     if backend == "firewalld":
-        # A new service or ipset reaches the running firewalld only through a reload,
-        # which drops every runtime-only setting (a fail2ban ban, a port opened by hand)
-        # and brings in every pending permanent one: refused unless the two agree.
+        # A new service or ipset reaches the running firewalld only through a reload
+        # (module firewalld_reload: it puts back what the runtime held, a fail2ban ban,
+        # a port opened by hand, an interface bound by podman). Also when an earlier run
+        # created one and stopped before its reload: the runtime does not have it yet.
         runtime = part.get("runtime_sets") or {}
-        out["reload"] = bool(out.get("service_define") or [s for s in sets if s["name"] not in runtime])
-        drift = found.get("_drift") or []
-        if out["reload"] and drift:
+        out["reload"] = bool(out.get("service_define") or out.get("service_reload")
+                             or [s for s in want.get("sets", {}) if s not in runtime])
+        pending = found.get("_pending") or []
+        if out["reload"] and pending:
             raise ForeignConflict(
-                "%s: firewalld must be reloaded to load a new service or ipset of ours, and a reload "
-                "would change what is not ours, because the runtime and permanent configurations "
-                "differ: %s. Nothing was changed on this host. Make the runtime configuration "
-                "permanent (firewall-cmd --runtime-to-permanent) or drop it (firewall-cmd --reload) "
-                "yourself, then run again." % (plan["component"], "; ".join(drift[:10]) + (
-                    " (and %d more)" % (len(drift) - 10) if len(drift) > 10 else "")))
+                "%s: firewalld must be reloaded to load a new service or ipset of ours, and the reload "
+                "would also load what firewalld holds in its permanent configuration only and cannot be "
+                "taken out of the runtime again: %s. Nothing was changed on this host. Load it yourself "
+                "when it is ready (firewall-cmd --reload) or delete it from the permanent configuration, "
+                "then run again." % (plan["component"], "; ".join(pending)))
     out["changed"] = bool(add or remove or sets or sets_absent or out.get("service_define")
-                          or out.get("service_remove") or out.get("sets_runtime"))
+                          or out.get("service_remove") or out.get("sets_runtime") or out.get("reload"))
     out["diff"] = {"before": _describe_all(backend, part), "after": _describe_all(backend, want)}
     if backend == "firewalld":
         service = R.service_name(plan["component"])
@@ -388,13 +391,22 @@ def _ours_firewalld(read, mgmt):
             if comp:
                 found[comp]["rules"].append({"component": comp, "zone": zone, "family": None, "ipset": None,
                                              "service": service, "rich_rule": None})
+    for where in ("policies", "runtime_policies"):
+        # A policy that uses our service or sets is the admin's: kept, and it keeps them.
+        for _name, pol in sorted((fwd.get(where) or {}).items()):
+            refs.update(n for n in pol.get("services") or [] if _service_component(n))
+            for text in pol.get("rich_rules") or []:
+                refs.update(n for n in _RICH_NAMES.findall(text) if n.startswith("webroot-"))
     for comp in COMPONENTS:
         found[comp]["service_ports"] = None
         found[comp]["runtime_sets"] = {}
-    for name, svc in (fwd.get("services") or {}).items():
-        comp = _service_component(name)
-        if comp:
-            found[comp]["service_ports"] = sorted(svc.get("ports") or [])
+        if "runtime_services" in fwd:
+            found[comp]["runtime_service_ports"] = None
+    for key, where in (("services", "service_ports"), ("runtime_services", "runtime_service_ports")):
+        for name, svc in (fwd.get(key) or {}).items():
+            comp = _service_component(name)
+            if comp:
+                found[comp][where] = sorted(svc.get("ports") or [])
     for where, key in (("sets", "ipsets"), ("runtime_sets", "runtime_ipsets")):
         for name, s in (fwd.get(key) or {}).items():
             comp = _set_component(name)
@@ -405,6 +417,7 @@ def _ours_firewalld(read, mgmt):
     found["_foreign_refs"] = sorted(refs)
     found["_default_zone"] = fwd.get("default_zone")
     found["_drift"] = list(fwd.get("drift") or [])
+    found["_pending"] = list(fwd.get("pending") or [])
     return found
 
 
@@ -432,6 +445,20 @@ def want_firewalld(plan, zone=None):
     return {"rules": rules, "sets": sets}
 
 
+def _fwd_elsewhere(plan, part, found, zone):
+    """Our service in a zone other than the component's is the admin's (we put the
+    service in the component's zone only): it is kept, and it keeps the service
+    defined, as a policy that uses it does. Returns (part, found) without it."""
+    if not zone:
+        return part, found
+    elsewhere = [r for r in part.get("rules", []) if r.get("rich_rule") is None and r.get("zone") != zone]
+    if not elsewhere:
+        return part, found
+    part = dict(part, rules=[r for r in part["rules"] if r not in elsewhere])
+    refs = set(found.get("_foreign_refs") or []) | set(r["service"] for r in elsewhere)
+    return part, dict(found, _foreign_refs=sorted(refs))
+
+
 def _fwd_key(rule):
     return (rule.get("zone"), rule["family"], rule["ipset"], rule["service"])
 
@@ -443,8 +470,12 @@ def _fwd_extra(plan, found, want):
     runtime = found.get("runtime_sets", {})
     stale_runtime = [dict(name=n, **s) for n, s in sorted(want["sets"].items())
                      if runtime.get(n) != s and found.get("sets", {}).get(n) == s]
+    # A service file of ours that the running firewalld has not loaded (a run stopped
+    # between writing it and its reload, read without "runtime_services": unknown).
+    runtime_ports = found.get("runtime_service_ports", ports)
     return {
         "service_define": bool(inbound) and found.get("service_ports") != ports,
+        "service_reload": bool(inbound) and runtime_ports != ports,
         "service_remove": not inbound and found.get("service_ports") is not None,
         "sets_runtime": stale_runtime,
     }
@@ -717,6 +748,7 @@ def remember(found, backend, component, result):
         inbound = bool(result["want"]["rules"])
         after["runtime_sets"] = dict(after["sets"])
         after["service_ports"] = result.get("service_ports") if inbound else None
+        after["runtime_service_ports"] = after["service_ports"]
     out[component] = after
     return out
 

@@ -23,6 +23,8 @@ import glob
 import os
 import shlex
 
+from ansible_collections.webroot.enterprise.plugins.module_utils import fwdreload
+
 MARKER = "webroot.enterprise"
 PREFIX = "webroot-"
 BACKENDS = ("auto", "firewalld", "ufw", "iptables")
@@ -320,16 +322,38 @@ def read_firewalld_client(fw):
     for name in fw.getIPSets():
         if str(name).startswith(PREFIX):
             runtime_ipsets[str(name)] = {"entries": sorted(str(e) for e in fw.getEntries(name))}
+    # What the running firewalld has loaded: a service file of ours written by a run
+    # that stopped before its reload is in the permanent configuration only.
+    runtime_services = {}
+    for name in fw.listServices():
+        if str(name).startswith(PREFIX):
+            runtime_services[str(name)] = {"ports": _ports(fw.getServiceSettings(name).getPorts())}
+    policies, runtime_policies = {}, {}
+    try:
+        for name in config.getPolicyNames():
+            settings = config.getPolicyByName(name).getSettings()
+            policies[str(name)] = _zone_part(settings.getServices(), settings.getRichRules())
+        for name in fw.getPolicies():
+            settings = fw.getPolicySettings(name)
+            runtime_policies[str(name)] = _zone_part(settings.getServices(), settings.getRichRules())
+    except AttributeError:
+        pass  # firewalld before 0.9: no policies
     return {"default_zone": str(fw.getDefaultZone()), "zones": zones, "services": services,
-            "ipsets": ipsets, "runtime_ipsets": runtime_ipsets, "drift": firewalld_drift(fw)}
+            "runtime_services": runtime_services, "ipsets": ipsets, "runtime_ipsets": runtime_ipsets,
+            "policies": policies, "runtime_policies": runtime_policies,
+            "drift": firewalld_drift(fw), "pending": fwdreload.pending(fw)}
 
 
-# What a zone holds that a reload would lose (runtime only) or bring in (permanent
-# only). Interfaces are left out: NetworkManager binds them at runtime, and a
-# reload keeps those bindings.
+# What a zone or a policy holds that a reload would lose (runtime only) or bring in
+# (permanent only). firewalld_reload puts the runtime back after its reload (zones
+# with their interfaces and sources, policies, ipset entries, direct chains, rules and
+# passthroughs); what it cannot take out again is ``fwdreload.pending``.
 ZONE_PARTS = (("getServices", "service"), ("getPorts", "port"), ("getProtocols", "protocol"),
               ("getSourcePorts", "source port"), ("getSources", "source"), ("getForwardPorts", "forward port"),
-              ("getIcmpBlocks", "icmp block"), ("getRichRules", "rich rule"), ("getMasquerade", "masquerade"))
+              ("getIcmpBlocks", "icmp block"), ("getRichRules", "rich rule"), ("getMasquerade", "masquerade"),
+              ("getInterfaces", "interface"))
+POLICY_PARTS = tuple(p for p in ZONE_PARTS if p[0] not in ("getSources", "getInterfaces")) + (
+    ("getIngressZones", "ingress zone"), ("getEgressZones", "egress zone"))
 
 
 def _items(settings, getter):
@@ -346,27 +370,38 @@ def _ours_item(text):
     return PREFIX in text and (is_webroot_rich_rule(text) or text.startswith(PREFIX))
 
 
+def _compare(out, label, runtime, permanent, parts):
+    for getter, what in parts:
+        try:
+            have, keep = _items(runtime, getter), _items(permanent, getter)
+        except AttributeError:
+            continue
+        for item in sorted(have - keep):
+            if not _ours_item(item):
+                out.append("%s: %s %s is in the runtime configuration only" % (label, what, item))
+        for item in sorted(keep - have):
+            if not _ours_item(item):
+                out.append("%s: %s %s is in the permanent configuration only" % (label, what, item))
+
+
 def firewalld_drift(fw):
     """Every difference between firewalld's runtime and permanent configuration
     outside our own objects, as sentences: what ``firewall-cmd --reload`` would
-    drop (runtime only: a fail2ban ban, a port opened by hand) or bring in
-    (permanent only). Zones (but interfaces), ipset entries, direct rules."""
+    drop (runtime only: a fail2ban ban, a port opened by hand, an interface bound by
+    podman) or bring in (permanent only). Zones (interfaces included), policies,
+    ipset entries, direct chains, rules and passthroughs."""
     config = fw.config()
     out = []
     permanent = dict((str(n), config.getZoneByName(n).getSettings()) for n in config.getZoneNames())
     for zone in sorted(set(str(z) for z in fw.getZones()) & set(permanent)):
-        runtime = fw.getZoneSettings(zone)
-        for getter, what in ZONE_PARTS:
-            try:
-                have, keep = _items(runtime, getter), _items(permanent[zone], getter)
-            except AttributeError:
-                continue
-            for item in sorted(have - keep):
-                if not _ours_item(item):
-                    out.append("zone %s: %s %s is in the runtime configuration only" % (zone, what, item))
-            for item in sorted(keep - have):
-                if not _ours_item(item):
-                    out.append("zone %s: %s %s is in the permanent configuration only" % (zone, what, item))
+        _compare(out, "zone %s" % zone, fw.getZoneSettings(zone), permanent[zone], ZONE_PARTS)
+    try:
+        perm_policies = dict((str(n), config.getPolicyByName(n).getSettings()) for n in config.getPolicyNames())
+        run_policies = [str(n) for n in fw.getPolicies()]
+    except AttributeError:
+        perm_policies, run_policies = {}, []
+    for policy in sorted(set(run_policies) & set(perm_policies)):
+        _compare(out, "policy %s" % policy, fw.getPolicySettings(policy), perm_policies[policy], POLICY_PARTS)
     perm_sets = set(str(n) for n in config.getIPSetNames())
     for name in sorted(set(str(n) for n in fw.getIPSets())):
         if name.startswith(PREFIX):
@@ -377,15 +412,18 @@ def firewalld_drift(fw):
         if have - keep:
             out.append("ipset %s: %d entries in the runtime configuration only (e.g. %s)"
                        % (name, len(have - keep), sorted(have - keep)[0]))
-    try:
-        have = set(repr(r) for r in fw.getAllRules())
-        keep = set(repr(r) for r in config.direct().getAllRules())
-    except Exception:  # pylint: disable=broad-except
-        have = keep = set()
-    if have != keep:
-        out.append("direct rules: %d in the runtime configuration only, %d in the permanent only"
-                   % (len(have - keep), len(keep - have)))
-    return out
+    for what, runtime, permanent in (("direct chains", "getAllChains", "getAllChains"),
+                                     ("direct rules", "getAllRules", "getAllRules"),
+                                     ("passthroughs", "getAllPassthroughs", "getAllPassthroughs")):
+        try:
+            have = set(repr(r) for r in getattr(fw, runtime)())
+            keep = set(repr(r) for r in getattr(config.direct(), permanent)())
+        except Exception:  # pylint: disable=broad-except
+            have = keep = set()
+        if have != keep:
+            out.append("%s: %d in the runtime configuration only, %d in the permanent only"
+                       % (what, len(have - keep), len(keep - have)))
+    return out + fwdreload.pending(fw)
 
 
 def firewalld_configured(host):

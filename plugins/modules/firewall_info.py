@@ -273,6 +273,44 @@ firewalld:
       sample:
         webroot-client-service-v4:
           entries: [198.18.10.21]
+    runtime_services:
+      description:
+        - Services named C(webroot-*) that the running firewalld has loaded, each C({ports}). A
+          service in RV(firewalld.services) but not here was written by a run that stopped before
+          its reload; the next run reloads.
+      type: dict
+      returned: always
+      sample:
+        webroot-client-service:
+          ports: [50000/tcp]
+    policies:
+      description: Every permanent policy, C({services, rich_rules}) as in RV(firewalld.zones) (ours only).
+        A policy that uses our service or ipset is the admin's, and keeps them.
+      type: dict
+      returned: always
+      sample: {}
+    runtime_policies:
+      description: Every runtime policy, as RV(firewalld.policies).
+      type: dict
+      returned: always
+      sample: {}
+    drift:
+      description:
+        - Every difference between the runtime and the permanent configuration outside our
+          objects, as sentences (zones with their interfaces, policies, ipset entries, direct
+          chains, rules and passthroughs, zones and policies not loaded yet). A reload would drop
+          or bring in each; webroot.enterprise.firewalld_reload puts the runtime back after it.
+      type: list
+      elements: str
+      returned: always
+      sample: ["zone public: port 2222/tcp is in the runtime configuration only"]
+    pending:
+      description: Zones and policies in the permanent configuration only. A reload would load
+        them for good, so a run that needs a reload refuses beside them.
+      type: list
+      elements: str
+      returned: always
+      sample: []
 """
 
 from ansible.module_utils.basic import AnsibleModule

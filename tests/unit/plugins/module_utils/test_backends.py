@@ -277,12 +277,20 @@ def test_ipv6_peers_get_their_own_set_and_rule():
         'rule family="ipv6" source ipset="webroot-sweep-now-v6" service name="webroot-sweep-now" accept']
 
 
-def test_firewalld_refuses_a_reload_while_runtime_and_permanent_differ():
+def test_firewalld_reloads_beside_runtime_only_settings_and_refuses_only_pending_zones():
+    # issue 25: runtime-only settings (a fail2ban ban, a port opened by hand) no longer
+    # refuse the reload: firewalld_reload puts them back. Only a zone or a policy that
+    # the reload would load and nothing can unload again refuses, and the advice never
+    # says --runtime-to-permanent.
     drift = ["zone public: port 2222/tcp is in the runtime configuration only"]
     fresh = fwd_read({"public": {"services": [], "rich_rules": []}})
     fresh["firewalld"]["drift"] = drift
-    with pytest.raises(B.ForeignConflict, match="port 2222/tcp is in the runtime configuration only"):
+    ops = B.ops("firewalld", plan("update_distributor", "d1"), B.ours("firewalld", fresh), zone="public")
+    assert ops["reload"] and ops["changed"]
+    fresh["firewalld"]["pending"] = ["zone lab is in the permanent configuration only (not loaded yet)"]
+    with pytest.raises(B.ForeignConflict, match="zone lab is in the permanent configuration only") as exc:
         B.ops("firewalld", plan("update_distributor", "d1"), B.ours("firewalld", fresh), zone="public")
+    assert "runtime-to-permanent" not in str(exc.value)
     # Converged already: nothing new to load, so no reload and no refusal (a scope change
     # only changes set entries, which needs no reload either).
     done = fwd_read({"public": {"services": [], "rich_rules": [RICH]}},
@@ -290,8 +298,49 @@ def test_firewalld_refuses_a_reload_while_runtime_and_permanent_differ():
                     ipsets={"webroot-update-distributor-v4": {"entries": ["10.0.0.1"]}},
                     runtime={"webroot-update-distributor-v4": {"entries": ["10.0.0.1"]}})
     done["firewalld"]["drift"] = drift
+    done["firewalld"]["pending"] = ["zone lab is in the permanent configuration only (not loaded yet)"]
     ops = B.ops("firewalld", plan("update_distributor", "d1"), B.ours("firewalld", done), zone="public")
     assert ops["changed"] and not ops["reload"]
+
+
+def test_firewalld_a_run_stopped_before_its_reload_is_reloaded_by_the_next():
+    # The permanent ipset and service exist (an earlier run wrote them) but the running
+    # firewalld has not loaded them: the next run reloads, or its rich rule would fail.
+    entries = ["10.0.0.1/32", "10.0.0.2/31", "10.0.0.4/32", "10.0.0.9/32"]
+    read = fwd_read({"public": {"services": [], "rich_rules": []}},
+                    services={"webroot-update-distributor": {"ports": ["50003/tcp"]}},
+                    ipsets={"webroot-update-distributor-v4": {"entries": entries}})
+    read["firewalld"]["runtime_services"] = {}
+    ops = B.ops("firewalld", plan("update_distributor", "d1"), B.ours("firewalld", read), zone="public")
+    assert ops["reload"] and ops["service_reload"] and not ops["service_define"] and ops["sets"] == []
+    # Loaded: nothing to reload.
+    read["firewalld"]["runtime_services"] = {"webroot-update-distributor": {"ports": ["50003/tcp"]}}
+    read["firewalld"]["runtime_ipsets"] = {"webroot-update-distributor-v4": {"entries": entries}}
+    ops = B.ops("firewalld", plan("update_distributor", "d1"), B.ours("firewalld", read), zone="public")
+    assert not ops["reload"] and not ops["service_reload"]
+
+
+def test_firewalld_our_service_used_by_the_admin_elsewhere_is_kept():
+    # Our service in another zone, or in a policy, is the admin's: never removed, and it
+    # keeps the service defined (removing the component is refused, naming it).
+    read = fwd_read({"public": {"services": [], "rich_rules": [RICH]},
+                     "internal": {"services": ["webroot-update-distributor"], "rich_rules": []}},
+                    services={"webroot-update-distributor": {"ports": ["50003/tcp"]}},
+                    ipsets={"webroot-update-distributor-v4": {"entries": ["10.0.0.1"]}},
+                    runtime={"webroot-update-distributor-v4": {"entries": ["10.0.0.1"]}})
+    ops = B.ops("firewalld", plan("update_distributor", "d1"), B.ours("firewalld", read), zone="public")
+    assert ops["remove"] == []
+    with pytest.raises(B.ForeignConflict, match="webroot-update-distributor"):
+        B.ops("firewalld", plan("update_distributor", "d1", state="absent"), B.ours("firewalld", read),
+              zone="public")
+    read = fwd_read({"public": {"services": [], "rich_rules": [RICH]}},
+                    services={"webroot-update-distributor": {"ports": ["50003/tcp"]}},
+                    ipsets={"webroot-update-distributor-v4": {"entries": ["10.0.0.1"]}})
+    read["firewalld"]["policies"] = {"lab-out": {"services": ["webroot-update-distributor"], "rich_rules": []}}
+    found = B.ours("firewalld", read)
+    assert found["_foreign_refs"] == ["webroot-update-distributor"]
+    with pytest.raises(B.ForeignConflict, match="webroot-update-distributor"):
+        B.ops("firewalld", plan("update_distributor", "d1", state="absent"), found, zone="public")
 
 
 # --- Windows rules as Windows may hold them (issue 23, item 5) ---------------------------

@@ -309,6 +309,13 @@ class FakeFirewallClient(object):
     def getIPSets(self):
         return ["blocklist", "webroot-client-service-v4"]
 
+    def listServices(self):
+        # The running firewalld has not loaded webroot-sweep-now's file yet.
+        return ["ssh", "webroot-client-service"]
+
+    def getServiceSettings(self, name):
+        return FakeObject(ports={"ssh": [("22", "tcp")], "webroot-client-service": [("50000", "tcp")]}[name])
+
     def getEntries(self, name):
         return {"blocklist": ["203.0.113.9"],
                 "webroot-client-service-v4": ["198.18.10.21", "198.18.10.0/28", "198.18.10.99"]}[name]
@@ -335,8 +342,12 @@ def test_read_firewalld_client():
                    "webroot-client-service-v6": {"type": "hash:net", "family": "ipv6", "entries": ["2001:db8::5"]}},
         "runtime_ipsets": {"webroot-client-service-v4": {"entries": ["198.18.10.0/28", "198.18.10.21",
                                                                      "198.18.10.99"]}},
-        # Runtime and permanent differ only in objects of ours (the runtime set entry .99).
-        "drift": [],
+        "runtime_services": {"webroot-client-service": {"ports": ["50000/tcp"]}},
+        "policies": {}, "runtime_policies": {},  # this fake firewalld has no policies
+        # Runtime and permanent differ only in objects of ours (the runtime set entry .99),
+        # and in the zone internal, not loaded yet: a reload would bring it in.
+        "drift": ["zone internal is in the permanent configuration only (not loaded yet)"],
+        "pending": ["zone internal is in the permanent configuration only (not loaded yet)"],
     }
 
 
@@ -509,4 +520,50 @@ def test_firewalld_drift_names_what_a_reload_would_drop_or_bring_in():
         "zone public: port 2222/tcp is in the runtime configuration only",
         "zone public: port 8080/tcp is in the permanent configuration only",
         "ipset blocklist: 1 entries in the runtime configuration only (e.g. 198.51.100.7)",
+        "zone internal is in the permanent configuration only (not loaded yet)",
+    ]
+
+
+class IfaceSettings(PortSettings):
+    def __init__(self, interfaces=(), **kwargs):
+        super(IfaceSettings, self).__init__(**kwargs)
+        self._interfaces = list(interfaces)
+
+    def getInterfaces(self):
+        return self._interfaces
+
+
+def test_firewalld_drift_covers_interfaces_policies_and_passthroughs():
+    # issue 25: a reload under FlushAllOnReload=yes drops an interface bound at runtime
+    # (podman's bridge), a policy's runtime settings and the passthroughs: all named.
+    fw = FakeFirewallClient()
+    fw._config.zones["public"] = IfaceSettings(services=["ssh"])
+    fw.runtime["public"] = IfaceSettings(services=["ssh"], interfaces=["cni-podman0"])
+    fw.runtime["internal"] = IfaceSettings()
+    fw._config.zones["internal"] = IfaceSettings()
+    fw._config.getPolicyNames = lambda: ["lab-out"]
+    fw._config.getPolicyByName = lambda name: FakeObject(PortSettings())
+    fw.getPolicies = lambda: ["lab-out"]
+    fw.getPolicySettings = lambda name: PortSettings(ports=[("8443", "tcp")])
+
+    class Direct(object):
+        @staticmethod
+        def getAllChains():
+            return []
+
+        @staticmethod
+        def getAllRules():
+            return []
+
+        @staticmethod
+        def getAllPassthroughs():
+            return []
+    fw._config.direct = Direct
+    fw.getAllChains = lambda: []
+    fw.getAllRules = lambda: []
+    fw.getAllPassthroughs = lambda: [("ipv4", ["-I", "FORWARD", "-j", "NETAVARK_FORWARD"])]
+    assert F.firewalld_drift(fw) == [
+        "zone public: interface cni-podman0 is in the runtime configuration only",
+        "policy lab-out: port 8443/tcp is in the runtime configuration only",
+        "passthroughs: 1 in the runtime configuration only, 0 in the permanent only",
     ]
