@@ -44,7 +44,14 @@ Function Get-ListenerMarker {
 
 $state = Join-Path -Path $Dir -ChildPath 'state.json'
 $marker = Get-ListenerMarker -Token $Token
-$quote = { param([string]$Text) "'" + $Text.Replace("'", "''") + "'" }
+# PowerShell ends a single-quoted string at any of five quote characters, the
+# typographic ones too (U+2018, U+2019, U+201A, U+201B: a profile path such as
+# C:\Users\O<U+2019>Brien\AppData\Local\Temp), and doubling any of them escapes it:
+# PowerShell's own CodeGeneration.EscapeSingleQuotedStringContent doubles all five.
+$quote = {
+    param([string]$Text)
+    "'" + [System.Management.Automation.Language.CodeGeneration]::EscapeSingleQuotedStringContent($Text) + "'"
+}
 $body = "{0}`n& {{`n{1}`n}} -Seconds {2} -Ports {3} -StateFile {4} -Token {5}`n" -f $marker.line, $Listener, $Seconds,
     (& $quote $Ports), (& $quote $state), (& $quote $Token)
 $encoded = [Convert]::ToBase64String([Text.Encoding]::Unicode.GetBytes($body))
