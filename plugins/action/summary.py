@@ -10,12 +10,14 @@ __metaclass__ = type
 
 from ansible_collections.webroot.enterprise.plugins.module_utils import summary as U
 from ansible_collections.webroot.enterprise.plugins.plugin_utils import engine as E
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import shard as S
 
 ARGUMENT_SPEC = dict(
     progress=dict(type="bool", default=False),
     fail=dict(type="bool", default=True),
     max_left_out=dict(type="int", default=0),
     stats_key=dict(type="str", default="webroot_enterprise"),
+    max_names=dict(type="int", default=0),
 )
 
 
@@ -34,6 +36,8 @@ class ActionModule(E.Action):
             return result
         verdict = U.verdict(summary, args["max_left_out"])
         summary["verdict"] = verdict
+        # A shard's artifact: the first names and the full counts (the merge node adds them up).
+        summary = S.capped(summary, args["max_names"])
         result.update(changed=False, summary=summary, msg=verdict["text"],
                       ansible_stats={"data": {args["stats_key"]: summary}, "per_host": False, "aggregate": False})
         if not verdict["passed"] and args["fail"]:

@@ -50,6 +50,15 @@ options:
     description: The C(set_stats) key the summary is handed over under.
     type: str
     default: webroot_enterprise
+  max_names:
+    description:
+      - Keep only the first this many names in C(left_out), C(failed) and C(changed_hosts), and add their
+        full counts (C(left_out_count), C(failed_count), C(changed_count)), so that the artifacts of a
+        large job stay small (the nodes of the sharded night, C(playbooks/site_workstations.yml)).
+        V(0) keeps every name.
+    type: int
+    default: 0
+    version_added: "0.4.0"
 attributes:
   action:
     support: full
