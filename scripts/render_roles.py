@@ -197,6 +197,14 @@ def collection_wide(row):
         type: list
         elements: str
         default: []
+      webroot_max_removed_share:
+        description:
+          - Collection-wide. The share (percent, 0 to 100) of this role's admitted addresses or networks, derived from
+            the inventory, that one run may remove (at least 2 always may). Beyond it the host's change is refused,
+            naming the scope, the count and this setting (an inventory cut short by accident). Raise it on purpose
+            for a planned clean-up.
+        type: float
+        default: 20
       webroot_strict:
         description:
           - Collection-wide. C(true) fails when a peer's address is not known (the estate validation then stops every

@@ -140,6 +140,8 @@ class ActionModule(E.Action):
         plan = R.host_plan(comp, host, groups, cache, {
             "state": args["state"], "port": args["port"], "peers": args["peers"], "any_peer": args["any_peer"],
             "strict": settings["strict"], "client_networks": settings["client_networks"],
+            "max_removed_share": self._templar.template(
+                task_vars.get("webroot_max_removed_share", R.DEFAULT_MAX_REMOVED_SHARE)),
         }, given_vars=given, known_vars=known, management_port=[
             self._templar.template(task_vars.get(v)) for v in R.MANAGEMENT_PORT_VARS])
         left = sorted(set(h for r in plan["rules"] for h in r.get("left_out", [])))

@@ -768,7 +768,9 @@ def hold_peers(backend, plan, found):
     exactly as they are, so nothing is rewritten. ``found`` is ``ours(...)`` (or
     ``{component: part}``)."""
     held = [r for r in plan.get("rules", []) if r.get("unknown") and not r.get("any_peer")]
-    if not held:
+    bounded = [r for r in plan.get("rules", []) if r.get("derived") and not r.get("unknown")
+               and plan.get("max_removed_share") is not None]
+    if not held and not bounded:
         return plan, {}
     have = {}
     if backend in ("windows", "ufw"):
@@ -782,6 +784,8 @@ def hold_peers(backend, plan, found):
         for r in (found_plan(backend, found).get(plan["component"]) or {}).get("rules", []):
             have.setdefault(r["direction"], []).extend(r["peers"])
     rules, kept = [], {}
+    for rule in bounded:
+        _bound_removals(plan, rule, have.get(rule["direction"], []))
     for rule in plan["rules"]:
         if rule.get("unknown") and not rule.get("any_peer"):
             wanted = [ipaddress.ip_network(p) for p in rule["peers"]]
@@ -800,6 +804,33 @@ def hold_peers(backend, plan, found):
                 rule = dict(rule, peers=peers)
         rules.append(rule)
     return dict(plan, rules=rules), kept
+
+
+def _uncovered(have, peers):
+    wanted = [ipaddress.ip_network(p) for p in peers]
+    return [p for p in sorted(set(have), key=R._cidr_key)  # pylint: disable=protected-access
+            if not any(ipaddress.ip_network(p).version == w.version and ipaddress.ip_network(p).subnet_of(w)
+                       for w in wanted)]
+
+
+def _bound_removals(plan, rule, have):
+    """Refuse a run that would remove more of a scope derived from the inventory than
+    ``webroot_max_removed_share`` allows (an inventory cut short by accident: an AD sync
+    that stopped half-way, an AWX job slice, one site's inventory file)."""
+    admitted = sorted(set(have))
+    gone = [] if rule.get("any_peer") else _uncovered(admitted, rule["peers"])
+    share = plan["max_removed_share"]
+    allowed = R.removals_allowed(len(admitted), share)
+    if len(gone) > allowed:
+        raise R.RuleError(
+            "%s %s %s/%s: this run would remove %d of the %d addresses or networks the rule admits from its "
+            "scope (%s: %s%s), more than webroot_max_removed_share=%g%% allows at once (%d). An inventory can "
+            "shrink by accident (an Active Directory sync cut short, an AWX job slice, one site's inventory), "
+            "so nothing was changed on this host. If the removal is planned, run again with a higher "
+            "webroot_max_removed_share (e.g. -e webroot_max_removed_share=100)." % (
+                plan["component"], rule["direction"], rule["port"], rule["protocol"], len(gone), len(admitted),
+                " / ".join(rule.get("peer_groups") or []), ", ".join(gone[:10]),
+                " and %d more" % (len(gone) - 10) if len(gone) > 10 else "", share, allowed))
 
 
 # --- what a host holds, in the shape of a plan (reports, verify) -------------

@@ -119,7 +119,8 @@ def validate(groups, hostvars, resolver=None, strict=False, client_networks=None
         for comp in components_of(host, groups):
             try:
                 s = settings_of(comp, hv)
-                s.update(strict=strict, client_networks=client_networks)
+                s.update(strict=strict, client_networks=client_networks,
+                         max_removed_share=hv.get("webroot_max_removed_share", R.DEFAULT_MAX_REMOVED_SHARE))
                 if s["backend"] not in R.BACKEND_CHOICES:
                     raise R.RuleError("%s must be one of: %s, got: %s" % (
                         R.role_variables(comp)["backend"], ", ".join(R.BACKEND_CHOICES), s["backend"]))

@@ -547,6 +547,7 @@ def host_rules(role, host, groups, hostvars, settings):
                 rule["peers"] = sorted(set(rule["peers"]) | set(networks), key=_cidr_key)
                 rule["peer_networks"] = True
                 continue
+            rule["derived"] = True   # from the inventory: its removals are bounded (backends.hold_peers)
             found, left_out, unknown = _group_addresses(there, groups, hostvars, role, peers_var,
                                                         strict=settings.get("strict", True))
             rule["peers"] = sorted(set(rule["peers"]) | set(found), key=_cidr_key)
@@ -594,6 +595,30 @@ def aggregate(cidrs):
     for version in (4, 6):
         out.extend(str(n) for n in ipaddress.collapse_addresses(n for n in nets if n.version == version))
     return out
+
+
+# webroot_max_removed_share: the share (percent) of a scope's admitted entries one run
+# may remove, and how many may always go (a small scope must be able to change).
+DEFAULT_MAX_REMOVED_SHARE = 20
+MIN_REMOVALS = 2
+
+
+def check_share(value, var="webroot_max_removed_share"):
+    """``value`` as a percentage from 0 to 100; a RuleError naming ``var`` otherwise."""
+    try:
+        share = float(str(value).strip().rstrip("%"))
+    except (TypeError, ValueError):
+        share = None
+    if share is None or isinstance(value, bool) or not 0 <= share <= 100:
+        raise RuleError("%s must be a percentage from 0 to 100 (the share of a rule's admitted addresses one "
+                        "run may remove), got %r" % (var, value))
+    return share
+
+
+def removals_allowed(admitted, share):
+    """How many of ``admitted`` entries one run may remove: ``share`` percent of
+    them, and at least :data:`MIN_REMOVALS`."""
+    return max(MIN_REMOVALS, int(admitted * share // 100))
 
 
 # Ports Ansible reaches hosts through: a rule of ours there would put management
@@ -648,4 +673,5 @@ def host_plan(role, host, groups, hostvars, settings, given_vars=None, known_var
         "port": port,
         "protocol": row["protocol"],
         "rules": rules,
+        "max_removed_share": check_share(settings.get("max_removed_share", DEFAULT_MAX_REMOVED_SHARE)),
     }

@@ -42,6 +42,7 @@ COLLECTION_WIDE = {
     "webroot_resolve_names": ("bool", True),
     "webroot_resolve_timeout": ("float", 10),
     "webroot_strict": ("bool", False),
+    "webroot_max_removed_share": ("float", 20),
     "webroot_allowed_networks": ("list", []),
     "webroot_windows_accept_gpo": ("bool", False),
     "webroot_firewall_backend": ("str", "auto"),
