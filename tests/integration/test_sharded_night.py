@@ -279,14 +279,14 @@ def unsharded(nights):
 
 
 def test_every_node_succeeds_and_the_merge_is_last(sharded):
-    awx, results, _ = sharded
+    awx, results = sharded[0], sharded[1]
     assert sorted(results) == ["estate", "merge"] + sorted(SHARDS)
-    for node, (status, rc, _, out) in results.items():
+    for node, (status, rc, artifacts, out) in results.items():
         assert (status, rc) == ("successful", 0), (node, out[-3000:])
 
 
 def test_every_workstation_equals_an_unsharded_run_and_the_hand_written_rules(sharded, unsharded):
-    awx, results, _ = sharded
+    awx, results = sharded[0], sharded[1]
     one, result = unsharded
     assert result[:2] == ("successful", 0), result[3][-3000:]
     names = ["dist1", "srv1"] + WORKSTATIONS
@@ -298,7 +298,7 @@ def test_every_workstation_equals_an_unsharded_run_and_the_hand_written_rules(sh
 
 
 def test_no_shard_touches_the_company_server_or_the_distributor(sharded):
-    awx, results, _ = sharded
+    awx, results = sharded[0], sharded[1]
     # The call log holds every simulator call of the night, in order; the shards ran
     # after the estate node, so the calls of srv1 and dist1 are the estate node's.
     calls = calls_by_host(awx.log)
@@ -317,7 +317,7 @@ def test_no_shard_touches_the_company_server_or_the_distributor(sharded):
 
 
 def test_the_artifacts_are_per_node_and_capped(sharded):
-    awx, results, _ = sharded
+    awx, results = sharded[0], sharded[1]
     assert list(results["estate"][2]) == ["webroot_enterprise_estate"]
     est = results["estate"][2]["webroot_enterprise_estate"]
     assert (est["hosts"], est["converged"], est["left_out_count"], est["failed_count"]) == (2, 2, 0, 0)
@@ -334,7 +334,7 @@ def test_the_artifacts_are_per_node_and_capped(sharded):
 
 
 def test_one_verdict_counts_every_host_once(sharded):
-    awx, results, _ = sharded
+    awx, results = sharded[0], sharded[1]
     merged = results["merge"][2]["webroot_enterprise"]
     assert list(results["merge"][2]) == ["webroot_enterprise"]
     # By hand: 2 (distributor, company server) + 3 x 4 workstations = 14 managed hosts.
@@ -364,9 +364,9 @@ def test_a_shard_refuses_a_limit_with_the_company_server(tmp_path):
     skip_without_venv()
     hosts, groups = estate_hosts()
     awx = AwxLike(str(tmp_path), hosts, groups)
-    status, rc, _, out = awx.finish(awx.start("bad-limit", "playbooks/site_workstations.yml",
-                                              "webroot_shard_1:srv1:localhost",
-                                              node_extra={"webroot_shard": "webroot_shard_1"}))
+    status, rc, artifacts, out = awx.finish(awx.start("bad-limit", "playbooks/site_workstations.yml",
+                                                      "webroot_shard_1:srv1:localhost",
+                                                      node_extra={"webroot_shard": "webroot_shard_1"}))
     assert status == "failed"
     flat = " ".join(out.split())
     assert "Refused before touching any host" in flat and "srv1: a company server" in flat, flat[-2000:]
@@ -386,8 +386,8 @@ def test_a_sliced_job_is_refused_slice_by_slice(tmp_path, slice_number):
     assert ("srv1" in data["_meta"]["hostvars"]) == (slice_number == 2)
     assert len(data["webroot_clients"]["hosts"]) == 6
     name = "Webroot Enterprise - nightly"
-    status, rc, _, out = awx.finish(awx.start("slice%d" % slice_number, "playbooks/site.yml", template=name,
-                                              workflow=name, slice_number=slice_number, slice_count=2))
+    status, rc, artifacts, out = awx.finish(awx.start("slice%d" % slice_number, "playbooks/site.yml", template=name,
+                                                      workflow=name, slice_number=slice_number, slice_count=2))
     assert status == "failed"
     flat = " ".join(out.split())
     assert "this job is a slice of the sliced job template 'Webroot Enterprise - nightly'" in flat, flat[-3000:]
@@ -403,8 +403,8 @@ def test_a_slice_is_refused_by_the_inventory_floor_without_awx_variables(tmp_pat
     skip_without_venv()
     hosts, groups = estate_hosts()
     awx = AwxLike(str(tmp_path), hosts, groups)
-    status, rc, _, out = awx.finish(awx.start("floor", "playbooks/site.yml", template="T", workflow=None,
-                                              slice_number=2, slice_count=2, all_vars={"webroot_estate_min_hosts": 14}))
+    status, rc, artifacts, out = awx.finish(awx.start("floor", "playbooks/site.yml", template="T", workflow=None,
+                                                      slice_number=2, slice_count=2, all_vars={"webroot_estate_min_hosts": 14}))
     assert status == "failed"
     flat = " ".join(out.split())
     assert "the inventory holds 7 managed hosts, fewer than webroot_estate_min_hosts=14" in flat, flat[-3000:]

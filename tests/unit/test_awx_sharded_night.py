@@ -75,7 +75,7 @@ def rendered_tasks(overrides=None):
         items = templar.template(task["loop"]) if "loop" in task else [None]
         for item in items:
             templar.available_variables = dict(variables, item=item) if item is not None else variables
-            out.append((module.split(".")[-1], templar.template(task[module]), task))
+            out.append((module.split(".")[-1], templar.template(task[module])))
     return out
 
 
@@ -87,8 +87,8 @@ def tasks():
 def test_every_task_passes_the_real_argument_spec(tasks):
     from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
-    assert {m for m, _, _ in tasks} == {"job_template", "workflow_job_template", "workflow_job_template_node", "schedule"}
-    for module, args, _ in tasks:
+    assert {module for module, args in tasks} == {"job_template", "workflow_job_template", "workflow_job_template_node", "schedule"}
+    for module, args in tasks:
         spec, kwargs = real_spec(module)
         validator = ArgumentSpecValidator(spec, mutually_exclusive=kwargs.get("mutually_exclusive"),
                                           required_if=kwargs.get("required_if"))
@@ -100,7 +100,7 @@ def test_every_task_passes_the_real_argument_spec(tasks):
 
 def test_the_workflow_shape_by_hand(tasks):
     by = {}
-    for module, args, _ in tasks:
+    for module, args in tasks:
         by.setdefault(module, []).append(args)
     templates = dict((a["name"], a) for a in by["job_template"])
     estate = templates["Webroot Enterprise - estate (distributors and company servers)"]
@@ -139,6 +139,6 @@ def test_the_workflow_shape_by_hand(tasks):
 
 
 def test_k_comes_from_one_variable():
-    nodes = [a["identifier"] for m, a, _ in rendered_tasks({"webroot_awx_shards": 2})
+    nodes = [a["identifier"] for m, a in rendered_tasks({"webroot_awx_shards": 2})
              if m == "workflow_job_template_node"]
     assert nodes == ["merge", "webroot_shard_1", "webroot_shard_2", "estate"]
