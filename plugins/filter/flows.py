@@ -15,7 +15,9 @@ import json
 from ansible.module_utils.parsing.convert_bool import boolean
 
 from ansible_collections.webroot.enterprise.plugins.module_utils import flows as F
+from ansible_collections.webroot.enterprise.plugins.module_utils import estate as S
 from ansible_collections.webroot.enterprise.plugins.module_utils import rules as R
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import resolve as N
 from ansible_collections.webroot.enterprise.plugins.plugin_utils.filters import wrap
 
 
@@ -23,8 +25,28 @@ def _wrap(func):
     return wrap(func, (F.FlowError, R.RuleError))
 
 
+def addresses(groups, hostvars, estate=None, resolve=False, resolve_timeout=10):
+    """``hostvars`` with every managed host's address as the apply knows it: this run's
+    estate validation (``webroot_estate``, checked like the inventory), else the same
+    resolution as the apply (controller DNS for the names, rules.Transient for a name
+    not answered in time: "unknown, kept")."""
+    cache = R.HostvarsCache(hostvars)
+    if isinstance(estate, dict) and isinstance(estate.get("addresses"), dict) and not estate.get("failed"):
+        found, left_out, unknown = R.check_estate(estate)
+        cache.addresses.update(found)
+        cache.why.update(left_out)
+        cache.unknown.update(unknown)
+    elif boolean(resolve, strict=False):
+        names = S.names_to_resolve(groups, cache)
+        if names:
+            answers = N.resolve(sorted(set(names.values())), timeout=resolve_timeout)
+            cache.resolved = dict((h, answers.get(n, (None, None))) for h, n in names.items())
+    return cache
+
+
 def _plan(catalog, groups, hostvars, sources=None, listening=None, negative=True, denied_sample=3,
-          denied_hosts=None, negative_limit=0, down=None):
+          denied_hosts=None, negative_limit=0, down=None, estate=None, resolve=False, resolve_timeout=10):
+    hostvars = addresses(groups, hostvars, estate, resolve, resolve_timeout)
     return F.plan_checks(catalog, groups, hostvars, sources=sources, listening=listening or [],
                          negative=boolean(negative, strict=False), denied_sample=denied_sample,
                          denied_hosts=list(denied_hosts or []), negative_limit=negative_limit,
@@ -32,14 +54,16 @@ def _plan(catalog, groups, hostvars, sources=None, listening=None, negative=True
 
 
 def verify_checks(catalog, groups, hostvars, sources=None, listening=None, negative=True,
-                  denied_sample=3, denied_hosts=None, negative_limit=0, down=None):
+                  denied_sample=3, denied_hosts=None, negative_limit=0, down=None, estate=None, resolve=False,
+                  resolve_timeout=10):
     """``catalog | verify_checks(groups, hostvars, ...)``: every check, see flows.plan_checks."""
     return _plan(catalog, groups, hostvars, sources, listening, negative, denied_sample, denied_hosts,
-                 negative_limit, down)["checks"]
+                 negative_limit, down, estate, resolve, resolve_timeout)["checks"]
 
 
 def verify_plan(catalog, groups, hostvars, sources=None, listening=None, negative=True,
-                denied_sample=3, denied_hosts=None, negative_limit=0, down=None):
+                denied_sample=3, denied_hosts=None, negative_limit=0, down=None, estate=None, resolve=False,
+                resolve_timeout=10):
     """``catalog | verify_plan(groups, hostvars, ...)``: what the verify role needs, compact.
 
     ``checks_json`` (every check, one JSON string), ``targets_json`` (per source, the
@@ -49,7 +73,7 @@ def verify_plan(catalog, groups, hostvars, sources=None, listening=None, negativ
     Strings instead of thousands of dicts keep Ansible's own handling of the fact cheap.
     """
     plan = _plan(catalog, groups, hostvars, sources, listening, negative, denied_sample, denied_hosts,
-                 negative_limit, down)
+                 negative_limit, down, estate, resolve, resolve_timeout)
     by_source = F.targets_by_source(plan["checks"])
     return {
         "checks_json": json.dumps(plan["checks"], separators=(",", ":")),

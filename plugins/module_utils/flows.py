@@ -561,9 +561,19 @@ def plan_checks(table, groups, hostvars, sources=None, listening=(), negative=Tr
                 if src not in planned_set:
                     continue
                 if by_address and addrs[src][0] is None:
-                    raise FlowError(
-                        "cannot tell the address of %s to compare it with %s of %s; "
-                        "set webroot_address for it or gather its facts" % (src, scope.var, dest))
+                    # The apply's rule for a source whose address is not known: a host down
+                    # is checked by nobody ("not run: host down"); an address unknown this run
+                    # kept what the firewall admits (allowed, as before).
+                    unknown = getattr(hostvars, "unknown", None) or {}
+                    if src not in down_set and src not in unknown:
+                        raise FlowError(
+                            "cannot tell the address of %s to compare it with %s of %s; "
+                            "set webroot_address for it or gather its facts" % (src, scope.var, dest))
+                    add(dict(allowed_base, id=id_format % src, source=src, source_address=None,
+                             why=catalog_why if src in down_set else
+                             "%s: its address is unknown this run (%s), so %s of %s kept what it "
+                             "admits" % (src, unknown[src], scope.var, dest)))
+                    continue
                 if admitted is None or src in admitted:
                     add(dict(allowed_base, id=id_format % src, source=src, source_address=addrs[src][0]))
                 else:

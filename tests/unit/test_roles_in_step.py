@@ -76,7 +76,8 @@ def test_argument_specs_cover_every_default(role):
 
 
 # The collection-wide variables the verify role reads (flows.address, its firewall_info task).
-VERIFY_COLLECTION_WIDE = {"webroot_address": ("str", None), "webroot_firewall_backend": ("str", "auto")}
+VERIFY_COLLECTION_WIDE = {"webroot_address": ("str", None), "webroot_firewall_backend": ("str", "auto"),
+                          "webroot_resolve_names": ("bool", True), "webroot_resolve_timeout": ("float", 10)}
 
 
 def test_verify_lists_the_collection_wide_variables_it_reads_with_their_real_defaults():
