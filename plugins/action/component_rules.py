@@ -224,9 +224,13 @@ def apply_linux(host, backend, plan, found, zone, check, save_paths):
     comp = plan["component"]
     if backend == "ufw":
         for r in ops["add"]:
-            host.module("community.general.ufw", dict(_ufw_args(r), insert=0, insert_relative_to=(
-                "first-ipv6" if r["family"] == "ipv6" else "first-ipv4")),
-                what="insert %s" % B.describe("ufw", r))
+            position = _ufw_position(host, found, r)
+            if position is None:
+                where = dict(insert=0, insert_relative_to="first-ipv6" if r["family"] == "ipv6" else "first-ipv4")
+            else:
+                where = {} if position == "append" else dict(insert=position, insert_relative_to="zero")
+            host.module("community.general.ufw", dict(_ufw_args(r), **where),
+                        what="insert %s" % B.describe("ufw", r))
         for r in ops["remove"]:
             host.module("community.general.ufw", dict(_ufw_args(r), delete=True),
                         what="remove %s" % B.describe("ufw", r))
@@ -252,7 +256,8 @@ def apply_iptables(host, plan, found, ops, check, save_paths):
     ops["warnings"] = [boot["warn"]] if boot["warn"] and ops["changed"] else []
     if not ops["changed"] or check:
         return ops, (B.remember(found, "iptables", plan["component"], ops) if ops["changed"] else found)
-    if saving and not pending and (ops["sets"] or ops["add"] or ops["remove"] or ops["sets_absent"]):
+    if saving and not pending and (ops["sets"] or ops["add"] or ops["remove"] or ops["sets_absent"]
+                                   or ops.get("move")):
         host.module("ansible.builtin.command", {"argv": ["sh", "-c", MARK_PENDING, "sh", FW.SAVE_PENDING]},
                     what="note a save for boot pending (%s)" % FW.SAVE_PENDING)
     changes = len(host.calls)
@@ -262,8 +267,15 @@ def apply_iptables(host, plan, found, ops, check, save_paths):
                 "name": s["name"], "family": s["family"], "entries": s["entries"], "provider": "ipset"},
                 what="set %s to %d entries" % (s["name"], len(s["entries"])))
         for r in ops["add"]:
-            host.module("ansible.builtin.iptables", _iptables_args(r, "present"),
+            host.module("ansible.builtin.iptables", _iptables_args(r, "present", _position(host, found, r)),
                         what="insert %s" % B.describe("iptables", r))
+        for r in ops.get("move") or []:
+            # Out and back in after the admin's rule that may drop one of its peers
+            # (the module inserts nothing while the same rule is in the chain).
+            host.module("ansible.builtin.iptables", _iptables_args(r, "absent"),
+                        what="remove %s (ahead of a rule that may drop a peer)" % B.describe("iptables", r))
+            host.module("ansible.builtin.iptables", _iptables_args(r, "present", _position(host, found, r)),
+                        what="insert %s after it" % B.describe("iptables", r))
         for r in ops["remove"]:
             host.module("ansible.builtin.iptables", _iptables_args(r, "absent"),
                         what="remove %s" % B.describe("iptables", r))
@@ -287,7 +299,31 @@ def apply_iptables(host, plan, found, ops, check, save_paths):
     return ops, after
 
 
-def _iptables_args(r, state):
+def _position(host, found, r):
+    """Where to insert ``r`` (ours): the top, unless the read has an admin's rule in
+    its chain that may drop one of its peers; then the chain is read again (earlier
+    changes moved it) and ours goes right after the last such rule."""
+    if not B.peer_denies(found, r):
+        return 1
+    text = host.module("ansible.builtin.command", {
+        "argv": ["ip6tables" if r["family"] == "ipv6" else "iptables", "-S"]})["stdout"]
+    return B.insert_position({"_denies": {r["family"]: FW.iptables_order(text)}}, r)
+
+
+def _ufw_position(host, found, r):
+    """ufw: None (first of its family) unless the read has a rule of the admin's that
+    denies one of its peers; then ufw's numbers are read again (each insert moves
+    them) and ours goes right after the last such rule."""
+    if not B.ufw_peer_denies(found, r):
+        return None
+    text = host.module("ansible.builtin.command", {"argv": ["ufw", "status", "numbered"]})["stdout"]
+    position = B.ufw_insert_position({"_denies": FW.parse_ufw_denies(text)}, r)
+    if position is not None and position > FW.ufw_last_numbers(text)[r["family"]]:
+        return "append"   # after the last rule of its family: ufw cannot insert there
+    return position
+
+
+def _iptables_args(r, state, position=1):
     args = {"chain": r["chain"], "protocol": r["protocol"], "destination_port": str(r["port"]),
             "jump": "ACCEPT", "comment": r["comment"], "ip_version": r["family"], "state": state}
     if r.get("match_set"):
@@ -296,6 +332,8 @@ def _iptables_args(r, state):
         args["source" if r["direction"] == "in" else "destination"] = r["peer"]
     if state == "present":
         args["action"] = "insert"
+        if position > 1:
+            args["rule_num"] = str(position)
     return args
 
 

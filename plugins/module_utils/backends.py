@@ -130,6 +130,7 @@ def _ours_iptables(read, mgmt):
             found[comp].setdefault("nomatch", {})[name] = sorted(set(_net(e) for e in s["nomatch"] if _net(e)))
     found["_foreign_refs"] = sorted(n for n in refs if _set_component(n))
     found["_boot"] = dict(read.get("boot") or {})
+    found["_denies"] = dict(tables.get("denies") or {})
     return found
 
 
@@ -152,7 +153,49 @@ def _ipt_rule(r, family, mgmt):
         return None
     return {"component": comp, "family": family, "chain": r["chain"], "direction": direction,
             "protocol": proto, "port": int(port), "match_set": r.get("match_set"),
-            "peer": _net(peer), "comment": r["comment"]}
+            "peer": _net(peer), "comment": r["comment"], "index": r.get("index")}
+
+
+def _deny_applies(deny, rule):
+    """True when an admin's rule that may drop a peer (fwread.iptables_order) could
+    match a packet of ``rule`` (ours): same protocol or any, our port among its."""
+    if deny.get("protocol") not in (None, rule["protocol"]):
+        return False
+    ports = deny.get("ports")
+    return ports is None or any(low <= int(rule["port"]) <= high for low, high in ports)
+
+
+def peer_denies(found, rule):
+    """The admin's rules in the chain of ``rule`` (ours) that may drop one peer's
+    packet of it, from the read (``found["_denies"]``), in chain order."""
+    chain = ((found.get("_denies") or {}).get(rule["family"]) or {}).get(rule["chain"]) or []
+    return [d for d in chain if _deny_applies(d, rule)]
+
+
+def insert_position(found, rule):
+    """Where ``rule`` (ours) goes in its chain, as iptables -I counts (1 is the top):
+    right after the last rule of the admin's that may drop a peer's packet of it (a
+    DROP/REJECT naming an address or a set, a jump to a chain holding one such as
+    fail2ban's), else the top. ``found`` must be read after the last change."""
+    denies = peer_denies(found, rule)
+    return max(d["index"] for d in denies) + 1 if denies else 1
+
+
+def _ipt_moves(out, part, found, want_keys):
+    """Our rules that sit ahead of an admin's rule that may drop one of their peers
+    (an older version put them at the top, or the admin's rule came later): moved
+    after it (``out["move"]``), so that the admin's deny applies to our port."""
+    moves = []
+    for r in part.get("rules", []):
+        denies = peer_denies(found, r)
+        if r.get("index") and _rule_key(r) in want_keys and denies and max(d["index"] for d in denies) > r["index"]:
+            moves.append(r)
+            line = [d["line"] for d in denies if d["index"] > r["index"]][-1]
+            out["diff"]["before"].append("%s: ahead of '%s'" % (describe("iptables", r), line))
+            out["diff"]["after"].append("%s: after '%s'" % (describe("iptables", r), line))
+    out["move"] = moves
+    if moves:
+        out["changed"] = True
 
 
 def _ipt_keep_nomatch(want, part):
@@ -328,6 +371,8 @@ def ops(backend, plan, found, zone=None):
     out["changed"] = bool(add or remove or sets or sets_absent or out.get("service_define")
                           or out.get("service_remove") or out.get("sets_runtime") or out.get("reload"))
     out["diff"] = {"before": _describe_all(backend, part), "after": _describe_all(backend, want)}
+    if backend == "iptables":
+        _ipt_moves(out, part, found, want_keys)
     if backend == "firewalld":
         service = R.service_name(plan["component"])
         if part.get("service_ports") is not None:
@@ -500,7 +545,24 @@ def _ours_ufw(read, mgmt):
                                      "port": int(port), "peer": peer,
                                      "family": _family(peer) if peer else "ipv4", "comment": r["comment"]})
     found["_foreign_refs"] = []
+    found["_denies"] = list(read.get("denies") or [])
     return found
+
+
+def ufw_peer_denies(found, rule):
+    """The admin's ufw rules that deny one peer and could match a packet of ``rule``
+    (ours): same family and direction, same protocol or any, our port among theirs."""
+    return [d for d in found.get("_denies") or []
+            if d.get("family") == rule["family"] and d.get("direction") == rule["direction"]
+            and _deny_applies(d, rule)]
+
+
+def ufw_insert_position(found, rule):
+    """The ufw rule number to insert ``rule`` (ours) at, after the last rule that
+    denies one of its peers (``found`` read after the last change), or None: first
+    of its family."""
+    denies = ufw_peer_denies(found, rule)
+    return max(d["index"] for d in denies) + 1 if denies else None
 
 
 def want_ufw(plan):

@@ -21,6 +21,7 @@ __metaclass__ = type
 
 import glob
 import os
+import re
 import shlex
 
 from ansible_collections.webroot.enterprise.plugins.module_utils import fwdreload
@@ -488,23 +489,142 @@ def read_iptables(host):
     ipset = host.which("ipset")
     if not ipset:
         raise ReadError("no-ipset")
-    ipv4 = parse_iptables_rules(_run(host, [iptables, "-S"], "iptables -S"))
+    text = _run(host, [iptables, "-S"], "iptables -S")
+    ipv4, denies = parse_iptables_rules(text), {"ipv4": iptables_order(text)}
     ipv6 = []
     ip6tables = host.which("ip6tables")
     if ip6tables:
         rc, out, _err = host.run([ip6tables, "-S"])
         if rc == 0:
-            ipv6 = parse_iptables_rules(out)
+            ipv6, denies["ipv6"] = parse_iptables_rules(out), iptables_order(out)
+    for fam, rules in (("ipv4", ipv4), ("ipv6", ipv6)):
+        for rule in rules:
+            rule["index"] = denies.get(fam, {}).get("index", {}).get(rule["line"])
+    for order in denies.values():
+        order.pop("index", None)
     sets = parse_ipset_save(_run(host, [ipset, "save"], "ipset save"))
-    return {"backend": "iptables", "iptables": {"ipv4": ipv4, "ipv6": ipv6}, "ipsets": sets,
+    return {"backend": "iptables", "iptables": {"ipv4": ipv4, "ipv6": ipv6, "denies": denies}, "ipsets": sets,
             "boot": read_boot(host)}
+
+
+_DENY = ("DROP", "REJECT")
+_PEER_KEYS = {"INPUT": ("-s", "--source", "--src-range"), "OUTPUT": ("-d", "--destination", "--dst-range")}
+
+
+def _port_ranges(opts):
+    """The destination ports a rule matches as [[low, high], ...], or None (any)."""
+    words = opts.get("--dport") or opts.get("--destination-port") or opts.get("--dports") \
+        or opts.get("--destination-ports")
+    if not words or words[0].startswith("!"):
+        return None
+    out = []
+    for part in words[0].split(","):
+        low, _sep, high = part.partition(":")
+        if not low.isdigit() or (high and not high.isdigit()):
+            return None
+        out.append([int(low), int(high or low)])
+    return out
+
+
+def _names_peer(opts, chain):
+    """True when a rule narrows who it matches by the peer's address (a source for
+    INPUT, a destination for OUTPUT; also a negated one)."""
+    if any(opts.get(k) for k in _PEER_KEYS[chain]):
+        return True
+    match_set = opts.get("--match-set") or []
+    flag = "src" if chain == "INPUT" else "dst"
+    return len(match_set) > 1 and match_set[1].split(",")[0] == flag
+
+
+def iptables_order(text):
+    """Where the rules that may drop one peer's packet sit in INPUT and OUTPUT, from
+    ``iptables -S`` text: {"INPUT": [...], "OUTPUT": [...], "index": {line: position}}.
+
+    Each is {index (1-based position in its chain), protocol, ports ([[low, high]] or
+    None: any), line}: a DROP or REJECT that names a peer's address, or a jump to a
+    chain of the admin's (fail2ban's f2b-*, ...) that holds such a rule. Our ACCEPT
+    goes after the last of them that could match its packets, so that the admin's
+    deny for one peer keeps applying to our port. ``index`` gives the position of
+    every rule of those two chains by its line."""
+    chains, rules = set(), []
+    for line in (text or "").splitlines():
+        words = _split(line.strip())
+        if not words or len(words) < 2:
+            continue
+        if words[0] == "-N":
+            chains.add(words[1])
+        elif words[0] == "-A":
+            rules.append((words[1], line.strip(), _options(words[2:])))
+    denying = set(chain for chain, _line, opts in rules if chain in chains and (opts.get("-j") or [None])[0] in _DENY
+                  and (_names_peer(opts, "INPUT") or _names_peer(opts, "OUTPUT")))
+    out = {"INPUT": [], "OUTPUT": [], "index": {}}
+    count = {"INPUT": 0, "OUTPUT": 0}
+    for chain, line, opts in rules:
+        if chain not in count:
+            continue
+        count[chain] += 1
+        out["index"].setdefault(line, count[chain])
+        jump = (opts.get("-j") or opts.get("--jump") or [None])[0]
+        if (jump in _DENY and _names_peer(opts, chain)) or jump in denying:
+            proto = (opts.get("-p") or opts.get("--protocol") or [None])[0]
+            out[chain].append({"index": count[chain], "protocol": None if proto in (None, "all") else proto,
+                               "ports": _port_ranges(opts), "line": line})
+    return out
 
 
 def read_ufw(host):
     ufw = host.which("ufw")
     if not ufw:
         raise ReadError("no-ufw")
-    return {"backend": "ufw", "ufw": parse_ufw_added(_run(host, [ufw, "show", "added"], "ufw show added"))}
+    out = {"backend": "ufw", "ufw": parse_ufw_added(_run(host, [ufw, "show", "added"], "ufw show added"))}
+    rc, text, _err = host.run([ufw, "status", "numbered"])
+    denies = parse_ufw_denies(text) if rc == 0 else []
+    if denies:
+        out["denies"] = denies
+    return out
+
+
+_UFW_NUMBERED = re.compile(r"^\[\s*(\d+)\]\s+(.+?)\s{2,}(ALLOW|DENY|REJECT|LIMIT)\s+(IN|OUT|FWD)\s+(.+?)\s*$")
+_UFW_PORTS = re.compile(r"^(\d+(?::\d+)?(?:,\d+(?::\d+)?)*)(?:/(tcp|udp))?$")
+
+
+def ufw_last_numbers(text):
+    """The number of the last IPv4 and IPv6 rule in ``ufw status numbered`` (ufw
+    lists IPv4 rules first): {"ipv4": n, "ipv6": n}, 0 when none."""
+    out = {"ipv4": 0, "ipv6": 0}
+    for line in (text or "").splitlines():
+        m = _UFW_NUMBERED.match(line.strip())
+        if m:
+            fam = "ipv6" if "(v6)" in line or ":" in m.group(5).split()[0] or ":" in m.group(2).split()[0] else "ipv4"
+            out[fam] = max(out[fam], int(m.group(1)))
+    return out
+
+
+def parse_ufw_denies(text):
+    """The rules of ``ufw status numbered`` that deny one peer (a DENY or REJECT
+    from a given address inbound, to one outbound), with the number ufw gives them:
+    [{index, family, direction, protocol, ports ([[low, high]] or None: any), line}].
+    Our allow goes after the last of them that could match its packets."""
+    out = []
+    for line in (text or "").splitlines():
+        m = _UFW_NUMBERED.match(line.strip())
+        if not m or m.group(3) not in ("DENY", "REJECT"):
+            continue
+        to, frm = m.group(2), m.group(5).split("#", 1)[0].replace("(out)", "").strip()
+        direction = m.group(4).lower()
+        peer = frm if direction == "in" else to
+        if peer.split()[0] == "Anywhere":
+            continue
+        # The port is the destination's, in the To column ("50002/tcp", "198.18.10.5 443/tcp").
+        word = to.replace("(v6)", "").split()[-1]
+        ports, proto = None, None
+        pm = _UFW_PORTS.match(word)
+        if pm:
+            proto = pm.group(2)
+            ports = [[int(p.split(":")[0]), int(p.split(":")[-1])] for p in pm.group(1).split(",")]
+        out.append({"index": int(m.group(1)), "family": "ipv6" if ":" in peer.split()[0] else "ipv4",
+                    "direction": direction, "protocol": proto, "ports": ports, "line": line.strip()})
+    return out
 
 
 def read(host, backend="auto"):

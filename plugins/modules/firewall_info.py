@@ -173,6 +173,22 @@ iptables:
       elements: dict
       returned: always
       sample: []
+    denies:
+      description:
+        - Per family (V(ipv4), V(ipv6)), for C(INPUT) and C(OUTPUT), the rules that may drop one
+          peer's packet (a DROP or REJECT naming an address or a set, or a jump to a chain that
+          holds one, such as fail2ban's C(f2b-*)), in chain order. Our ACCEPT goes right after the
+          last of them that could match its protocol and port.
+        - "Each is C({index, protocol, ports, line}): C(index) its position in the chain (1 is the
+          top), C(ports) a list of C([low, high]) or null (any port). The rules in RV(iptables.ipv4)
+          carry their C(index) too."
+      type: dict
+      returned: always
+      sample:
+        ipv4:
+          INPUT:
+            - {index: 4, protocol: tcp, ports: [[50001, 50001]], line: "-A INPUT -s 198.18.10.21/32 -p tcp -m tcp --dport 50001 -j DROP"}
+          OUTPUT: []
 ipsets:
   description:
     - The kernel ipsets named C(webroot-*) (C(ipset save)). A firewalld host's ipsets are in
@@ -193,8 +209,8 @@ boot:
     - C(plugins), the names of netfilter-persistent's plugins (C(/usr/share/netfilter-persistent/plugins.d)),
       in the order they run at boot (V(10-ipset) from ipset-persistent, V(15-ip4tables) and V(25-ip6tables)
       from iptables-persistent); empty when netfilter-persistent is not installed.
-    - C(save_pending), true while C(/var/lib/webroot-enterprise/iptables-save-pending) exists: a run changed
-      the firewall and its save for boot did not complete, so the next run saves.
+    - "C(save_pending), true while C(/var/lib/webroot-enterprise/iptables-save-pending) exists: a run
+      changed the firewall and its save for boot did not complete, so the next run saves."
   returned: when RV(backend) is V(iptables)
   type: dict
   sample:
@@ -209,6 +225,15 @@ ufw:
       when absent or a range), C(from) and C(to) (address, or V(any)), C(from_port) (int or null),
       C(comment), and C(line), the rule as ufw printed it."
   returned: when RV(backend) is V(ufw)
+  type: list
+  elements: dict
+denies:
+  description:
+    - ufw only, when there are some. The rules of C(ufw status numbered) that deny or reject one
+      peer's address, with their number; our allow is inserted after the last of them that could
+      match its family, direction, protocol and port.
+    - "Each is C({index, family, direction, protocol, ports, line})."
+  returned: when RV(backend) is V(ufw) and such rules exist
   type: list
   elements: dict
   sample:

@@ -192,10 +192,25 @@ def _ours_ipt(lines):
     return sorted(line for line in lines if line.startswith("-A ") and OURS.search(line) and line.endswith("-j ACCEPT"))
 
 
+# An admin's DROP/REJECT for one peer (an address or a set of sources; ufw: a deny
+# from an address): ours go right after it when it could match their packets
+# (docs/safety.md, "Where ours go"), which the "ours ahead of the others" check allows.
+PEER_DENY = re.compile(r"^-A \S+ (?:.* )?(?:-s \S+|--match-set \S+ src)(?: .*)? -j (?:DROP|REJECT)\b")
+UFW_PEER_DENY = re.compile(r"\s(?:DENY|REJECT) IN\s+[0-9a-fA-F:.]+(?:/\d+)?(?:\s|$)")
+
+
 def _first(lines):
-    """True when the rules of ours among ``lines`` all come before the others."""
-    flags = [bool(OURS.search(line)) and line.endswith("-j ACCEPT") for line in lines]
-    return flags == sorted(flags, reverse=True)
+    """True when each rule of ours among ``lines`` comes before all the others, or
+    right after an admin's DROP/REJECT for one peer (with only ours in between):
+    ours go after such a rule when it could match their packets."""
+    before = None   # the last rule that is not ours, None at the top
+    for line in lines:
+        if bool(OURS.search(line)) and line.endswith("-j ACCEPT"):
+            if before is not None and not (PEER_DENY.match(before) or UFW_PEER_DENY.search(before)):
+                return False
+        else:
+            before = line
+    return True
 
 
 def holdings(kind, text):

@@ -163,16 +163,26 @@ def strip(rules):
 def test_iptables(results, hosts):
     r = results["ipt"]
     assert not r.get("failed") and r["changed"] is False and r["backend"] == "iptables", r
-    none = {"source": None, "destination": None, "match_set": None, "match_set_flags": None}
+    none = {"source": None, "destination": None, "match_set": None, "match_set_flags": None, "extra": []}
+    # index: the place in its chain (INPUT: ours inserted first, then the lab's lo,
+    # established and 22, then the rules appended above).
     assert strip(r["iptables"]["ipv4"]) == [
         dict(none, chain="INPUT", protocol="tcp", dport=50000, match_set="webroot-client-service-v4",
-             match_set_flags="src", jump="ACCEPT", comment=CS),
-        dict(none, chain="INPUT", protocol="tcp", dport=50001, source="198.18.10.31/32", jump="ACCEPT", comment=SN),
-        dict(none, chain="OUTPUT", protocol="tcp", dport=443, destination="198.18.10.5/32", jump="ACCEPT", comment=US),
+             match_set_flags="src", jump="ACCEPT", comment=CS, index=1),
+        dict(none, chain="INPUT", protocol="tcp", dport=50001, source="198.18.10.31/32", jump="ACCEPT", comment=SN,
+             index=5),
+        dict(none, chain="OUTPUT", protocol="tcp", dport=443, destination="198.18.10.5/32", jump="ACCEPT", comment=US,
+             index=1),
     ]
     assert strip(r["iptables"]["ipv6"]) == [
         dict(none, chain="INPUT", protocol="tcp", dport=50000, match_set="webroot-client-service-v6",
-             match_set_flags="src", jump="ACCEPT", comment=CS)]
+             match_set_flags="src", jump="ACCEPT", comment=CS, index=1)]
+    # The rules that may drop one peer: the fail2ban set's DROP, 7th in INPUT.
+    assert r["iptables"]["denies"] == {
+        "ipv4": {"INPUT": [{"index": 7, "protocol": None, "ports": None,
+                            "line": "-A INPUT -m set --match-set fail2ban-sshd src -j DROP"}], "OUTPUT": []},
+        "ipv6": {"INPUT": [], "OUTPUT": []}}
+    assert r["boot"] == {"plugins": [], "save_pending": False}
     # Each rule's line is the one iptables -S prints.
     printed = podman("exec", hosts["iptables"], "iptables", "-S").splitlines()
     assert all(rule["line"] in printed for rule in r["iptables"]["ipv4"])
@@ -226,7 +236,8 @@ def test_firewalld(results):
 def test_backend_given(results):
     r = results["ufw_as_iptables"]
     # ufw's own chains carry no comment of ours; its ipsets: none.
-    assert not r.get("failed") and r["backend"] == "iptables" and r["iptables"] == {"ipv4": [], "ipv6": []}, r
+    assert not r.get("failed") and r["backend"] == "iptables", r
+    assert r["iptables"]["ipv4"] == [] and r["iptables"]["ipv6"] == [], r
     assert r["ipsets"] == {}
 
 

@@ -164,3 +164,125 @@ def test_nomatch_entries_are_read_apart_and_kept():
     # Wanting the excepted address itself: the exception stays (nothing to do).
     p["rules"][0]["peers"] = ["198.18.10.0/24", "198.18.10.5/32"]
     assert not B.ops("iptables", p, found)["changed"]
+
+
+# --- a peer's DROP further down the chain applies to our port too ------------------
+
+ORDER_S = """\
+-P INPUT DROP
+-P FORWARD ACCEPT
+-P OUTPUT ACCEPT
+-N f2b-sshd
+-N ADMIN-LOG
+-A INPUT -i lo -j ACCEPT
+-A INPUT -p tcp -m tcp --dport 22 -j ACCEPT
+-A INPUT -s 198.18.10.97/32 -p tcp -m tcp --dport 50003 -j DROP
+-A INPUT -p tcp -m multiport --dports 22,50000:50002 -j f2b-sshd
+-A INPUT -s 198.18.10.96/32 -p udp -m udp --dport 50000 -j REJECT --reject-with icmp-port-unreachable
+-A INPUT -m set --match-set acme-blocklist src -j DROP
+-A INPUT -p tcp -m tcp --dport 50001 -j DROP
+-A INPUT -j ADMIN-LOG
+-A INPUT -j REJECT --reject-with icmp-host-prohibited
+-A OUTPUT -d 198.18.10.95/32 -j REJECT --reject-with icmp-port-unreachable
+-A f2b-sshd -s 203.0.113.9/32 -j REJECT --reject-with icmp-port-unreachable
+-A f2b-sshd -j RETURN
+-A ADMIN-LOG -j LOG
+"""
+
+
+def test_iptables_order_finds_the_rules_that_may_drop_one_peer():
+    order = F.iptables_order(ORDER_S)
+    lines = ORDER_S.splitlines()
+    assert order["INPUT"] == [
+        {"index": 3, "protocol": "tcp", "ports": [[50003, 50003]], "line": lines[7]},
+        # a jump to a chain that rejects an address (fail2ban), for its own ports
+        {"index": 4, "protocol": "tcp", "ports": [[22, 22], [50000, 50002]], "line": lines[8]},
+        {"index": 5, "protocol": "udp", "ports": [[50000, 50000]], "line": lines[9]},
+        {"index": 6, "protocol": None, "ports": None, "line": lines[10]},
+        # not: the port closed for everyone (index 7), the LOG chain (8), the catch-all REJECT (9)
+    ]
+    assert order["OUTPUT"] == [{"index": 1, "protocol": None, "ports": None, "line": lines[14]}]
+    assert order["index"][lines[12]] == 8
+
+
+def ours(port, chain="INPUT", family="ipv4", direction="in"):
+    return {"component": "x", "family": family, "chain": chain, "direction": direction, "protocol": "tcp",
+            "port": port, "match_set": "webroot-x-v4", "peer": None, "comment": "c"}
+
+
+def test_insert_position_is_after_the_last_rule_that_may_drop_a_peer_of_ours():
+    order = F.iptables_order(ORDER_S)
+    order.pop("index")
+    found = {"_denies": {"ipv4": order}}
+    assert B.insert_position(found, ours(50000)) == 7   # after the blocklist set (6), before the rest
+    assert B.insert_position(found, ours(50003)) == 7
+    assert B.insert_position(found, ours(443, "OUTPUT", direction="out")) == 2
+    assert B.insert_position({"_denies": {"ipv4": {"INPUT": [
+        {"index": 3, "protocol": "udp", "ports": None, "line": "-A INPUT -s 1.2.3.4 -p udp -j DROP"}]}}},
+        ours(50000)) == 1                                 # another protocol: the top
+    assert B.insert_position({}, ours(50000)) == 1
+    assert B.insert_position(found, ours(50000, family="ipv6")) == 1
+
+
+def test_our_rule_ahead_of_a_peers_drop_is_moved_after_it():
+    line = ('-A INPUT -p tcp -m tcp --dport 50000 -m set --match-set webroot-client-service-v4 src '
+            '-m comment --comment "%s" -j ACCEPT' % CS)
+    text = "-P INPUT DROP\n%s\n-A INPUT -s 198.18.10.21/32 -p tcp -m tcp --dport 50000 -j DROP\n" % line
+    read = {"iptables": {"ipv4": F.parse_iptables_rules(text), "denies": {"ipv4": F.iptables_order(text)}},
+            "ipsets": {"webroot-client-service-v4": {"type": "hash:net", "family": "ipv4",
+                                                     "entries": ["198.18.10.21"]}}}
+    read["iptables"]["ipv4"][0]["index"] = 1
+    found = B.ours("iptables", read)
+    p = {"component": "client_service", "port": 50000, "protocol": "tcp", "rules": [{
+        "direction": "in", "port": 50000, "protocol": "tcp", "any_peer": False, "peers": ["198.18.10.21/32"],
+        "comment": CS}]}
+    ops = B.ops("iptables", p, found)
+    assert ops["changed"] and ops["add"] == [] and ops["remove"] == []
+    assert [r["index"] for r in ops["move"]] == [1]
+    assert ops["diff"]["after"][-1] == (
+        "ipv4 INPUT 50000/tcp from set webroot-client-service-v4: after "
+        "'-A INPUT -s 198.18.10.21/32 -p tcp -m tcp --dport 50000 -j DROP'")
+    # Once after it: nothing to do.
+    read["iptables"]["ipv4"][0]["index"] = 2
+    read["iptables"]["denies"]["ipv4"]["INPUT"][0]["index"] = 1
+    assert not B.ops("iptables", p, B.ours("iptables", read))["changed"]
+
+
+UFW_NUMBERED = """\
+Status: active
+
+     To                         Action      From
+     --                         ------      ----
+[ 1] 22/tcp                     ALLOW IN    Anywhere
+[ 2] 50002/tcp                  DENY IN     198.18.100.97              # x
+[ 3] Anywhere on eth1           ALLOW FWD   Anywhere on eth0
+[ 4] 50000/tcp                  ALLOW IN    198.18.100.21              # y
+[ 5] 198.18.100.95 443/tcp      DENY OUT    Anywhere                   (out)
+[ 6] Anywhere                   DENY IN     198.18.100.7
+[ 7] 50001/tcp                  DENY IN     Anywhere
+[ 8] 22/tcp (v6)                ALLOW IN    Anywhere (v6)
+[ 9] 50000/tcp                  REJECT IN   2001:2::5
+"""
+
+
+def test_ufw_denies_of_one_peer_and_where_ours_go():
+    denies = F.parse_ufw_denies(UFW_NUMBERED)
+    lines = UFW_NUMBERED.splitlines()
+    assert denies == [
+        {"index": 2, "family": "ipv4", "direction": "in", "protocol": "tcp", "ports": [[50002, 50002]],
+         "line": lines[5].strip()},
+        {"index": 5, "family": "ipv4", "direction": "out", "protocol": "tcp", "ports": [[443, 443]],
+         "line": lines[8].strip()},
+        {"index": 6, "family": "ipv4", "direction": "in", "protocol": None, "ports": None, "line": lines[9].strip()},
+        {"index": 9, "family": "ipv6", "direction": "in", "protocol": "tcp", "ports": [[50000, 50000]],
+         "line": lines[12].strip()},
+    ]   # not the port closed for everyone (7)
+    found = B.ours("ufw", {"ufw": [], "denies": denies})
+
+    def rule(port, family="ipv4", direction="in"):
+        return {"family": family, "direction": direction, "protocol": "tcp", "port": port}
+    assert B.ufw_insert_position(found, rule(50002)) == 7
+    assert B.ufw_insert_position(found, rule(443, direction="out")) == 6
+    assert B.ufw_insert_position(found, rule(50000, "ipv6")) == 10
+    assert B.ufw_insert_position(B.ours("ufw", {"ufw": []}), rule(50002)) is None
+    assert F.ufw_last_numbers(UFW_NUMBERED) == {"ipv4": 7, "ipv6": 9}
