@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The sharded night, run as AWX runs it, against the Windows Firewall SIMULATOR.
 
-What AWX does for each node of a workflow, reproduced on one machine (the AWX code it
+What AWX does for each node of a workflow, reproduced on one machine (tests/integration/awxsim.py; the AWX code it
 follows is named in each helper):
 
 - the inventory as AWX writes it: an executable script printing the JSON of
@@ -36,15 +36,16 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import json
 import os
 import time
 
 import pytest
 
-from winsim import COLLECTIONS, PYTHON, ROOT, SIMULATOR_COLLECTIONS, VENV_BIN, calls_by_host, inventory_vars, rules_by_name, sim, skip_without_venv
+from winsim import calls_by_host, sim, skip_without_venv
 
-ansible_runner = pytest.importorskip("ansible_runner", reason="ansible-runner (requirements.txt) runs the nodes as AWX does")
+pytest.importorskip("ansible_runner", reason="ansible-runner (requirements.txt) runs the nodes as AWX does")
+
+from awxsim import AwxLike, script_data  # noqa: E402  (needs ansible_runner)
 
 CS = "Webroot Enterprise - Client Service (TCP 50000 in)"
 SWEEP = "Webroot Enterprise - Sweep Now (TCP 50001 in)"
@@ -55,9 +56,6 @@ UPDATE = "Webroot Enterprise - Update Service (TCP 443 out)"
 WORKSTATIONS = ["ws%02d" % i for i in range(1, 13)]           # 198.18.94.31 ... .42
 SHARDS = {"webroot_shard_1": WORKSTATIONS[0:4], "webroot_shard_2": WORKSTATIONS[4:8],
           "webroot_shard_3": WORKSTATIONS[8:12]}
-WORKFLOW = "Webroot Enterprise - nightly (sharded)"
-TEMPLATES = {"estate": "Webroot Enterprise - estate", "shard": "Webroot Enterprise - workstations shard",
-             "merge": "Webroot Enterprise - merge"}
 # The job templates' extra variables (docs/awx.md); the shard count is the workflow's.
 JT_EXTRA = {"webroot_max_left_out": 0, "webroot_shard_max_names": 3}
 WF_EXTRA = {"webroot_shards": sorted(SHARDS)}
@@ -74,161 +72,6 @@ def estate_hosts():
               "webroot_clients": list(WORKSTATIONS)}
     groups.update((g, list(m)) for g, m in SHARDS.items())
     return hosts, groups
-
-
-def script_data(hosts, groups, all_vars, slice_number=1, slice_count=1):
-    """A port of awx/main/models/inventory.py Inventory.get_script_data(hostvars=True,
-    towervars=True, slice_number, slice_count) for a non-smart inventory."""
-    names = sorted(hosts)                                   # .order_by('name')
-    if slice_count > 1 and slice_number > 0:                # get_sliced_hosts
-        names = names[slice_number - 1::slice_count]
-    in_slice = set(names)
-    data = {"all": {"vars": dict(all_vars)}}
-    grouped = set()
-    group_hosts = {}
-    for group, members in groups.items():
-        for name in members:
-            if name not in in_slice:
-                continue    # host might not be in current shard
-            group_hosts.setdefault(group, []).append(name)
-            grouped.add(name)
-    data["all"]["hosts"] = [n for n in names if n not in grouped]
-    for group in groups:
-        if group in group_hosts:
-            data[group] = {"hosts": group_hosts[group]}
-    data["all"]["children"] = list(groups)
-    data["_meta"] = {"hostvars": {}}
-    for i, name in enumerate(sorted(hosts)):
-        if name in in_slice:
-            hv = dict(hosts[name])
-            hv.update({"remote_host_enabled": "true", "remote_host_id": i + 1,
-                       "remote_tower_enabled": "true", "remote_tower_id": i + 1})
-            data["_meta"]["hostvars"][name] = hv
-    return data
-
-
-class AwxLike(object):
-    """Runs workflow nodes the way AWX does (see the module's docstring)."""
-
-    def __init__(self, directory, hosts, groups):
-        self.dir = directory
-        self.stores = os.path.join(directory, "stores")
-        self.bin = os.path.join(directory, "bin")
-        self.log = os.path.join(directory, "calls.log")
-        os.makedirs(self.stores)
-        os.makedirs(self.bin)
-        self.hosts = {}
-        for name, hv in hosts.items():
-            hv = dict(hv)
-            if name != "upd1":
-                hv["ansible_python_interpreter"] = self._interpreter(name)
-                sim.save(self.store(name), [])
-            self.hosts[name] = hv
-        self.groups = groups
-        self.all_vars = inventory_vars(webroot_gather_facts=False, webroot_resolve_names=False)
-        self.all_vars.pop("ansible_python_interpreter")
-        self.job_id = 100
-
-    def store(self, host):
-        return os.path.join(self.stores, host + ".json")
-
-    def _interpreter(self, host):
-        path = os.path.join(self.bin, "python-" + host)
-        with open(path, "w") as handle:
-            handle.write("#!/bin/sh\nWEBROOT_WINFW_SIMULATOR_STORE='%s' exec '%s' \"$@\"\n" % (self.store(host), PYTHON))
-        os.chmod(path, 0o755)
-        return path
-
-    def rules(self, host):
-        return rules_by_name(self.stores, host)
-
-    def remote(self, host, name):
-        return sim.remote_networks(self.rules(host)[name]["RemoteAddresses"])
-
-    def meta_vars(self, template, workflow):
-        """awx_meta_vars() of a job launched by a workflow (awx and tower prefixes)."""
-        self.job_id += 1
-        out = {}
-        for prefix in ("awx", "tower"):
-            out.update({prefix + "_job_id": self.job_id, prefix + "_job_launch_type": "workflow",
-                        prefix + "_workflow_job_id": 7, prefix + "_workflow_job_name": workflow,
-                        prefix + "_workflow_job_launch_type": "scheduled",
-                        prefix + "_job_template_id": 40 + len(template), prefix + "_job_template_name": template,
-                        prefix + "_inventory_id": 3, prefix + "_inventory_name": "Webroot - Active Directory"})
-        return out
-
-    def start(self, name, playbook, limit=None, node_extra=None, ancestors=None, template=None, workflow=WORKFLOW,
-              slice_number=1, slice_count=1, all_vars=None):
-        """Starts one job (ansible_runner.run_async); returns (thread, runner)."""
-        pdd = os.path.join(self.dir, "jobs", name)
-        os.makedirs(os.path.join(pdd, "inventory"))
-        os.makedirs(os.path.join(pdd, "env"))
-        inventory_all = dict(self.all_vars)
-        inventory_all.update(all_vars or {})
-        data = script_data(self.hosts, self.groups, inventory_all, slice_number, slice_count)
-        script = os.path.join(pdd, "inventory", "hosts")
-        with open(script, "w") as handle:
-            handle.write("#! %s\n# -*- coding: utf-8 -*-\nprint(%r)\n" % (PYTHON, json.dumps(data)))
-        os.chmod(script, 0o700)
-        # AWX's order: job template < node extra data < ancestor artifacts < workflow job < meta vars.
-        extra = dict(JT_EXTRA)
-        extra.update(node_extra or {})
-        extra.update(ancestors or {})
-        extra.update(WF_EXTRA if workflow == WORKFLOW else {})
-        extra["webroot_report_dir"] = os.path.join(self.dir, "reports")
-        extra.update(self.meta_vars(template or TEMPLATES["shard"], workflow))
-        with open(os.path.join(pdd, "env", "extravars"), "w") as handle:
-            json.dump(extra, handle)
-        env = {
-            "ANSIBLE_COLLECTIONS_PATH": os.pathsep.join([SIMULATOR_COLLECTIONS, COLLECTIONS]),
-            "ANSIBLE_LOCAL_TEMP": os.path.join(pdd, "tmp"),
-            "ANSIBLE_FORKS": "8",
-            "ANSIBLE_HOST_KEY_CHECKING": "0",
-            "ANSIBLE_NOCOLOR": "1",
-            "PATH": VENV_BIN + os.pathsep + os.environ.get("PATH", ""),
-            "WEBROOT_WINFW_SIMULATOR_LOG": self.log,
-        }
-        kwargs = dict(private_data_dir=pdd, project_dir=ROOT, playbook=playbook, envvars=env, quiet=True,
-                      skip_tags="verify", ident="job")
-        if limit:
-            kwargs["limit"] = limit
-        return ansible_runner.run_async(**kwargs)
-
-    @staticmethod
-    def finish(job):
-        """Waits for a job; returns (status, rc, artifacts, stdout)."""
-        thread, runner = job
-        thread.join(600)
-        artifacts = {}
-        for event in runner.events:
-            if event.get("event") == "playbook_on_stats":
-                artifacts = event.get("event_data", {}).get("artifact_data") or {}
-        with open(os.path.join(runner.config.artifact_dir, "stdout")) as handle:
-            out = handle.read()
-        return runner.status, runner.rc, artifacts, out
-
-    def night(self, bad=None):
-        """The workflow: estate, then (on success) the K shards at once, then the merge
-        (always). Returns {node: (status, rc, artifacts, stdout)}."""
-        results = {}
-        estate = self.start("estate", "playbooks/site_estate.yml", "webroot_distributors:webroot_servers:localhost",
-                            template=TEMPLATES["estate"])
-        results["estate"] = self.finish(estate)
-        if results["estate"][0] != "successful":
-            return results   # success edges only: no shard runs
-        estate_artifacts = dict(results["estate"][2])
-        jobs = dict((shard, self.start(shard, "playbooks/site_workstations.yml", "%s:localhost" % shard,
-                                       node_extra={"webroot_shard": shard}, ancestors=estate_artifacts))
-                    for shard in sorted(SHARDS))
-        for shard in sorted(SHARDS):
-            results[shard] = self.finish(jobs[shard])
-        ancestors = {}
-        for shard in sorted(SHARDS):      # each parent: its ancestor artifacts, then its job's
-            ancestors.update(estate_artifacts)
-            ancestors.update(results[shard][2])
-        results["merge"] = self.finish(self.start("merge", "playbooks/merge.yml", ancestors=ancestors,
-                                                  template=TEMPLATES["merge"]))
-        return results
 
 
 SERVER = ["198.18.94.21/32"]
@@ -259,9 +102,9 @@ def nights(tmp_path_factory):
     limit) started beside it: separate stores, run at once to save time."""
     skip_without_venv()
     hosts, groups = estate_hosts()
-    one = AwxLike(str(tmp_path_factory.mktemp("unsharded")), hosts, groups)
+    one = AwxLike(str(tmp_path_factory.mktemp("unsharded")), hosts, groups, SHARDS, JT_EXTRA, WF_EXTRA)
     unsharded_job = one.start("site", "playbooks/site.yml", template="Webroot Enterprise - nightly", workflow=None)
-    awx = AwxLike(str(tmp_path_factory.mktemp("sharded")), hosts, groups)
+    awx = AwxLike(str(tmp_path_factory.mktemp("sharded")), hosts, groups, SHARDS, JT_EXTRA, WF_EXTRA)
     started = time.time()
     results = awx.night()
     took = time.time() - started
@@ -348,7 +191,7 @@ def test_a_bad_value_stops_the_estate_node_before_any_shard(tmp_path):
     skip_without_venv()
     hosts, groups = estate_hosts()
     hosts["ws07"]["webroot_address"] = "198.18.94.999"
-    awx = AwxLike(str(tmp_path), hosts, groups)
+    awx = AwxLike(str(tmp_path), hosts, groups, SHARDS, JT_EXTRA, WF_EXTRA)
     results = awx.night()
     assert list(results) == ["estate"]
     status, rc, artifacts, out = results["estate"]
@@ -363,7 +206,7 @@ def test_a_bad_value_stops_the_estate_node_before_any_shard(tmp_path):
 def test_a_shard_refuses_a_limit_with_the_company_server(tmp_path):
     skip_without_venv()
     hosts, groups = estate_hosts()
-    awx = AwxLike(str(tmp_path), hosts, groups)
+    awx = AwxLike(str(tmp_path), hosts, groups, SHARDS, JT_EXTRA, WF_EXTRA)
     status, rc, artifacts, out = awx.finish(awx.start("bad-limit", "playbooks/site_workstations.yml",
                                                       "webroot_shard_1:srv1:localhost",
                                                       node_extra={"webroot_shard": "webroot_shard_1"}))
@@ -381,7 +224,7 @@ def test_a_sliced_job_is_refused_slice_by_slice(tmp_path, slice_number):
     slice 2 holds srv1, ws01, ws03, ... (the company server)."""
     skip_without_venv()
     hosts, groups = estate_hosts()
-    awx = AwxLike(str(tmp_path), hosts, groups)
+    awx = AwxLike(str(tmp_path), hosts, groups, SHARDS, JT_EXTRA, WF_EXTRA)
     data = script_data(awx.hosts, groups, {}, slice_number, 2)
     assert ("srv1" in data["_meta"]["hostvars"]) == (slice_number == 2)
     assert len(data["webroot_clients"]["hosts"]) == 6
@@ -402,7 +245,7 @@ def test_a_slice_is_refused_by_the_inventory_floor_without_awx_variables(tmp_pat
     slice: the slice holding the company server holds 7 of the 14 managed hosts."""
     skip_without_venv()
     hosts, groups = estate_hosts()
-    awx = AwxLike(str(tmp_path), hosts, groups)
+    awx = AwxLike(str(tmp_path), hosts, groups, SHARDS, JT_EXTRA, WF_EXTRA)
     status, rc, artifacts, out = awx.finish(awx.start("floor", "playbooks/site.yml", template="T", workflow=None,
                                                       slice_number=2, slice_count=2, all_vars={"webroot_estate_min_hosts": 14}))
     assert status == "failed"
