@@ -75,14 +75,14 @@ def inventory(lab):
     return path
 
 
-def night(lab, inventory, answers):
+def night(lab, inventory, answers, *args):
     answers_path = os.path.join(lab.tmpdir, "answers.json")
     with open(answers_path, "w") as f:
         json.dump(answers, f)
     e = env()
     e["PYTHONPATH"] = STANDIN + os.pathsep + e.get("PYTHONPATH", "")
     e["WEBROOT_TEST_RESOLVER"] = answers_path
-    cmd = lab.playbook_cmd(inventory, "--limit", "all:!ws-*")
+    cmd = lab.playbook_cmd(inventory, "--limit", "all:!ws-*", *args)
     res = subprocess.run(cmd, cwd=ROOT, env=e, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                          universal_newlines=True, timeout=900, check=False)
     return res.returncode, res.stdout
@@ -147,6 +147,35 @@ def test_a_night_of_failing_names_removes_nothing_and_the_next_converges(lab, in
     assert "is unknown this run" not in " ".join(out.split())
 
 
+def test_an_inventory_that_lost_half_its_workstations_removes_nothing_without_a_say(lab, inventory):
+    """Issue 24, item 2: after night 3 (.31, .51, .52, .64 admitted), an inventory that lost
+    ws-a, ws-b and ws-d (an AD sync cut short) refuses the change on every host whose
+    scope would shrink that much; raised on purpose, the same inventory goes through."""
+    rc, out = night(lab, inventory, NIGHT3)
+    assert rc == 0, out[-4000:]
+    with open(inventory) as f:
+        inv = yaml.safe_load(f)
+    for name in ("ws-a", "ws-b", "ws-d"):
+        del inv["all"]["children"]["webroot_clients"]["hosts"][name]
+    shrunk = os.path.join(lab.tmpdir, "shrunk.yml")
+    with open(shrunk, "w") as f:
+        yaml.safe_dump(inv, f, default_flow_style=False)
+    before = scopes(lab)
+    rc, out = night(lab, shrunk, NIGHT3)
+    assert rc != 0
+    assert scopes(lab) == before
+    flat = " ".join(out.split())
+    # Both distributors refuse (and the run stops there: no host of the play is left).
+    for host in ("wu-dist1", "wu-dist2"):
+        assert ("update_distributor on %s: update_distributor in 50003/tcp: this run would remove 3 of the 4 "
+                "addresses or networks the rule admits from its scope (webroot_clients: 198.18.120.51/32, "
+                "198.18.120.52/32, 198.18.120.64/32), more than webroot_max_removed_share=20%% allows at once (2)"
+                % host) in flat, flat[-6000:]
+    rc, out = night(lab, shrunk, NIGHT3, "-e", "webroot_max_removed_share=100")
+    assert rc == 0, out[-4000:]
+    assert scopes(lab) == expected(["198.18.120.31/32"])
+
+
 # --- Windows, on the simulator ----------------------------------------------------------
 
 WIN_CHILDREN = """
@@ -179,11 +208,11 @@ CS = "Webroot Enterprise - Client Service (TCP 50000 in)"
 UD = "Webroot Enterprise - Update Distributor (TCP 50003 in)"
 
 
-def win_night(directory, answers):
+def win_night(directory, answers, *args):
     path = os.path.join(directory, "answers.json")
     with open(path, "w") as f:
         json.dump(answers, f)
-    proc = run_playbook(directory, ["-i", "hosts.yml", "play.yml", "-e", "win_store_dir=" + directory],
+    proc = run_playbook(directory, ["-i", "hosts.yml", "play.yml", "-e", "win_store_dir=" + directory] + list(args),
                         extra={"PYTHONPATH": STANDIN, "WEBROOT_TEST_RESOLVER": path})
     return proc.returncode, " ".join(proc.stdout.split())
 
@@ -227,3 +256,21 @@ def test_windows_half_the_workstations_unresolved_removes_nothing(tmp_path):
     assert rc == 0, out[-4000:]
     assert remote(directory, "srv1", CS) == masks([32, 34, 36, 38, 40, 42, 44, 48])
     assert remote(directory, "dist1", UD) == masks([32, 34, 36, 38, 40, 42, 44, 48])
+
+    # Issue 24, item 2: the inventory loses half its workstations (an AWX job slice):
+    # refused on both hosts, nothing changed; raised on purpose, it goes through.
+    with open(os.path.join(directory, "hosts.yml")) as f:
+        text = f.read()
+    with open(os.path.join(directory, "hosts.yml"), "w") as f:
+        f.write("\n".join(line for line in text.splitlines()
+                          if not any(line.strip().startswith("ws%d:" % i) for i in range(5, 9))) + "\n")
+    rc, out = win_night(directory, night3)
+    assert rc != 0
+    assert "this run would remove 4 of the 8 addresses or networks the rule admits from its scope" in out, out[-4000:]
+    assert "webroot_max_removed_share=20% allows at once (2)" in out
+    assert remote(directory, "srv1", CS) == masks([32, 34, 36, 38, 40, 42, 44, 48])
+    assert remote(directory, "dist1", UD) == masks([32, 34, 36, 38, 40, 42, 44, 48])
+    rc, out = win_night(directory, night3, "-e", "webroot_max_removed_share=50")
+    assert rc == 0, out[-4000:]
+    assert remote(directory, "srv1", CS) == masks([32, 34, 36, 38])
+    assert remote(directory, "dist1", UD) == masks([32, 34, 36, 38])
