@@ -152,6 +152,8 @@ def test_no_shard_touches_the_company_server_or_the_distributor(sharded):
         assert "[srv1]" not in out and "[dist1]" not in out, shard
         for host in SHARDS[shard]:
             assert "[%s]" % host in out
+        # The limit <shard>:localhost keeps summary.yml's verdict play on localhost.
+        assert "PLAY [Summary - the verdict]" in out and "ok: [localhost]" in out, shard
         for other in set(WORKSTATIONS) - set(SHARDS[shard]):
             assert "[%s]" % other not in out, (shard, other)
     est = results["estate"][3]
