@@ -23,9 +23,9 @@ description:
     item), all through one D-Bus connection, so the runtime-only settings are in force again a
     fraction of a second after the reload. The services and ipsets named C(webroot-*) are
     taken from the permanent configuration, which the reload loaded.
-  - It refuses, without reloading, when the permanent configuration holds a zone or a policy
+  - "It refuses, without reloading, when the permanent configuration holds a zone or a policy
     that the running firewalld has not loaded yet: a reload would bring it in, and it cannot be
-    taken out of the runtime again without another reload.
+    taken out of the runtime again without another reload."
 author:
   - webroot.enterprise contributors (@webroot-enterprise)
 options: {}
@@ -42,7 +42,7 @@ attributes:
     support: full
     platforms: posix
 notes:
-  - Needs firewalld's Python client (C(firewall.client), package C(python3-firewall)): run the
+  - Needs firewalld's Python client (C(firewall.client), package C(python3-firewall)), so run the
     module with the host's C(/usr/bin/python3).
   - A setting added at runtime with a timeout (C(firewall-cmd --timeout)) is put back without it.
   - A change made by another program between the read and the reload (a fail2ban ban in that
