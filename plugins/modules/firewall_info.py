@@ -49,8 +49,8 @@ options:
     type: dict
   reuse:
     description:
-      - Windows only. The result the component roles registered in this run (C(webroot_plan)):
-        its read of the host, updated with what the roles changed, is reported instead of
+      - Windows only. The result the component roles registered in this run (C(webroot_plan)).
+        Its read of the host, updated with what the roles changed, is reported instead of
         reading the host again (each read is a remote round trip). Ignored, and the host
         read, when that result failed, in check mode, or when it holds no Windows read.
       - C(playbooks/report.yml) passes it, so a run of C(site.yml) reads each Windows host once.
