@@ -348,10 +348,11 @@ def _ufw_args(r):
 def _save_iptables(host, save_paths):
     """Save what runs for boot, in one call: the ipsets first (all of them, as
     ipset-persistent does), then the IPv4 rules, then the IPv6 rules (where the
-    host has IPv6), each written to a temporary file that mktemp makes in the
-    target's directory and renamed over it (a boot never reads half a file, nor
-    rules saved ahead of the sets they name); then the pending-save note is
-    removed. A path that is None is not saved."""
+    host has IPv6 and an ip6tables table, or a saved file), each written to a
+    temporary file that mktemp makes in the target's directory and renamed over
+    it (a boot never reads half a file, nor rules saved ahead of the sets they
+    name); then the pending-save note is removed. A path that is None is not
+    saved."""
     host.module("ansible.builtin.command", {"argv": [
         "sh", "-c", SAVE_FOR_BOOT, "sh", save_paths.get("ipset") or "", save_paths.get("ipv4") or "",
         save_paths.get("ipv6") or "", FW.SAVE_PENDING]},
@@ -385,7 +386,8 @@ save() {
 if [ -n "$1" ]; then save "$1" ipset save; fi
 if [ -n "$2" ]; then save "$2" iptables-save; fi
 if [ -n "$3" ] && [ -e /proc/sys/net/ipv6 ] && command -v ip6tables-save >/dev/null 2>&1; then
-  save "$3" ip6tables-save
+  # Not where IPv6 has no table at all and no file was saved: nothing to restore.
+  if [ -e "$3" ] || ip6tables-save | grep -q '^[*]'; then save "$3" ip6tables-save; fi
 fi
 rm -f -- "$4"
 """
