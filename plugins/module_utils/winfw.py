@@ -411,8 +411,8 @@ def _same_addresses(old, new):
     both admit exactly the same addresses, it is no difference either: the rule
     admits what we want, and rewriting it every run would never converge. A
     keyword is never the same as a list of addresses."""
-    old_items = [i for i in (old if old is not None else "").split(",")]
-    new_items = [i for i in (new if new is not None else "").split(",")]
+    old_items = (old if old is not None else "").split(",")
+    new_items = (new if new is not None else "").split(",")
     old_keys = sorted(_address_key(i) for i in old_items)
     new_keys = sorted(_address_key(i) for i in new_items)
     if old_keys == new_keys:

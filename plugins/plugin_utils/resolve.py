@@ -63,7 +63,7 @@ def check_timeout(value, var="webroot_resolve_timeout"):
         seconds = float(value)
     except (TypeError, ValueError):
         seconds = None
-    if seconds is None or isinstance(value, bool) or not seconds > 0 or math.isinf(seconds):
+    if seconds is None or isinstance(value, bool) or math.isnan(seconds) or seconds <= 0 or math.isinf(seconds):
         raise RuleError("%s must be a number of seconds above 0 (the time each name may take), got %r"
                         % (var, value))
     return seconds

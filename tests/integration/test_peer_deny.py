@@ -95,5 +95,5 @@ def test_2_a_rule_of_ours_ahead_of_a_later_drop_is_moved_after_it(lab):
     saved = [l for l in lab.exec_("wbl-client2", "cat /etc/iptables/rules.v4").splitlines() if l.startswith("-A INPUT")]
     assert saved == [SWEEP_NOW, CLIENT_SERVICE] + LAB + [DROP_POLL, POLL_NOW]
     again = lab.playbook(lab.inv)
-    assert again.rc == 0 and all(again.recap()[h]["changed"] == 0 for h in ("wbl-client1", "wbl-client2",
-                                                                             "wbl-server1")), again
+    hosts = ("wbl-client1", "wbl-client2", "wbl-server1")
+    assert again.rc == 0 and all(again.recap()[h]["changed"] == 0 for h in hosts), again

@@ -51,7 +51,7 @@ NIGHT3 = {"ws-a.corp.example": "198.18.120.51", "ws-b.corp.example": "198.18.120
 
 
 def nets(entries):
-    return sorted((str(ipaddress.ip_network(e)) for e in entries), key=lambda n: ipaddress.ip_network(n))
+    return sorted((str(ipaddress.ip_network(e)) for e in entries), key=ipaddress.ip_network)
 
 
 @pytest.fixture(scope="module")
@@ -93,8 +93,8 @@ def scopes(lab):
     h = lab.holdings()
     ufw = h[PREFIX + "server1"]["rules"]
     out = {
-        "server1 client_service (ufw)": nets(re.search(r"from (\S+)", line).group(1) for line in ufw
-                                              if "client_service 50000/tcp in" in line),
+        "server1 client_service (ufw)": nets(
+            re.search(r"from (\S+)", line).group(1) for line in ufw if "client_service 50000/tcp in" in line),
         "dist1 update_distributor (firewalld, permanent)":
             nets(h[PREFIX + "dist1"]["permanent"]["ipsets"]["webroot-update-distributor-v4"]["entries"]),
         "dist1 update_distributor (firewalld, runtime)":

@@ -60,6 +60,8 @@ def read_back(task):
 
 
 # UPSTREAM's sequence of calls, in its order; the name of each task gives its lines.
+# pylint: disable=repeated-keyword
+# (dict(HTTP, key=value) overrides one key of HTTP: pylint takes it for a repeated keyword)
 TASKS = [
     rule("1-6 remove leftover", name="http", state="absent", action="allow", direction="in"),
     rule("8-22 add", **HTTP),
@@ -99,8 +101,8 @@ TASKS = [
          action="allow", direction="in", protocol="tcp", program=r"%SystemRoot%\system32\svchost.exe"),
     rule("504-518 program with a variable again", name="VarExpansionTest", enabled=True, state="present",
          action="allow", direction="in", protocol="tcp", program=r"%SystemRoot%\system32\svchost.exe"),
-    rule("520-535 rule for application group", **dict(HTTP, name="Rule for application group",
-                                                       group="application")),
+    rule("520-535 rule for application group",
+         **dict(HTTP, name="Rule for application group", group="application")),
     rule("538-552 icmp type code", name="icmptest", enabled=True, state="present", action="allow",
          direction="in", protocol="icmpv4", icmp_type_code="8:*"),
     rule("554-568 remove icmp", name="icmptest", enabled=True, state="absent", action="allow",
@@ -111,6 +113,7 @@ TASKS = [
          action="allow", direction="in", protocol="tcp", program="any"),
     read_back("604-608 read back after program any"),
 ]
+# pylint: enable=repeated-keyword
 
 
 @pytest.fixture(scope="module")

@@ -113,8 +113,8 @@ def test_iptables_keeps_every_peer_of_a_scope_with_an_unknown_host_and_adds_the_
     # The next night knows everyone: .40 (no host claims it) goes.
     estate = validate_with({"c3.corp.example": "198.18.120.33", "c4.corp.example": "198.18.120.34"})
     ops = B.ops("iptables", plan_of("client_service", "s1", estate), B.ours("iptables", IPT))
-    assert ops["sets"] == [{"name": SET, "family": "ipv4", "entries": ["198.18.120.31/32", "198.18.120.32/31",
-                                                                        "198.18.120.34/32"]}]
+    assert ops["sets"] == [{"name": SET, "family": "ipv4",
+                            "entries": ["198.18.120.31/32", "198.18.120.32/31", "198.18.120.34/32"]}]
     assert ops["kept"] == {}
 
 
