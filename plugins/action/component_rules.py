@@ -447,7 +447,7 @@ def apply_windows(host, plan, read, profiles, program, check):
 
     ops = B.windows_ops(plan, read, comp, args_of, W.differences, com_values=W.new_values,
                         com_options=W.COMPARED)
-    if ops["duplicates"] or ops["foreign"]:
+    if ops["foreign"]:
         raise R.RuleError(_windows_refusal(host.name, ops))
     if not ops["changed"] or check:
         after = B.windows_remember(read, comp, ops, lambda c: W.com_rule(args_of(c))) if ops["changed"] else read
@@ -456,7 +456,8 @@ def apply_windows(host, plan, read, profiles, program, check):
     # New and grown rules first, stale ones last: no moment where an address that
     # stays admitted is in no rule.
     for chunk, args in ops["write"]:
-        host.module(module, args, what="write rule '%s'" % chunk["windows_name"])
+        host.module(module, args, what="%s rule '%s'" % (
+            "remove the duplicates of" if args.get("state") == "absent" else "write", chunk["windows_name"]))
     for name in ops["stale"]:
         host.module(module, {"name": name, "state": "absent"}, what="remove rule '%s'" % name)
     return ops, B.windows_remember(read, comp, ops, lambda c: W.com_rule(args_of(c)))
@@ -487,19 +488,10 @@ def _blocked_refusal(name, policy):
 
 
 def _windows_refusal(name, ops):
-    parts = []
-    if ops["duplicates"]:
-        parts.append(
-            "Windows Firewall on %s %s (names compared without case). Windows allows duplicate "
-            "names, but webroot.enterprise manages exactly one rule per name and would otherwise "
-            "change all of them together. Remove the duplicates on the host, e.g. in PowerShell: "
-            "Get-NetFirewallRule -DisplayName '<name>' | Remove-NetFirewallRule (the next run "
-            "creates the rule again)." % (name, "; ".join(ops["duplicates"])))
-    if ops["foreign"]:
-        parts.append(
-            "Windows Firewall on %s %s, with a name webroot.enterprise manages (names compared "
-            "without case), that is not an allow rule of group 'Webroot Enterprise': it was not "
-            "created by webroot.enterprise, so it is neither changed nor removed. Rename or remove "
-            "it, e.g. in PowerShell: Get-NetFirewallRule -DisplayName '<name>' | Format-List "
-            "DisplayName, Group, Action, Description." % (name, "; ".join(ops["foreign"])))
-    return " ".join(parts) + " Nothing was changed on this host."
+    return (
+        "Windows Firewall on %s %s, with a name webroot.enterprise manages (names compared "
+        "without case), that is not an allow rule of group 'Webroot Enterprise': it was not "
+        "created by webroot.enterprise, so it is neither changed nor removed. Rename or remove "
+        "it, e.g. in PowerShell: Get-NetFirewallRule -DisplayName '<name>' | Format-List "
+        "DisplayName, Group, Action, Description. Nothing was changed on this host."
+        % (name, "; ".join(ops["foreign"])))

@@ -731,30 +731,43 @@ def windows_ops(plan, read, component, module_args, differences, max_addresses=W
     the options that differ), ``com_values`` (options -> the COM values the module
     sets) and ``com_options`` ((property, option) pairs) come from
     module_utils/winfw.py. Returns {chunks,
-    write, stale, duplicates, foreign, changed, diff}: ``write`` are the chunks
-    whose rule is missing or differs, in an order that never leaves an address
-    unadmitted (rules that only gain first); duplicates and foreign must be empty
-    before anything changes.
+    write, stale, heal, foreign, changed, diff}: ``write`` are the module calls
+    (chunk, options) for the chunks whose rule is missing or differs, in an order
+    that never leaves an address unadmitted (rules that only gain first); foreign
+    must be empty before anything changes.
+
+    ``heal``: the names that two or more rules of ours carry. Two runs at once on
+    one host (an AWX schedule beside a manual run) can both find a rule missing and
+    both create it: Windows allows duplicate names. The module selects every rule of
+    the name, so its ``state: absent`` removes them all (community.windows
+    win_firewall_rule.ps1 lines 177-185 and 243-257: ``$fw.Rules.Remove`` per
+    selected rule); ``write`` then holds that removal right before the chunk's
+    creation, and the next run converges with no hand on the host. The addresses of
+    that one rule are out of force between the two calls. A name that a rule of
+    someone else's also carries is ``foreign`` and refused, never removed.
     """
     rules = _windows_rules(read)
     by_name = {}
     for r in rules:
         by_name.setdefault((r.get("Name") or "").lower(), []).append(r)
     mine = [r for r in rules if _is_ours_windows(r, component)]
-    current = dict(((r.get("Name") or "").lower(), _remote_networks(r.get("RemoteAddresses"))) for r in mine)
+    current = {}
+    for r in mine:  # duplicates of ours: the union of what they admit (held, see hold_peers)
+        have_now = current.setdefault((r.get("Name") or "").lower(), [])
+        have_now.extend(n for n in _remote_networks(r.get("RemoteAddresses")) if n not in have_now)
     plan, kept = hold_peers("windows", plan, {component: {"rules": mine, "sets": {}}})
     chunks = windows_chunks(plan, current, max_addresses)
     wanted = set(c["windows_name"].lower() for c in chunks)
     stale = sorted(set(r["Name"] for r in mine if r["Name"].lower() not in wanted), key=lambda n: n.lower())
     names = wanted | set(n.lower() for n in stale)
-    duplicates = ["has %d rules named '%s'" % (len(by_name[n]), by_name[n][0]["Name"])
-                  for n in sorted(wanted) if len(by_name.get(n, [])) > 1]
     foreign = sorted(set(
         "has a rule named '%s' in group '%s'%s" % (
             r["Name"], r.get("Grouping") or "",
             " that Group Policy supplies" if r.get("PolicyStore") else
             "" if _action_allow(r.get("Action")) else " that blocks (not an allow rule of ours)")
         for n in names for r in by_name.get(n, []) if not _is_ours_windows(r, component)))
+    heal = sorted(set(by_name[n][0]["Name"] for n in wanted if len(by_name.get(n, [])) > 1
+                      and all(_is_ours_windows(r, component) for r in by_name[n])), key=lambda n: n.lower())
     write, drift_before, drift_after = [], [], []
     for c in chunks:
         have = by_name.get(c["windows_name"].lower()) or []
@@ -763,6 +776,9 @@ def windows_ops(plan, read, component, module_args, differences, max_addresses=W
         if not differ:
             continue
         lost = set(current.get(c["windows_name"].lower(), [])) - set(c["addresses"])
+        if len(have) > 1:
+            # Duplicates of ours (``heal``): every rule of the name removed, then one created.
+            write.append((1 if lost else 0, c, {"name": c["windows_name"], "state": "absent"}))
         first = W.protocol_first(args, have[0]) if len(have) == 1 else None
         if first:
             # Protocol before ports: the module's update loop sets them the other way
@@ -780,7 +796,7 @@ def windows_ops(plan, read, component, module_args, differences, max_addresses=W
                     drift_after.append("%s: %s = %r" % (c["windows_name"], prop, new.get(prop)))
     write = [(c, args) for _order, c, args in sorted(write, key=lambda w: w[0])]
     before = sorted(r["Name"] for r in mine)
-    return {"chunks": chunks, "write": write, "stale": stale, "duplicates": duplicates, "foreign": foreign,
+    return {"chunks": chunks, "write": write, "stale": stale, "heal": heal, "foreign": foreign,
             "changed": bool(stale or write), "kept": kept,
             "diff": {"before": sorted(["%s: %s" % (r["Name"], _remote_text(r.get("RemoteAddresses")))
                                        for r in mine] + drift_before),

@@ -250,7 +250,54 @@ def test_windows_ops_case_insensitive_stale_and_foreign():
     assert ops["stale"] == ["Webroot Enterprise - Client Service (TCP 50000 in) #2"]
     # the foreign rule carries the stale name in another case: the module would remove it too
     assert ops["foreign"] == ["has a rule named 'webroot enterprise - client service (tcp 50000 in) #2' in group 'Theirs'"]
-    assert ops["duplicates"] == []
+    assert ops["heal"] == []
+
+
+CS = "Webroot Enterprise - Client Service (TCP 50000 in)"
+
+
+def test_windows_duplicates_of_ours_are_removed_then_created_once():
+    # Two runs at once both created the rule (issue 25): every rule of the name goes
+    # (the module's state=absent removes all it selects), then one is created.
+    p = plan("client_service", "c1")
+    read = {"Rules": [com(CS), com(CS.lower())]}
+    ops = B.windows_ops(p, read, "client_service", lambda c: {"name": c["windows_name"], "remoteip": c["remoteip"]},
+                        lambda a, r: [])
+    assert ops["foreign"] == []
+    assert ops["heal"] == [CS]
+    assert ops["write"] == [
+        (ops["chunks"][0], {"name": CS, "state": "absent"}),
+        (ops["chunks"][0], {"name": CS, "remoteip": "10.0.2.1/32"}),
+    ]
+    assert ops["stale"] == [] and ops["changed"] is True
+    assert ops["diff"]["before"] == ["%s: 10.0.2.1/32" % CS, "%s: 10.0.2.1/32" % CS.lower()]
+    assert ops["diff"]["after"] == ["%s: 10.0.2.1/32" % CS]
+
+
+def test_windows_duplicates_healed_once_give_no_call():
+    # The idempotent twin: the read after those two calls.
+    p = plan("client_service", "c1")
+    ops = B.windows_ops(p, {"Rules": [com(CS)]}, "client_service", lambda c: {"remoteip": c["remoteip"]},
+                        lambda a, r: [])
+    assert (ops["write"], ops["stale"], ops["heal"], ops["changed"]) == ([], [], [], False)
+
+
+def test_windows_duplicate_name_with_a_rule_of_someone_else_is_refused_not_healed():
+    p = plan("client_service", "c1")
+    read = {"Rules": [com(CS), com(CS, group="Contoso Tools")]}
+    ops = B.windows_ops(p, read, "client_service", lambda c: {"remoteip": c["remoteip"]}, lambda a, r: [])
+    assert ops["heal"] == []
+    assert ops["foreign"] == ["has a rule named '%s' in group 'Contoso Tools'" % CS]
+
+
+def test_windows_duplicates_keep_every_address_either_admits_while_a_peer_is_unknown():
+    # A server's address could not be learnt this run: what either duplicate admits is kept.
+    p = plan("client_service", "c1")
+    p["rules"][0]["unknown"] = ["s9"]
+    read = {"Rules": [com(CS, remote="10.0.9.1/255.255.255.255"), com(CS, remote="10.0.9.2/255.255.255.255")]}
+    ops = B.windows_ops(p, read, "client_service", lambda c: {"remoteip": c["remoteip"]}, lambda a, r: [])
+    assert [args for _c, args in ops["write"]] == [
+        {"name": CS, "state": "absent"}, {"remoteip": "10.0.2.1/32,10.0.9.1/32,10.0.9.2/32"}]
 
 
 def test_windows_a_block_rule_in_our_group_is_not_ours():
