@@ -223,7 +223,13 @@ def apply_linux(host, backend, plan, found, zone, check, save_paths):
         return ops, (B.remember(found, backend, plan["component"], ops) if ops["changed"] else found)
     comp = plan["component"]
     if backend == "ufw":
-        for r in ops["add"]:
+        moving = ops.get("move", [])
+        for r in moving + ops["add"]:
+            if r in moving:
+                # An allow of ours ahead of an admin's later deny of a peer: out, then
+                # in again right after it (that peer's port is closed in between).
+                host.module("community.general.ufw", dict(_ufw_args(r), delete=True),
+                            what="move (remove) %s" % B.describe("ufw", r))
             position = _ufw_position(host, found, r)
             if position is None:
                 where = dict(insert=0, insert_relative_to="first-ipv6" if r["family"] == "ipv6" else "first-ipv4")

@@ -373,6 +373,8 @@ def ops(backend, plan, found, zone=None):
     out["diff"] = {"before": _describe_all(backend, part), "after": _describe_all(backend, want)}
     if backend == "iptables":
         _ipt_moves(out, part, found, want_keys)
+    if backend == "ufw":
+        _ufw_moves(out, part, found, want_keys)
     if backend == "firewalld":
         service = R.service_name(plan["component"])
         if part.get("service_ports") is not None:
@@ -544,9 +546,31 @@ def _ours_ufw(read, mgmt):
         found[comp]["rules"].append({"component": comp, "direction": direction, "protocol": proto,
                                      "port": int(port), "peer": peer,
                                      "family": _family(peer) if peer else "ipv4", "comment": r["comment"]})
+    # Where ours stand in ``ufw status numbered`` (read only when the admin has a deny).
+    index = dict(((a["direction"], a["comment"], _net(a["peer"])), a["index"]) for a in read.get("allows") or [])
+    for comp in COMPONENTS:
+        for r in found[comp]["rules"]:
+            if (r["direction"], r["comment"], r["peer"]) in index:
+                r["index"] = index[(r["direction"], r["comment"], r["peer"])]
     found["_foreign_refs"] = []
     found["_denies"] = list(read.get("denies") or [])
     return found
+
+
+def _ufw_moves(out, part, found, want_keys):
+    """ufw: our allows that stand ahead of an admin's later deny of one peer (the
+    admin added it after our run): moved after it (``out["move"]``: each removed,
+    then inserted again where ``ufw_insert_position`` says), as on iptables."""
+    moves = []
+    for r in part.get("rules", []):
+        denies = [d for d in ufw_peer_denies(found, r) if r.get("index") and d["index"] > r["index"]]
+        if denies and _ufw_key(r) in want_keys:
+            moves.append(r)
+            out["diff"]["before"].append("%s: ahead of '%s'" % (describe("ufw", r), denies[-1]["line"]))
+            out["diff"]["after"].append("%s: after '%s'" % (describe("ufw", r), denies[-1]["line"]))
+    out["move"] = moves
+    if moves:
+        out["changed"] = True
 
 
 def ufw_peer_denies(found, rule):

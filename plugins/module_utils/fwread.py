@@ -581,6 +581,8 @@ def read_ufw(host):
     denies = parse_ufw_denies(text) if rc == 0 else []
     if denies:
         out["denies"] = denies
+        # Where ours stand, to move one that an admin's later deny should precede.
+        out["allows"] = parse_ufw_allows(text)
     return out
 
 
@@ -597,6 +599,25 @@ def ufw_last_numbers(text):
         if m:
             fam = "ipv6" if "(v6)" in line or ":" in m.group(5).split()[0] or ":" in m.group(2).split()[0] else "ipv4"
             out[fam] = max(out[fam], int(m.group(1)))
+    return out
+
+
+def parse_ufw_allows(text):
+    """The ALLOW rules of ``ufw status numbered`` with our marker in their comment:
+    [{index, direction, peer (the address, None for Anywhere), comment}]."""
+    out = []
+    for line in (text or "").splitlines():
+        m = _UFW_NUMBERED.match(line.strip())
+        if not m or m.group(3) != "ALLOW" or "#" not in m.group(5):
+            continue
+        frm, comment = m.group(5).split("#", 1)
+        comment = comment.strip()
+        if not is_ours_comment(comment):
+            continue
+        direction = m.group(4).lower()
+        words = (frm.replace("(out)", "") if direction == "in" else m.group(2)).replace("(v6)", "").split()
+        peer = words[0] if words and words[0] != "Anywhere" and not _UFW_PORTS.match(words[0]) else None
+        out.append({"index": int(m.group(1)), "direction": direction, "peer": peer, "comment": comment})
     return out
 
 

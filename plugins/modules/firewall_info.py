@@ -247,6 +247,20 @@ denies:
       to: any
       comment: webroot.enterprise client_service 50000/tcp in
       line: ufw allow from 198.18.10.21 to any port 50000 proto tcp comment 'webroot.enterprise client_service 50000/tcp in'
+allows:
+  description:
+    - ufw only, read with RV(denies). Where our allows stand in C(ufw status numbered), so that one
+      standing ahead of a deny of one peer that the admin added later is moved after it.
+    - "Each is C({index, direction, peer, comment}): C(peer) the address as ufw prints it, null for
+      Anywhere."
+  returned: when RV(backend) is V(ufw) and RV(denies) is returned
+  type: list
+  elements: dict
+  sample:
+    - index: 2
+      direction: in
+      peer: 198.18.10.21
+      comment: webroot.enterprise client_service 50000/tcp in
 firewalld:
   description: What of ours firewalld holds, permanent and runtime, in every zone.
   returned: when RV(backend) is V(firewalld)

@@ -10,7 +10,8 @@ address or a set, or a jump to a chain holding one, such as fail2ban's), and a r
 ours found ahead of such a rule is moved after it.
 
 The same on ufw: our allow is inserted after the last ``deny``/``reject`` from one of
-its peers' addresses (new rules; moving an existing ufw rule is not done yet).
+its peers' addresses, and an allow of ours ahead of a deny the admin added later is
+moved after it (test 3).
 
 Lab: lab/hosts.tsv renamed wbl-* on 198.18.101.0/24, the server (ufw, .21, the peer of
 the workstations' inbound rules) and two workstations on iptables. Read with
@@ -97,3 +98,32 @@ def test_2_a_rule_of_ours_ahead_of_a_later_drop_is_moved_after_it(lab):
     again = lab.playbook(lab.inv)
     hosts = ("wbl-client1", "wbl-client2", "wbl-server1")
     assert again.rc == 0 and all(again.recap()[h]["changed"] == 0 for h in hosts), again
+
+
+def ufw_numbered(lab):
+    return [l for l in lab.exec_("wbl-server1", "ufw status numbered").splitlines()
+            if l.startswith("[") and "(v6)" not in l]
+
+
+def test_3_an_allow_of_ours_ahead_of_a_later_ufw_deny_is_moved_after_it(lab):
+    # The admin denies client1's /31 on 50000 after our run: ufw appends it, after ours.
+    lab.exec_("wbl-server1", "ufw deny from 198.18.101.30/31 to any port 50000 proto tcp comment 'acme: later'")
+    numbered = ufw_numbered(lab)
+    later = [i for i, l in enumerate(numbered) if "acme: later" in l]
+    ours_50000 = [i for i, l in enumerate(numbered) if "ALLOW IN" in l and "webroot.enterprise client_service" in l]
+    assert len(later) == 1 and len(ours_50000) == 2 and max(ours_50000) < later[0], numbered
+    run = lab.playbook(lab.inv)
+    assert run.rc == 0, run
+    recap = run.recap()
+    assert recap["wbl-server1"]["changed"] > 0 and recap["wbl-client1"]["changed"] == 0, run
+    numbered = ufw_numbered(lab)
+    denies = [i for i, l in enumerate(numbered) if "DENY IN" in l and ("acme: later" in l or "acme: not client2" in l)]
+    allows = dict((i, re.search(r"\]\s+(\S+)", l).group(1)) for i, l in enumerate(numbered)
+                  if "ALLOW IN" in l and "webroot.enterprise" in l)
+    # Both allows on 50000 (from .31 and .32) now after both denies; 50001 and 50002 first.
+    assert len(denies) == 2 and len(allows) == 4, numbered
+    assert sorted(i for i in allows if allows[i] == "50000/tcp") == [max(denies) + 1, max(denies) + 2], numbered
+    assert all(i < min(denies) for i in allows if allows[i] != "50000/tcp"), numbered
+    again = lab.playbook(lab.inv)
+    assert again.rc == 0 and all(again.recap()[h]["changed"] == 0
+                                 for h in ("wbl-client1", "wbl-client2", "wbl-server1")), again

@@ -286,3 +286,45 @@ def test_ufw_denies_of_one_peer_and_where_ours_go():
     assert B.ufw_insert_position(found, rule(50000, "ipv6")) == 10
     assert B.ufw_insert_position(B.ours("ufw", {"ufw": []}), rule(50002)) is None
     assert F.ufw_last_numbers(UFW_NUMBERED) == {"ipv4": 7, "ipv6": 9}
+
+
+UFW_ADDED = "ufw allow from 198.18.10.21 to any port 50000 proto tcp comment '%s'\n" % CS
+UFW_OURS_AHEAD = """\
+Status: active
+
+     To                         Action      From
+     --                         ------      ----
+[ 1] 22/tcp                     ALLOW IN    Anywhere
+[ 2] 50000/tcp                  ALLOW IN    198.18.10.21               # %s
+[ 3] 50000/tcp                  DENY IN     198.18.10.20/31            # acme: later
+""" % CS
+UFW_OURS_AFTER = """\
+Status: active
+
+     To                         Action      From
+     --                         ------      ----
+[ 1] 22/tcp                     ALLOW IN    Anywhere
+[ 2] 50000/tcp                  DENY IN     198.18.10.20/31            # acme: later
+[ 3] 50000/tcp                  ALLOW IN    198.18.10.21               # %s
+""" % CS
+
+
+def test_ufw_allow_of_ours_ahead_of_a_later_deny_is_moved_after_it():
+    p = {"component": "client_service", "port": 50000, "protocol": "tcp", "rules": [{
+        "direction": "in", "port": 50000, "protocol": "tcp", "any_peer": False, "peers": ["198.18.10.21/32"],
+        "comment": CS}]}
+
+    def read(numbered):
+        return {"ufw": F.parse_ufw_added(UFW_ADDED), "denies": F.parse_ufw_denies(numbered),
+                "allows": F.parse_ufw_allows(numbered)}
+    assert F.parse_ufw_allows(UFW_OURS_AHEAD) == [
+        {"index": 2, "direction": "in", "peer": "198.18.10.21", "comment": CS}]
+    ops = B.ops("ufw", p, B.ours("ufw", read(UFW_OURS_AHEAD)))
+    assert ops["changed"] and ops["add"] == [] and ops["remove"] == []
+    assert [(r["peer"], r["index"]) for r in ops["move"]] == [("198.18.10.21/32", 2)]
+    assert ops["diff"]["after"][-1] == (
+        "allow in 50000/tcp from 198.18.10.21/32: after "
+        "'[ 3] 50000/tcp                  DENY IN     198.18.10.20/31            # acme: later'")
+    # Once after it (the idempotent twin): nothing to do.
+    again = B.ops("ufw", p, B.ours("ufw", read(UFW_OURS_AFTER)))
+    assert not again["changed"] and again["move"] == []
