@@ -28,10 +28,9 @@ from ansible_collections.webroot.enterprise.plugins.module_utils import fwdreloa
 
 MARKER = "webroot.enterprise"
 PREFIX = "webroot-"
-BACKENDS = ("auto", "firewalld", "ufw", "iptables")
 
-# Why a host's firewall cannot be read (or managed) as it is. The wording is that
-# of roles/_common/tasks/read_once.yml ("Fail when the firewall cannot be managed").
+# Why a host's firewall cannot be read (or managed) as it is: what the component
+# roles and firewall_info fail with.
 MESSAGES = {
     "auto-firewalld-stopped": (
         "firewalld is installed and configured on this host but is not running, so no rule "
@@ -443,7 +442,7 @@ def ufw_active(host):
 
 
 def detect(host):
-    """The backend that backend auto picks (as roles/_common/tasks/read_once.yml did),
+    """The backend that backend auto picks: firewalld, then ufw, then iptables,
     with the firewalld client when it is firewalld. Raises ReadError."""
     if host.which("firewall-cmd"):
         fw = host.firewalld()

@@ -523,13 +523,6 @@ def protocol_first(args, com_rule):
     return {"name": args["name"], "protocol": args["protocol"]}
 
 
-def rules_named(rules, name):
-    """The rules ``win_firewall_rule`` selects for ``name``: ``$_.Name -eq $name``,
-    without case, whatever their group (CW lines 178-185)."""
-    low = (name or "").lower()
-    return [r for r in rules or [] if (r.get("Name") or "").lower() == low]
-
-
 def profile_policy(read, targeted):
     """What the read says of the profiles the rules target (webroot_read.ps1's
     ``Profiles`` and ``CurrentProfiles``, the state in force: the ActiveStore, Group

@@ -14,7 +14,7 @@ ipsets, runtime and permanent, + /etc/firewalld files), read through pytest-ansi
 Before the first bad input the lab holds nothing of ours, and after the last it still
 holds nothing of ours (by hand: no webroot set, rule or service).
 
-The ``mgmt-*`` entries are the no-lockout guard of roles/_common/tasks/firewall.yml:
+The ``mgmt-*`` entries are the no-lockout guard of the plan (rules.host_plan):
 a component with inbound rules may not use a management port (ansible_port, 22,
 5985, 5986).
 """

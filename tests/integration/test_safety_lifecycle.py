@@ -467,7 +467,7 @@ def test_8_state_absent_removes_ours_and_only_ours(lab):
     managed = [h.name for h in lab.managed if h.name != "wrs-client2"]
     # The role deletes our firewalld ipset from the permanent configuration only; the
     # running firewalld keeps it, named by no rule (so it admits nothing), until its
-    # next reload (roles/_common/tasks/firewalld.yml). Issue 9 asks that absent remove
+    # next reload (docs/safety.md: removing a set never reloads). Issue 9 asks that absent remove
     # our sets: when the role removes the runtime set too, drop this leftover.
     leftover = {"type": "hash:net", "entries": ["198.18.30.35/32"]}
     dist1 = dict(HOLD_ABSENT["wrs-dist1"],

@@ -3,8 +3,8 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The Windows side of the roles, run against the Windows Firewall SIMULATOR.
 
-No Windows host is available where these tests run. The real component roles (and
-so roles/_common/tasks/windows.yml) run with ansible-playbook; the two modules the
+No Windows host is available where these tests run. The real component roles (their
+one task, the action plugin component_rules) run with ansible-playbook; the two modules the
 Windows backend calls, community.windows.win_firewall_rule and
 ansible.windows.win_powershell, are replaced by the simulator in
 tests/simulators/collections (first in ANSIBLE_COLLECTIONS_PATH), which keeps one

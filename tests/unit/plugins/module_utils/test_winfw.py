@@ -229,11 +229,6 @@ def test_options_it_cannot_compare_are_refused():
         W.differences(dict(ARGS, security="authenticate"), BASE)
 
 
-def test_rules_named_selects_without_case_whatever_the_group():
-    rules = [_with(Name=NAME.lower(), Grouping="Other"), _with(Name=NAME + " #2"), _with()]
-    assert [r["Name"] for r in W.rules_named(rules, NAME)] == [NAME.lower(), NAME]
-
-
 @pytest.mark.parametrize("chunk, profiles, program", [
     (CHUNK, ["domain", "private"], ""),
     (dict(CHUNK, remoteip="any"), ["domain", "private", "public"], r"C:\Program Files\Webroot\WRSA.exe"),
