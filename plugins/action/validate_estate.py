@@ -9,6 +9,7 @@ __metaclass__ = type
 
 
 from ansible_collections.webroot.enterprise.plugins.module_utils import estate as S
+from ansible_collections.webroot.enterprise.plugins.module_utils import rules as R
 from ansible_collections.webroot.enterprise.plugins.plugin_utils import engine as E
 from ansible_collections.webroot.enterprise.plugins.plugin_utils import resolve as N
 
@@ -33,7 +34,8 @@ class ActionModule(E.Action):
         if settings["resolve"]:
             def resolver(names):
                 return N.resolve(names, timeout=settings["resolve_timeout"])
-        groups = task_vars.get("groups") or {}
+        # Membership asked from sets: an estate asks it of every host, per component.
+        groups = R.indexed_groups(task_vars.get("groups") or {})
         not_in_run = ()
         if settings["gather_facts"] and task_vars.get("ansible_play_hosts_all"):
             # Facts are gathered for the hosts of this run only (facts.yml): a host outside

@@ -132,8 +132,44 @@ def check_family(net, value, var):
 
 
 def _cidr_key(cidr):
-    net = ipaddress.ip_network(cidr)
-    return (net.version, int(net.network_address), net.prefixlen)
+    """The order of CIDRs (IPv4 first, then by address and prefix length). Memoized:
+    an estate sorts the same few thousand addresses once per host that admits them."""
+    key = _CIDR_KEYS.get(cidr)
+    if key is None:
+        net = ipaddress.ip_network(cidr)
+        key = (net.version, int(net.network_address), net.prefixlen)
+        if len(_CIDR_KEYS) >= _CIDR_KEYS_MAX:
+            _CIDR_KEYS.clear()
+        _CIDR_KEYS[cidr] = key
+    return key
+
+
+# _cidr_key's memo: {cidr: key}, emptied when it reaches _CIDR_KEYS_MAX entries.
+_CIDR_KEYS = {}
+_CIDR_KEYS_MAX = 1 << 17
+
+
+class GroupMembers(list):
+    """An inventory group's host list (``groups[name]``) that answers ``host in``
+    from a set: the same list, in the same order, for every other use. An estate of
+    thousands of hosts asks each host's membership of a few groups once per
+    component (``indexed_groups``)."""
+
+    def __init__(self, hosts=()):
+        super(GroupMembers, self).__init__(hosts)
+        self._members = frozenset(self)
+
+    def __contains__(self, host):
+        try:
+            return host in self._members
+        except TypeError:   # an unhashable value is in no group
+            return False
+
+
+def indexed_groups(groups):
+    """``groups`` ({name: [hosts]}) with each list a :class:`GroupMembers`; read only."""
+    return dict((name, hosts if isinstance(hosts, GroupMembers) else GroupMembers(hosts or []))
+                for name, hosts in (groups or {}).items())
 
 
 class HostvarsCache(object):
@@ -161,6 +197,7 @@ class HostvarsCache(object):
         self.allowed = []
         self.scopes = {}       # (groups, strict): (addresses, left out), the same for every host
         self.aggregates = {}   # peers: aggregated peers
+        self.any_checked = set()   # aggregated peers that check_not_any found not to admit every address
 
     def get(self, name, default=None):
         if name not in self._vars:
@@ -301,6 +338,11 @@ def _outside(cidr, allowed):
     return bool(allowed) and not any(net.version == a.version and net.subnet_of(a) for a in allowed)
 
 
+# One IPv4 address as a /32 CIDR, written as ipaddress writes it (no leading zeros).
+_OCTET = r"(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
+_IPV4_HOST = re.compile(r"^%s(?:\.%s){3}/32\Z" % (_OCTET, _OCTET))
+
+
 def check_estate(estate, allowed=()):
     """``webroot_estate`` (the validation play's registered result, or one given from
     outside with -e) checked like the inventory: every address one address, inside
@@ -312,6 +354,12 @@ def check_estate(estate, allowed=()):
     for host, value in addresses.items():
         if value in (None, ""):
             out[host] = None
+            continue
+        if not allowed and isinstance(value, str) and _IPV4_HOST.match(value):
+            # Already one IPv4 address as the validation writes it (what ip_network and
+            # str() below would accept unchanged): every component task checks the
+            # whole estate, so the common case skips the parse.
+            out[host] = value
             continue
         try:
             net = ipaddress.ip_network(value) if isinstance(value, str) else None
@@ -566,10 +614,16 @@ def host_rules(role, host, groups, hostvars, settings):
         rule["peers"] = aggregate(rule["peers"])
         if aggregates is not None:
             aggregates[key] = tuple(rule["peers"])
+    checked = getattr(hostvars, "any_checked", None)
     for rule in wanted.values():
         if not rule["any_peer"]:
+            key = tuple(rule["peers"])
+            if checked is not None and key in checked:
+                continue
             check_not_any(rule["peers"], "%s (or webroot_client_networks, or the inventory's addresses)"
                           % peers_var, any_var)
+            if checked is not None:
+                checked.add(key)
     return [wanted[d] for d in sorted(wanted)]
 
 
