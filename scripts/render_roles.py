@@ -20,9 +20,11 @@ HEADER = "---\n# Rendered from plugins/module_utils/catalog.py by scripts/render
 
 
 def peers_words(row):
-    if row["component"] == "update_service":
-        return "destinations", "any_destination", "destination"
-    return "sources", "any_source", "source"
+    """The role's words for the other side of its rule, as the catalog names its
+    variables (catalog.ROLE_VARIABLES): ("sources", "any_source", "source")."""
+    names = catalog.ROLE_VARIABLES[row["component"]]
+    prefix = row["component"] + "_"
+    return names["peers"][len(prefix):], names["any_peer"][len(prefix):], row["peer"]
 
 
 def where(row):

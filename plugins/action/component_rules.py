@@ -24,6 +24,7 @@ from ansible_collections.webroot.enterprise.plugins.module_utils import fwread a
 from ansible_collections.webroot.enterprise.plugins.module_utils import rules as R
 from ansible_collections.webroot.enterprise.plugins.module_utils import winfw as W
 from ansible_collections.webroot.enterprise.plugins.module_utils.estate import peers_of
+from ansible_collections.webroot.enterprise.plugins.module_utils.settings import component_settings, role_variables
 from ansible_collections.webroot.enterprise.plugins.plugin_utils import engine as E
 from ansible_collections.webroot.enterprise.plugins.plugin_utils import resolve as N
 
@@ -32,7 +33,7 @@ ARGUMENT_SPEC = dict(
     state=dict(type="str", default="present", choices=list(R.STATES)),
     port=dict(type="raw", default=""),
     peers=dict(type="list", elements="str", default=[]),
-    any_peer=dict(type="bool", default=False),
+    any_peer=dict(type="raw", default=False),   # a yes/no, read by settings.boolean as everywhere
     backend=dict(type="str", default="auto", choices=list(R.BACKEND_CHOICES)),
     firewalld_zone=dict(type="str", default=""),
     windows_profiles=dict(type="list", elements="str", default=["domain", "private"],
@@ -112,7 +113,11 @@ class ActionModule(E.Action):
         return result
 
     def _plan(self, comp, args, task_vars):
-        known = R.role_variables(comp).values()
+        names = role_variables(comp)
+        # The options are the role's variables (its one task passes each), read as the
+        # validation and verify read them (settings.component_settings).
+        args = component_settings(comp, dict((names[k], v) for k, v in args.items() if k in names))
+        known = names.values()
         given = [k for k in task_vars if k.startswith(comp + "_")]
         settings = E.collection_settings(self._templar, task_vars)
         groups = task_vars.get("groups") or {}

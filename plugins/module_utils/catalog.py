@@ -14,7 +14,10 @@ Each row is one row of Table 11. ``flows`` says who talks to whom on that port:
     listeners (admitting the connectors), ``outbound`` on the connectors (letting
     them reach the listeners).
 ``vendor`` keeps the guide's wording, used as the rule description on Windows and
-in the docs.
+in the docs. ``peer`` is what the component role calls the other side of its rule
+in its variable names (``<component>_<peer>s``, ``<component>_any_<peer>``):
+``destination`` for an outbound rule, ``source`` for an inbound one.
+:data:`ROLE_VARIABLES` names every variable of each component role.
 """
 from __future__ import absolute_import, division, print_function
 
@@ -48,6 +51,7 @@ TABLE_11 = (
             "system service on the server."
         ),
         "installation": "Installed when you set up distributor servers. Requires local network access.",
+        "peer": "destination",
         "flows": (
             {
                 "direction": "outbound",
@@ -69,6 +73,7 @@ TABLE_11 = (
             "updates. Runs as a system service on the server."
         ),
         "installation": "Installed when you set up distributor servers. Requires local network access.",
+        "peer": "source",
         "flows": (
             {
                 "direction": "inbound",
@@ -90,6 +95,7 @@ TABLE_11 = (
             "your company server."
         ),
         "installation": "Installed during the installation of Webroot Enterprise Server. Requires local network access.",
+        "peer": "source",
         "flows": (
             {
                 "direction": "inbound",
@@ -120,6 +126,7 @@ TABLE_11 = (
             "Not an installed component, but a function called from within the "
             "Admin Console. Requires local network access."
         ),
+        "peer": "source",
         "flows": (
             {
                 "direction": "inbound",
@@ -145,6 +152,7 @@ TABLE_11 = (
             "Not an installed component, but a function called from within the "
             "Admin Console. Requires local network access."
         ),
+        "peer": "source",
         "flows": (
             {
                 "direction": "inbound",
@@ -155,3 +163,20 @@ TABLE_11 = (
         ),
     },
 )
+
+
+# The variables of each component role, by their meaning (the role's defaults and
+# argument spec, rendered from this file by scripts/render_roles.py):
+# {"sweep_now": {"state": "sweep_now_state", "peers": "sweep_now_sources", ...}, ...}.
+ROLE_VARIABLES = dict(
+    (row["component"], {
+        "state": row["component"] + "_state",
+        "port": row["component"] + "_port",
+        "peers": "%s_%ss" % (row["component"], row["peer"]),
+        "any_peer": "%s_any_%s" % (row["component"], row["peer"]),
+        "backend": row["component"] + "_backend",
+        "firewalld_zone": row["component"] + "_firewalld_zone",
+        "windows_profiles": row["component"] + "_windows_profiles",
+        "windows_program": row["component"] + "_windows_program",
+    })
+    for row in TABLE_11)

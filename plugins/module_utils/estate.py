@@ -12,9 +12,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible.module_utils.parsing.convert_bool import boolean
-
 from ansible_collections.webroot.enterprise.plugins.module_utils import rules as R
+from ansible_collections.webroot.enterprise.plugins.module_utils.settings import component_settings, role_variables
 from ansible_collections.webroot.enterprise.plugins.module_utils.catalog import (
     GROUP_CLIENTS,
     GROUP_DISTRIBUTORS,
@@ -48,27 +47,6 @@ def peers_of(component, host, groups):
             for g in there:
                 out.update(groups.get(g) or [])
     return sorted(out)
-
-
-def settings_of(component, hv):
-    """A component role's settings for a host, as the inventory gives them (the
-    role's defaults where it says nothing)."""
-    names = R.role_variables(component)
-    backend_default = hv.get("webroot_firewall_backend") or "auto"
-    any_peer = hv.get(names["any_peer"], False)
-    try:
-        any_peer = boolean(any_peer, strict=True)
-    except TypeError:
-        raise R.RuleError("%s must be true or false, got %r" % (names["any_peer"], any_peer))
-    return {
-        "state": hv.get(names["state"], "present"),
-        "port": hv.get(names["port"], ""),
-        "peers": hv.get(names["peers"], []) or [],
-        "any_peer": any_peer,
-        "backend": hv.get(names["backend"], backend_default),
-        "windows_profiles": hv.get(names["windows_profiles"],
-                                   hv.get("webroot_windows_profiles", ["domain", "private"])),
-    }
 
 
 def names_to_resolve(groups, cache):
@@ -118,20 +96,20 @@ def validate(groups, hostvars, resolver=None, strict=False, client_networks=None
         keys = list(hv.keys()) if hasattr(hv, "keys") else []
         for comp in components_of(host, groups):
             try:
-                s = settings_of(comp, hv)
+                s = component_settings(comp, hv)
                 s.update(strict=strict, client_networks=client_networks,
                          max_removed_share=hv.get("webroot_max_removed_share", R.DEFAULT_MAX_REMOVED_SHARE))
                 if s["backend"] not in R.BACKEND_CHOICES:
                     raise R.RuleError("%s must be one of: %s, got: %s" % (
-                        R.role_variables(comp)["backend"], ", ".join(R.BACKEND_CHOICES), s["backend"]))
+                        role_variables(comp)["backend"], ", ".join(R.BACKEND_CHOICES), s["backend"]))
                 profiles = s["windows_profiles"]
                 if isinstance(profiles, str) or not isinstance(profiles, (list, tuple)) or not profiles or \
                         any(str(p).lower() not in R.WINDOWS_PROFILES for p in profiles):
                     raise R.RuleError("%s must be one or more of: %s, got: %r" % (
-                        R.role_variables(comp)["windows_profiles"], ", ".join(R.WINDOWS_PROFILES), profiles))
+                        role_variables(comp)["windows_profiles"], ", ".join(R.WINDOWS_PROFILES), profiles))
                 R.host_plan(comp, host, groups, cache, s,
                             given_vars=[k for k in keys if k.startswith(comp + "_")],
-                            known_vars=R.role_variables(comp).values(),
+                            known_vars=role_variables(comp).values(),
                             management_port=[hv.get(v) for v in R.MANAGEMENT_PORT_VARS])
                 plans += 1
             except R.RuleError as exc:

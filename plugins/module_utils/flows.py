@@ -54,6 +54,12 @@ from xml.sax.saxutils import escape as _escape
 
 
 from ansible_collections.webroot.enterprise.plugins.module_utils import rules as R
+from ansible_collections.webroot.enterprise.plugins.module_utils.settings import (
+    SettingError,
+    boolean,
+    component_settings,
+    role_variables,
+)
 from ansible_collections.webroot.enterprise.plugins.module_utils.catalog import (
     GROUP_CLIENTS,
     GROUP_DISTRIBUTORS,
@@ -115,33 +121,27 @@ def _var(hostvars, host, name, default=None):
 
 
 def rule_settings(role, host, hostvars):
-    """The settings of ``role``'s rule on ``host`` as the inventory sets them.
-
-    Only inventory (host and group) variables are seen: ``<role>_state``,
-    ``<role>_port``, ``<role>_sources`` / ``update_service_destinations`` and
-    ``<role>_any_source`` / ``update_service_any_destination``.
-    """
-    peers_var, any_var = R._peers_var(role), R._any_var(role)  # pylint: disable=protected-access
-    state = _var(hostvars, host, role + "_state", "present")
-    port = _var(hostvars, host, role + "_port", "")
-    any_peer = _var(hostvars, host, any_var, False)
-    peers = _var(hostvars, host, peers_var, [])
+    """The settings of ``role``'s rule on ``host`` as the inventory sets them
+    (settings.component_settings: the role's variables and defaults, one boolean),
+    with the port and the explicit peers checked, and the two scope variables'
+    names (``peers_var``, ``any_var``: ``update_service`` says destinations)."""
+    names = role_variables(role)
     try:
-        port = R.component(role)["port"] if port in ("", None) else R.check_port(port, role + "_port")
-        peers = R.check_cidrs(peers, peers_var)
+        cfg = component_settings(role, _hv(hostvars, host))
+        port = R.component(role)["port"] if cfg["port"] in ("", None) else R.check_port(cfg["port"], names["port"])
+        peers = R.check_cidrs(cfg["peers"], names["peers"])
     except R.RuleError as exc:
         raise FlowError("host %s: %s" % (host, exc))
-    any_peer = _bool(any_peer, "host %s: %s" % (host, any_var))
-    return {"state": state, "port": port, "peers": peers, "any_peer": any_peer,
-            "peers_var": peers_var, "any_var": any_var}
+    return {"state": cfg["state"], "port": port, "peers": peers, "any_peer": cfg["any_peer"],
+            "peers_var": names["peers"], "any_var": names["any_peer"]}
 
 
 def _bool(value, where):
-    if isinstance(value, str) and value.lower() in ("true", "yes", "false", "no"):
-        value = value.lower() in ("true", "yes")
-    if not isinstance(value, bool):
-        raise FlowError("%s must be true or false, got %r" % (where, value))
-    return value
+    """A yes/no of a plan (settings.boolean: the one reading), FlowError naming ``where``."""
+    try:
+        return boolean(value, where)
+    except SettingError as exc:
+        raise FlowError(str(exc))
 
 
 def address(host, hostvars):
