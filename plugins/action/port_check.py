@@ -22,6 +22,8 @@ import json
 
 from ansible.plugins.action import ActionBase
 
+from ansible_collections.webroot.enterprise.plugins.plugin_utils.host_os import is_windows
+
 
 class ActionModule(ActionBase):
     _VALID_ARGS = frozenset()  # the module validates its own arguments
@@ -33,7 +35,8 @@ class ActionModule(ActionBase):
             # ansible-core before 2.19 turns a templated string that looks like JSON back
             # into data: encode it again, so that the module gets the string it documents.
             args["targets_json"] = json.dumps(list(args["targets_json"]), separators=(",", ":"))
-        powershell = getattr(self._connection._shell, "SHELL_FAMILY", "") == "powershell"
+        # The implementation follows the shell: PowerShell (or cmd) runs port_check.ps1.
+        powershell = is_windows(shell=getattr(self._connection._shell, "SHELL_FAMILY", ""))
         as_json = False
         if powershell:
             as_json = args.pop("results_as", "list") == "json"

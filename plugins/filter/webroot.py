@@ -1,7 +1,8 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, webroot.enterprise contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The public filters: the catalog and the naming of our Windows rules.
+"""The public filters: the catalog, the naming of our Windows rules, and whether a
+host is Windows (plugin_utils/host_os.py, the answer the component roles use too).
 
 The plan of a host is published by the component roles as ``webroot_plan`` (the
 result their one task, webroot.enterprise.component_rules, registers).
@@ -16,6 +17,7 @@ __metaclass__ = type
 from ansible_collections.webroot.enterprise.plugins.module_utils import rules as R
 from ansible_collections.webroot.enterprise.plugins.module_utils.catalog import TABLE_11, WINDOWS_GROUP
 from ansible_collections.webroot.enterprise.plugins.plugin_utils.filters import wrap
+from ansible_collections.webroot.enterprise.plugins.plugin_utils.host_os import is_windows
 
 
 def _wrap(func):
@@ -39,9 +41,16 @@ def windows_naming(component):
     return {"group": WINDOWS_GROUP, "prefix": "%s - %s (" % (WINDOWS_GROUP, row["title"])}
 
 
+def windows_host(host):
+    """``{connection, shell, os_family} | windows_host``: whether the host is Windows."""
+    host = host or {}
+    return is_windows(connection=host.get("connection"), shell=host.get("shell"), os_family=host.get("os_family"))
+
+
 class FilterModule(object):
     def filters(self):
         return {
             "catalog": _wrap(catalog),
             "windows_naming": _wrap(windows_naming),
+            "windows_host": windows_host,
         }

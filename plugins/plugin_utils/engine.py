@@ -26,6 +26,7 @@ from ansible.module_utils.parsing.convert_bool import boolean
 
 from ansible_collections.webroot.enterprise.plugins.module_utils import rules as R
 from ansible_collections.webroot.enterprise.plugins.plugin_utils import winread
+from ansible_collections.webroot.enterprise.plugins.plugin_utils.host_os import is_windows
 from ansible_collections.webroot.enterprise.plugins.module_utils.catalog import WINDOWS_GROUP
 
 DEFAULT_RESOLVE_TIMEOUT = 10.0
@@ -34,8 +35,6 @@ WINDOWS_PREFIX = WINDOWS_GROUP + " - "
 # The output depth the read's shape needs (webroot_read.ps1): its rules and profiles
 # are objects three levels down (the output list, the read, its lists).
 WINDOWS_READ_DEPTH = 3
-WINDOWS_CONNECTIONS = ("winrm", "psrp", "ansible.builtin.winrm", "ansible.builtin.psrp",
-                       "ansible.windows.psrp", "ansible.windows.winrm")
 # community.windows first: its win_firewall_rule is the module the comparison in
 # module_utils/winfw.py follows line by line, and the one users asked for. ansible.windows
 # has none up to 3.7.0 (only win_firewall); should it ever ship one, it is used only
@@ -89,14 +88,14 @@ class Host(object):
         return self.task_vars.get("inventory_hostname", "this host")
 
     def is_windows(self, backend):
-        if backend == "windows":
-            return True
+        """Windows Firewall for ``backend``: ``windows``, or ``auto`` on a Windows host
+        (host_os.is_windows, the collection's one answer)."""
         if backend != "auto":
-            return False
-        shell = getattr(getattr(self.action._connection, "_shell", None), "SHELL_FAMILY", "")
-        connection = self.var("ansible_connection") or ""
-        os_family = (self.task_vars.get("ansible_facts") or {}).get("os_family")
-        return shell == "powershell" or connection in WINDOWS_CONNECTIONS or os_family == "Windows"
+            return backend == "windows"
+        return is_windows(
+            connection=self.var("ansible_connection") or "",
+            shell=getattr(getattr(self.action._connection, "_shell", None), "SHELL_FAMILY", ""),
+            os_family=(self.task_vars.get("ansible_facts") or {}).get("os_family"))
 
     def module(self, name, args, what=None, check=False):
         """Run one module on the host. ``what``: a change, recorded and shown; a
