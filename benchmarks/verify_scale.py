@@ -50,8 +50,8 @@ from bench_common import write_docs  # benchmarks/bench_common.py
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
 sys.path.insert(0, os.path.join(REPO, ".cache", "collections"))
 
-from ansible_collections.webroot.enterprise.plugins.module_utils import flows as F  # noqa: E402
-from ansible_collections.webroot.enterprise.plugins.module_utils.catalog import TABLE_11  # noqa: E402
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import flows as F  # noqa: E402
+from ansible_collections.webroot.enterprise.plugins.plugin_utils.catalog import TABLE_11  # noqa: E402
 
 SECTION = "## verify: planning, rendering and report sizes against 0.2.0"
 BASELINE = "415bcee"  # 0.2.0
@@ -129,9 +129,17 @@ def fake_results(plan, fail_every=997):
 
 
 def load_flows(ref):
-    """``plugins/module_utils/flows.py`` as it is in git commit ``ref``, as a module."""
-    path = "plugins/module_utils/flows.py"
-    source = subprocess.check_output(["git", "-C", REPO, "show", "%s:%s" % (ref, path)]).decode("utf-8")
+    """``flows.py`` as it is in git commit ``ref``, as a module: in
+    ``plugins/plugin_utils`` since 0.5.0, in ``plugins/module_utils`` before."""
+    for path in ("plugins/plugin_utils/flows.py", "plugins/module_utils/flows.py"):
+        try:
+            source = subprocess.check_output(["git", "-C", REPO, "show", "%s:%s" % (ref, path)],
+                                             stderr=subprocess.DEVNULL).decode("utf-8")
+            break
+        except subprocess.CalledProcessError:
+            continue
+    else:
+        raise SystemExit("no flows.py in git commit %s" % ref)
     module = types.ModuleType("flows_%s" % re.sub(r"\W", "_", ref))
     module.__file__ = os.path.join(REPO, path)  # where its report templates would be, if it had any
     exec(compile(source, "%s:%s" % (ref, path), "exec"), module.__dict__)  # pylint: disable=exec-used

@@ -19,7 +19,7 @@ workstations (default 200), 2 company servers, 1 distributor, 1 update endpoint
   firewall per run (win_powershell), then win_firewall_rule only for rules that differ.
 * side B, "hand-written": one task per host, a loop of
   ``community.windows.win_firewall_rule`` items giving the same rules, with the
-  names, group and description the roles use (plugins/module_utils/winfw.py
+  names, group and description the roles use (plugins/plugin_utils/winfw.py
   module_args, backends.windows_chunks: 1,000 remote addresses per rule at most,
   the next ones in '<name> #2', ...). The remote addresses come from the inventory
   groups in Jinja, as a user would write it.
@@ -58,7 +58,7 @@ VENV = os.path.join(REPO, ".venv")
 SIM_COLLECTIONS = os.path.join(REPO, "tests", "simulators", "collections")
 SIM_UTILS = os.path.join(SIM_COLLECTIONS, "ansible_collections", "community", "windows", "plugins",
                          "module_utils", "windows_firewall_simulator.py")
-CATALOG = os.path.join(REPO, "plugins", "module_utils", "catalog.py")
+CATALOG = os.path.join(REPO, "plugins", "plugin_utils", "catalog.py")
 MAX_ADDRESSES = 1000   # backends.WINDOWS_MAX_ADDRESSES: Windows 10 / Server 2016-2019
 
 

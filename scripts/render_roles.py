@@ -1,6 +1,6 @@
 """Writes the five component roles' thin files from the catalog.
 
-The catalog (plugins/module_utils/catalog.py) is the one place Table 11 lives; each
+The catalog (plugins/plugin_utils/catalog.py) is the one place Table 11 lives; each
 component role's defaults, argument_specs, meta and tasks/main.yml are rendered from
 it, so a port, a wording or a group changes in one place. Run it after editing the
 catalog; `--check` (used by the test suite) fails when a committed file differs.
@@ -12,11 +12,11 @@ import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, ".cache", "collections"))
-sys.path.insert(0, os.path.join(ROOT, "plugins", "module_utils"))
+sys.path.insert(0, os.path.join(ROOT, "plugins", "plugin_utils"))
 
 import catalog  # noqa: E402  (plain data, importable without ansible)
 
-HEADER = "---\n# Rendered from plugins/module_utils/catalog.py by scripts/render_roles.py: edit those, not this.\n"
+HEADER = "---\n# Rendered from plugins/plugin_utils/catalog.py by scripts/render_roles.py: edit those, not this.\n"
 
 
 def peers_words(row):
@@ -150,7 +150,7 @@ def client_flows(row):
 
 # The collection-wide variables a component role reads (the component_rules action:
 # plugins/action/component_rules.py, plugins/plugin_utils/engine.py collection_settings,
-# plugins/module_utils/rules.py), with their real defaults (README "Collection-wide
+# plugins/plugin_utils/rules.py), with their real defaults (README "Collection-wide
 # variables"). Not here: webroot_max_left_out (playbooks/summary.yml) and
 # webroot_gather_facts (playbooks/validate.yml, verify.yml), which no role reads.
 def collection_wide(row):

@@ -19,12 +19,12 @@ __metaclass__ = type
 from xml.sax.saxutils import escape
 
 
-from ansible_collections.webroot.enterprise.plugins.module_utils import backends as B
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import backends as B
 from ansible_collections.webroot.enterprise.plugins.module_utils import fwread as FW
-from ansible_collections.webroot.enterprise.plugins.module_utils import rules as R
-from ansible_collections.webroot.enterprise.plugins.module_utils import winfw as W
-from ansible_collections.webroot.enterprise.plugins.module_utils.estate import peers_of
-from ansible_collections.webroot.enterprise.plugins.module_utils.settings import component_settings, role_variables
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import rules as R
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import winfw as W
+from ansible_collections.webroot.enterprise.plugins.plugin_utils.estate import peers_of
+from ansible_collections.webroot.enterprise.plugins.plugin_utils.settings import component_settings, role_variables
 from ansible_collections.webroot.enterprise.plugins.plugin_utils import engine as E
 from ansible_collections.webroot.enterprise.plugins.plugin_utils import resolve as N
 

@@ -8,7 +8,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 
-from ansible_collections.webroot.enterprise.plugins.module_utils import summary as U
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import summary as U
 from ansible_collections.webroot.enterprise.plugins.plugin_utils import engine as E
 from ansible_collections.webroot.enterprise.plugins.plugin_utils import shard as S
 

@@ -8,8 +8,8 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 
-from ansible_collections.webroot.enterprise.plugins.module_utils import estate as S
-from ansible_collections.webroot.enterprise.plugins.module_utils import rules as R
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import estate as S
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import rules as R
 from ansible_collections.webroot.enterprise.plugins.plugin_utils import engine as E
 from ansible_collections.webroot.enterprise.plugins.plugin_utils import resolve as N
 

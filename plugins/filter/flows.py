@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Filters of the verify role: the checks the plan implies, and their reports.
 
-The logic lives in plugins/module_utils/flows.py; these are thin wrappers that turn
+The logic lives in plugins/plugin_utils/flows.py; these are thin wrappers that turn
 its errors into an AnsibleFilterError (a clear task failure).
 """
 from __future__ import absolute_import, division, print_function
@@ -14,9 +14,9 @@ import json
 
 from ansible.module_utils.parsing.convert_bool import boolean
 
-from ansible_collections.webroot.enterprise.plugins.module_utils import flows as F
-from ansible_collections.webroot.enterprise.plugins.module_utils import estate as S
-from ansible_collections.webroot.enterprise.plugins.module_utils import rules as R
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import flows as F
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import estate as S
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import rules as R
 from ansible_collections.webroot.enterprise.plugins.plugin_utils import resolve as N
 from ansible_collections.webroot.enterprise.plugins.plugin_utils.filters import wrap
 

@@ -7,15 +7,15 @@ host is Windows (plugin_utils/host_os.py, the answer the component roles use too
 The plan of a host is published by the component roles as ``webroot_plan`` (the
 result their one task, webroot.enterprise.component_rules, registers).
 
-The logic lives in plugins/module_utils/rules.py; these are thin wrappers that turn
+The logic lives in plugins/plugin_utils/rules.py; these are thin wrappers that turn
 its RuleError into an AnsibleFilterError (a clear task failure): plugin_utils/filters.py.
 """
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.webroot.enterprise.plugins.module_utils import rules as R
-from ansible_collections.webroot.enterprise.plugins.module_utils.catalog import TABLE_11, WINDOWS_GROUP
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import rules as R
+from ansible_collections.webroot.enterprise.plugins.plugin_utils.catalog import TABLE_11, WINDOWS_GROUP
 from ansible_collections.webroot.enterprise.plugins.plugin_utils.filters import wrap
 from ansible_collections.webroot.enterprise.plugins.plugin_utils.host_os import is_windows
 

@@ -24,10 +24,10 @@ from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.plugins.action import ActionBase
 from ansible.module_utils.parsing.convert_bool import boolean
 
-from ansible_collections.webroot.enterprise.plugins.module_utils import rules as R
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import rules as R
 from ansible_collections.webroot.enterprise.plugins.plugin_utils import winread
 from ansible_collections.webroot.enterprise.plugins.plugin_utils.host_os import is_windows
-from ansible_collections.webroot.enterprise.plugins.module_utils.catalog import WINDOWS_GROUP
+from ansible_collections.webroot.enterprise.plugins.plugin_utils.catalog import WINDOWS_GROUP
 
 DEFAULT_RESOLVE_TIMEOUT = 10.0
 WINDOWS_READ_SCRIPT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "webroot_read.ps1")
@@ -36,7 +36,7 @@ WINDOWS_PREFIX = WINDOWS_GROUP + " - "
 # are objects three levels down (the output list, the read, its lists).
 WINDOWS_READ_DEPTH = 3
 # community.windows first: its win_firewall_rule is the module the comparison in
-# module_utils/winfw.py follows line by line, and the one users asked for. ansible.windows
+# plugin_utils/winfw.py follows line by line, and the one users asked for. ansible.windows
 # has none up to 3.7.0 (only win_firewall); should it ever ship one, it is used only
 # where community.windows is not installed (its comparison is then not the cited one).
 FIREWALL_RULE_MODULES = ("community.windows.win_firewall_rule", "ansible.windows.win_firewall_rule")

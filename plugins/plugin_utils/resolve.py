@@ -23,7 +23,7 @@ import socket
 import threading
 import time
 
-from ansible_collections.webroot.enterprise.plugins.module_utils.rules import RuleError, Transient
+from ansible_collections.webroot.enterprise.plugins.plugin_utils.rules import RuleError, Transient
 
 WORKERS = 64
 RETRIES = 1

@@ -20,7 +20,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.webroot.enterprise.plugins.module_utils.catalog import (
+from ansible_collections.webroot.enterprise.plugins.plugin_utils.catalog import (
     GROUP_CLIENTS,
     GROUP_DISTRIBUTORS,
     GROUP_SERVERS,
@@ -136,7 +136,7 @@ def _first(mapping_or_list, limit):
     return sorted(mapping_or_list)[:limit]
 
 
-# The host lists of a summary (module_utils/summary.py) and the counts kept beside them.
+# The host lists of a summary (plugin_utils/summary.py) and the counts kept beside them.
 CAPPED = (("left_out", "left_out_count"), ("failed", "failed_count"), ("changed_hosts", "changed_count"),
           ("off", "off_count"), ("unknown", "unknown_count"), ("no_address", "no_address_count"))
 

@@ -32,7 +32,7 @@ import os
 
 import pytest
 
-from ansible_collections.webroot.enterprise.plugins.module_utils.catalog import TABLE_11, WINDOWS_GROUP
+from ansible_collections.webroot.enterprise.plugins.plugin_utils.catalog import TABLE_11, WINDOWS_GROUP
 from winsim import ROOT, STORE_ENV, read_store, recap, run_playbook, sim, skip_without_venv, write_inventory
 
 VENDOR = dict((row["component"], row["vendor"]) for row in TABLE_11)

@@ -3,7 +3,7 @@
 
 Parses the verbatim copy of Appendix A / Table 11 (../shared/seeds, with a copy in
 tests/data for clones without it) and compares every row with
-plugins/module_utils/catalog.py.
+plugins/plugin_utils/catalog.py.
 """
 from __future__ import absolute_import, division, print_function
 
@@ -14,7 +14,7 @@ import re
 
 import pytest
 
-from ansible_collections.webroot.enterprise.plugins.module_utils.catalog import TABLE_11
+from ansible_collections.webroot.enterprise.plugins.plugin_utils.catalog import TABLE_11
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 NAME = "webroot-enterprise-port-requirements.txt"

@@ -24,15 +24,13 @@ def tasks_of(node):
     """Every task in ``node`` (a play list, a play, a task list), blocks walked."""
     if isinstance(node, list):
         for item in node:
-            for task in tasks_of(item):
-                yield task
+            yield from tasks_of(item)
     elif isinstance(node, dict):
         sections = [k for k in ("tasks", "pre_tasks", "post_tasks", "block", "rescue", "always") if k in node]
         if "hosts" not in node and "block" not in node:
             yield node
         for key in sections:
-            for task in tasks_of(node[key]):
-                yield task
+            yield from tasks_of(node[key])
 
 
 def test_the_report_directory_block_is_written_once():

@@ -14,9 +14,9 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.webroot.enterprise.plugins.action import component_rules as A
-from ansible_collections.webroot.enterprise.plugins.module_utils import backends as B
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import backends as B
 from ansible_collections.webroot.enterprise.plugins.module_utils import fwread as F
-from ansible_collections.webroot.enterprise.plugins.module_utils import rules as R
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import rules as R
 
 GROUPS = {"webroot_distributors": ["d1"], "webroot_servers": ["s1"], "webroot_clients": ["c1", "c2"],
           "webroot_update_endpoints": ["u1"]}

@@ -16,7 +16,7 @@ import time
 
 import pytest
 
-from ansible_collections.webroot.enterprise.plugins.module_utils import rules as R
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import rules as R
 from ansible_collections.webroot.enterprise.plugins.plugin_utils import resolve as N
 
 

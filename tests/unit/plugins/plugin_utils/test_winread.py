@@ -11,7 +11,7 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.webroot.enterprise.plugins.module_utils import backends as B
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import backends as B
 from ansible_collections.webroot.enterprise.plugins.plugin_utils import winread
 
 NAME = "Webroot Enterprise - Sweep Now (TCP 50001 in)"

@@ -16,8 +16,8 @@ import json
 import pytest
 
 from ansible_collections.webroot.enterprise.plugins.filter import flows as FF
-from ansible_collections.webroot.enterprise.plugins.module_utils import flows as F
-from ansible_collections.webroot.enterprise.plugins.module_utils.catalog import TABLE_11
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import flows as F
+from ansible_collections.webroot.enterprise.plugins.plugin_utils.catalog import TABLE_11
 from ansible_collections.webroot.enterprise.plugins.plugin_utils import resolve as N
 
 GROUPS = {"webroot_distributors": ["dist1"], "webroot_servers": ["srv1"], "webroot_clients": ["ws1", "ws2"],

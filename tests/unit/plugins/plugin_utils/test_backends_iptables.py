@@ -13,7 +13,7 @@ import fnmatch
 
 import pytest
 
-from ansible_collections.webroot.enterprise.plugins.module_utils import backends as B
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import backends as B
 from ansible_collections.webroot.enterprise.plugins.module_utils import fwread as F
 
 DEFAULT_PATHS = {"ipv4": "/etc/iptables/rules.v4", "ipv6": "/etc/iptables/rules.v6", "ipset": "/etc/iptables/ipsets"}

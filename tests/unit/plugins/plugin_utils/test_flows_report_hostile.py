@@ -36,8 +36,8 @@ except ImportError:  # pragma: no cover
 
 import pytest
 
-from ansible_collections.webroot.enterprise.plugins.module_utils import flows as F
-from ansible_collections.webroot.enterprise.plugins.module_utils.catalog import TABLE_11
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import flows as F
+from ansible_collections.webroot.enterprise.plugins.plugin_utils.catalog import TABLE_11
 from verify_fixture import as_expected, register
 
 # Each name tries something else. They sort in this order (the plain names below keep it).

@@ -65,7 +65,7 @@ __metaclass__ = type
 
 import ipaddress
 
-from ansible_collections.webroot.enterprise.plugins.module_utils.catalog import WINDOWS_GROUP
+from ansible_collections.webroot.enterprise.plugins.plugin_utils.catalog import WINDOWS_GROUP
 
 # $fwPropertiesToCompare and $userPassedArguments, pairwise and in the module's
 # order (CW lines 226-230): the COM property compared when the option is passed.

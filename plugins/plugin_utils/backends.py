@@ -41,9 +41,9 @@ __metaclass__ = type
 import ipaddress
 import re
 
-from ansible_collections.webroot.enterprise.plugins.module_utils import rules as R
-from ansible_collections.webroot.enterprise.plugins.module_utils import winfw as W
-from ansible_collections.webroot.enterprise.plugins.module_utils.catalog import (
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import rules as R
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import winfw as W
+from ansible_collections.webroot.enterprise.plugins.plugin_utils.catalog import (
     TABLE_11,
     WINDOWS_GROUP,
 )
@@ -754,7 +754,7 @@ def windows_ops(plan, read, component, module_args, differences, max_addresses=W
     (chunk -> win_firewall_rule options) and ``differences`` (options, COM rule ->
     the options that differ), ``com_values`` (options -> the COM values the module
     sets) and ``com_options`` ((property, option) pairs) come from
-    module_utils/winfw.py. Returns {chunks,
+    plugin_utils/winfw.py. Returns {chunks,
     write, stale, heal, foreign, changed, diff}: ``write`` are the module calls
     (chunk, options) for the chunks whose rule is missing or differs, in an order
     that never leaves an address unadmitted (rules that only gain first); foreign

@@ -9,7 +9,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.webroot.enterprise.plugins.module_utils import summary as U
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import summary as U
 
 GROUPS = {"webroot_distributors": ["d1"], "webroot_servers": ["s1"],
           "webroot_clients": ["asleep", "ws5", "noaddr", "ok1", "both"]}

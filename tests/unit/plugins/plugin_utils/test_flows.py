@@ -13,8 +13,8 @@ import copy
 
 import pytest
 
-from ansible_collections.webroot.enterprise.plugins.module_utils import flows as F
-from ansible_collections.webroot.enterprise.plugins.module_utils.catalog import TABLE_11
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import flows as F
+from ansible_collections.webroot.enterprise.plugins.plugin_utils.catalog import TABLE_11
 
 GROUPS = {
     "webroot_distributors": ["dist1"],

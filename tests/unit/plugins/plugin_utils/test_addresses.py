@@ -13,8 +13,8 @@ import time
 
 import pytest
 
-from ansible_collections.webroot.enterprise.plugins.module_utils import estate as S
-from ansible_collections.webroot.enterprise.plugins.module_utils import rules as R
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import estate as S
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import rules as R
 from ansible_collections.webroot.enterprise.plugins.plugin_utils import resolve as N
 
 # ansible.windows.setup's interfaces of a laptop on LAN and VPN (shape of setup.ps1's

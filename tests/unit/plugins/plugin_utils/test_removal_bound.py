@@ -12,8 +12,8 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.webroot.enterprise.plugins.module_utils import backends as B
-from ansible_collections.webroot.enterprise.plugins.module_utils import rules as R
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import backends as B
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import rules as R
 
 WS = ["ws%02d" % i for i in range(1, 11)]
 # Ten workstations at .31, .33, ... .49 (never adjacent: one entry each).

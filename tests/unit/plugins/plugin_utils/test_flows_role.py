@@ -20,7 +20,7 @@ import subprocess
 import pytest
 import yaml
 
-from ansible_collections.webroot.enterprise.plugins.module_utils import flows as F
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import flows as F
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))))
 PLAYBOOK_BIN = os.path.join(ROOT, ".venv", "bin", "ansible-playbook")

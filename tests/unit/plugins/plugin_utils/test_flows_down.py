@@ -15,8 +15,8 @@ import copy
 import json
 import xml.etree.ElementTree as ET
 
-from ansible_collections.webroot.enterprise.plugins.module_utils import flows as F
-from ansible_collections.webroot.enterprise.plugins.module_utils.catalog import TABLE_11
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import flows as F
+from ansible_collections.webroot.enterprise.plugins.plugin_utils.catalog import TABLE_11
 from verify_fixture import register
 
 GROUPS = {

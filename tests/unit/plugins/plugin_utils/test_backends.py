@@ -9,8 +9,8 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.webroot.enterprise.plugins.module_utils import backends as B
-from ansible_collections.webroot.enterprise.plugins.module_utils import rules as R
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import backends as B
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import rules as R
 
 GROUPS = {
     "webroot_distributors": ["d1"],
@@ -409,7 +409,7 @@ def test_windows_remote_addresses_in_every_form_never_raise(held, nets, wider):
 
 
 def _winfw_ops(read, comp="client_service", host="s1"):
-    from ansible_collections.webroot.enterprise.plugins.module_utils import winfw as W
+    from ansible_collections.webroot.enterprise.plugins.plugin_utils import winfw as W
     return B.windows_ops(plan(comp, host), read, comp, lambda c: W.module_args(c, ["domain"], ""),
                          W.differences, com_values=W.new_values, com_options=W.COMPARED)
 

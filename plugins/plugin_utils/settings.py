@@ -21,8 +21,8 @@ __metaclass__ = type
 
 from ansible.module_utils.parsing.convert_bool import boolean as _ansible_boolean
 
-from ansible_collections.webroot.enterprise.plugins.module_utils.catalog import ROLE_VARIABLES
-from ansible_collections.webroot.enterprise.plugins.module_utils.rules import RuleError
+from ansible_collections.webroot.enterprise.plugins.plugin_utils.catalog import ROLE_VARIABLES
+from ansible_collections.webroot.enterprise.plugins.plugin_utils.rules import RuleError
 
 # The role's defaults (roles/<component>/defaults/main.yml); backend, firewalld zone and
 # Windows profiles default to the collection-wide variable, as the role's do.

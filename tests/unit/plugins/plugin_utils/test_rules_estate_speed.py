@@ -10,8 +10,8 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.webroot.enterprise.plugins.module_utils import estate as S
-from ansible_collections.webroot.enterprise.plugins.module_utils import rules as R
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import estate as S
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import rules as R
 
 
 def test_group_members_is_the_same_list_with_set_membership():

@@ -6,7 +6,7 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.webroot.enterprise.plugins.module_utils import rules as R
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import rules as R
 
 GROUPS = {
     "webroot_distributors": ["dist1"],

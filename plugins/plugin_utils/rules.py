@@ -25,7 +25,7 @@ import ipaddress
 import re
 
 
-from ansible_collections.webroot.enterprise.plugins.module_utils.catalog import (
+from ansible_collections.webroot.enterprise.plugins.plugin_utils.catalog import (
     GROUP_CLIENTS,
     MARKER,
     TABLE_11,

@@ -12,9 +12,9 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.webroot.enterprise.plugins.module_utils import rules as R
-from ansible_collections.webroot.enterprise.plugins.module_utils.settings import component_settings, role_variables
-from ansible_collections.webroot.enterprise.plugins.module_utils.catalog import (
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import rules as R
+from ansible_collections.webroot.enterprise.plugins.plugin_utils.settings import component_settings, role_variables
+from ansible_collections.webroot.enterprise.plugins.plugin_utils.catalog import (
     GROUP_CLIENTS,
     GROUP_DISTRIBUTORS,
     GROUP_SERVERS,

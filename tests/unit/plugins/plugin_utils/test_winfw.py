@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, webroot.enterprise contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""module_utils/winfw.py: the options sent to win_firewall_rule and the
+"""plugin_utils/winfw.py: the options sent to win_firewall_rule and the
 controller-side comparison with a rule as the read returns it.
 
 Every expectation is written by hand. Each drift is checked twice: winfw names
@@ -19,7 +19,7 @@ import os
 
 import pytest
 
-from ansible_collections.webroot.enterprise.plugins.module_utils import winfw as W
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import winfw as W
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__))))))

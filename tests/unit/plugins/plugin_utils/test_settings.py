@@ -23,11 +23,11 @@ import subprocess
 import pytest
 import yaml
 
-from ansible_collections.webroot.enterprise.plugins.module_utils import estate as S
-from ansible_collections.webroot.enterprise.plugins.module_utils import flows as F
-from ansible_collections.webroot.enterprise.plugins.module_utils import rules as R
-from ansible_collections.webroot.enterprise.plugins.module_utils.catalog import ROLE_VARIABLES, TABLE_11
-from ansible_collections.webroot.enterprise.plugins.module_utils.settings import component_settings
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import estate as S
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import flows as F
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import rules as R
+from ansible_collections.webroot.enterprise.plugins.plugin_utils.catalog import ROLE_VARIABLES, TABLE_11
+from ansible_collections.webroot.enterprise.plugins.plugin_utils.settings import component_settings
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))))
 PLAYBOOK_BIN = os.path.join(ROOT, ".venv", "bin", "ansible-playbook")

@@ -15,7 +15,7 @@ __metaclass__ = type
 
 import json
 
-from ansible_collections.webroot.enterprise.plugins.module_utils import flows as F
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import flows as F
 
 
 def as_expected(check):

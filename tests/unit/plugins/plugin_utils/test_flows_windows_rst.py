@@ -20,7 +20,7 @@ import json
 
 import pytest
 
-from ansible_collections.webroot.enterprise.plugins.module_utils import flows as F
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import flows as F
 
 PS1_NOTE = ("no answer within 2s; this Windows host cannot tell a reset from no answer (Windows build 14393 "
             "has no TCP_INITIAL_RTO_NO_SYN_RETRANSMISSIONS (build 16299, Windows 10 1709 / Server 2019, and "

@@ -53,14 +53,14 @@ import re
 from xml.sax.saxutils import escape as _escape
 
 
-from ansible_collections.webroot.enterprise.plugins.module_utils import rules as R
-from ansible_collections.webroot.enterprise.plugins.module_utils.settings import (
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import rules as R
+from ansible_collections.webroot.enterprise.plugins.plugin_utils.settings import (
     SettingError,
     boolean,
     component_settings,
     role_variables,
 )
-from ansible_collections.webroot.enterprise.plugins.module_utils.catalog import (
+from ansible_collections.webroot.enterprise.plugins.plugin_utils.catalog import (
     GROUP_CLIENTS,
     GROUP_DISTRIBUTORS,
     GROUP_SERVERS,
@@ -1391,7 +1391,7 @@ def render_junit(rep, tables=None):
     hundred thousand testcases are a few names joined, and the element tree cost a
     third of a second at 3,000 workstations to build and serialise
     (docs/benchmarks.md). The tests parse the file with a strict parser, hostile names
-    included (tests/unit/plugins/module_utils/test_flows_report_hostile.py).
+    included (tests/unit/plugins/plugin_utils/test_flows_report_hostile.py).
     """
     t = tables or _Tables(rep)
     s = rep["summary"]
