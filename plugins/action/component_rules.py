@@ -8,25 +8,30 @@
 2. Read the host's firewall once per run: the read is kept in the result the role
    registers (``webroot_plan.firewall``) and reused by the next component role on
    the same host, updated with what this one changed.
-3. Diff (backends.ops / windows_ops) and call the standard modules for what differs
-   only; nothing at all when nothing differs. Check mode and --diff come from the
-   same difference, with no module called for a change.
+3. Commands: the backend's unit (plugin_utils/fw_iptables.py, fw_ufw.py,
+   fw_firewalld.py, fw_windows.py) turns the plan (want) and the read (have) into the
+   ready list of module calls, only for what differs; nothing at all when nothing
+   differs. Check mode and --diff come from the same difference, with no command run.
+4. Execute the commands (``execute``), then register the plan and the read after them.
 """
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from xml.sax.saxutils import escape
-
-
 from ansible_collections.webroot.enterprise.plugins.plugin_utils import backends as B
-from ansible_collections.webroot.enterprise.plugins.module_utils import fwread as FW
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import fw_firewalld as FWD
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import fw_iptables as IPT
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import fw_ufw as UFW
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import fw_windows as WIN
 from ansible_collections.webroot.enterprise.plugins.plugin_utils import rules as R
 from ansible_collections.webroot.enterprise.plugins.plugin_utils import winfw as W
 from ansible_collections.webroot.enterprise.plugins.plugin_utils.estate import peers_of
 from ansible_collections.webroot.enterprise.plugins.plugin_utils.settings import component_settings, role_variables
 from ansible_collections.webroot.enterprise.plugins.plugin_utils import engine as E
 from ansible_collections.webroot.enterprise.plugins.plugin_utils import resolve as N
+
+# The note of a save for boot pending (its command is fw_iptables'): named here too.
+MARK_PENDING = IPT.MARK_PENDING
 
 ARGUMENT_SPEC = dict(
     component=dict(type="str", required=True, choices=list(B.COMPONENTS)),
@@ -205,273 +210,66 @@ def _save_paths(templar, task_vars):
             "ipset": path("webroot_ipset_save_path", "/etc/iptables/ipsets")}
 
 
-def service_xml(rule):
-    """Our firewalld service definition (one port), as firewalld writes its own."""
-    return (
-        '<?xml version="1.0" encoding="utf-8"?>\n'
-        "<!-- Managed by Ansible (webroot.enterprise): do not edit. -->\n"
-        "<service>\n"
-        "  <short>Webroot %s</short>\n"
-        "  <description>webroot.enterprise: %s</description>\n"
-        '  <port protocol="%s" port="%s"/>\n'
-        "</service>\n" % (escape(rule["title"]), escape(rule["description"]), rule["protocol"], rule["port"]))
-
-
 def apply_linux(host, backend, plan, found, zone, check, save_paths):
-    """Bring one component to its plan on a Linux firewall; returns (ops, found after)."""
-    if backend == "firewalld":
-        zone = zone or found.get("_default_zone")
-    ops = B.ops(backend, plan, found, zone=zone)
+    """Bring one component to its plan on a Linux firewall: the backend's unit gives
+    the commands (want: ``plan``, have: ``found``), ``execute`` runs them (none in check
+    mode). Returns (the unit's result: changed, diff, kept, warnings..., found after)."""
     if backend == "iptables":
-        return apply_iptables(host, plan, found, ops, check, save_paths)
-    if not ops["changed"] or check:
-        return ops, (B.remember(found, backend, plan["component"], ops) if ops["changed"] else found)
-    comp = plan["component"]
-    if backend == "ufw":
-        moving = ops.get("move", [])
-        for r in moving + ops["add"]:
-            if r in moving:
-                # An allow of ours ahead of an admin's later deny of a peer: out, then
-                # in again right after it (that peer's port is closed in between).
-                host.module("community.general.ufw", dict(_ufw_args(r), delete=True),
-                            what="move (remove) %s" % B.describe("ufw", r))
-            position = _ufw_position(host, found, r)
-            if position is None:
-                where = dict(insert=0, insert_relative_to="first-ipv6" if r["family"] == "ipv6" else "first-ipv4")
-            else:
-                where = {} if position == "append" else dict(insert=position, insert_relative_to="zero")
-            host.module("community.general.ufw", dict(_ufw_args(r), **where),
-                        what="insert %s" % B.describe("ufw", r))
-        for r in ops["remove"]:
-            host.module("community.general.ufw", dict(_ufw_args(r), delete=True),
-                        what="remove %s" % B.describe("ufw", r))
+        diff = IPT.commands(plan, found, save_paths, check=check)
+    elif backend == "ufw":
+        diff = UFW.commands(plan, found)
     else:
-        _apply_firewalld(host, plan, ops)
-    return ops, B.remember(found, backend, comp, ops)
-
-
-def apply_iptables(host, plan, found, ops, check, save_paths):
-    """iptables: refused up front where a boot would not restore what is saved
-    (B.iptables_boot); else the changes, then the save for boot (sets first, then
-    the rules). A save pending from an earlier run (its save failed, or it was
-    stopped before it) is done even when nothing else changes."""
-    boot = B.iptables_boot(found.get("_boot"), save_paths)
-    if boot["refuse"]:
-        raise R.RuleError(boot["refuse"])
-    saving = any(save_paths.get(k) for k in ("ipv4", "ipv6", "ipset"))
-    pending = saving and bool((found.get("_boot") or {}).get("save_pending"))
-    if pending and not ops["changed"]:
-        ops = dict(ops, changed=True, diff={
-            "before": ops["diff"]["before"] + ["saved for boot: not since an earlier run changed the firewall"],
-            "after": ops["diff"]["after"] + ["saved for boot: what runs now"]})
-    ops["warnings"] = [boot["warn"]] if boot["warn"] and ops["changed"] else []
-    if not ops["changed"] or check:
-        return ops, (B.remember(found, "iptables", plan["component"], ops) if ops["changed"] else found)
-    if saving and not pending and (ops["sets"] or ops["add"] or ops["remove"] or ops["sets_absent"]
-                                   or ops.get("move")):
-        host.module("ansible.builtin.command", {"argv": ["sh", "-c", MARK_PENDING, "sh", FW.SAVE_PENDING]},
-                    what="note a save for boot pending (%s)" % FW.SAVE_PENDING)
-    changes = len(host.calls)
-    try:
-        for s in ops["sets"]:
-            host.module("webroot.enterprise.address_set", {
-                "name": s["name"], "family": s["family"], "entries": s["entries"], "provider": "ipset"},
-                what="set %s to %d entries" % (s["name"], len(s["entries"])))
-        for r in ops["add"]:
-            host.module("ansible.builtin.iptables", _iptables_args(r, "present", _position(host, found, r)),
-                        what="insert %s" % B.describe("iptables", r))
-        for r in ops.get("move") or []:
-            # Out and back in after the admin's rule that may drop one of its peers
-            # (the module inserts nothing while the same rule is in the chain).
-            host.module("ansible.builtin.iptables", _iptables_args(r, "absent"),
-                        what="remove %s (ahead of a rule that may drop a peer)" % B.describe("iptables", r))
-            host.module("ansible.builtin.iptables", _iptables_args(r, "present", _position(host, found, r)),
-                        what="insert %s after it" % B.describe("iptables", r))
-        for r in ops["remove"]:
-            host.module("ansible.builtin.iptables", _iptables_args(r, "absent"),
-                        what="remove %s" % B.describe("iptables", r))
-        for s in ops["sets_absent"]:
-            host.module("webroot.enterprise.address_set", {
-                "name": s["name"], "family": s["family"], "provider": "ipset", "state": "absent"},
-                what="remove set %s" % s["name"])
-    except E.ModuleFailed:
-        # What was changed before the failure is live: save it too, so that a
-        # reboot restores what runs (the next run completes the rest).
-        if saving and len(host.calls) > changes:
-            try:
-                _save_iptables(host, save_paths)
-            except E.ModuleFailed:
-                pass
-        raise
-    if saving:
-        _save_iptables(host, save_paths)
-    after = B.remember(found, "iptables", plan["component"], ops)
-    after["_boot"] = dict(after.get("_boot") or {}, save_pending=False)
-    return ops, after
-
-
-def _position(host, found, r):
-    """Where to insert ``r`` (ours): the top, unless the read has an admin's rule in
-    its chain that may drop one of its peers; then the chain is read again (earlier
-    changes moved it) and ours goes right after the last such rule."""
-    if not B.peer_denies(found, r):
-        return 1
-    text = host.module("ansible.builtin.command", {
-        "argv": ["ip6tables" if r["family"] == "ipv6" else "iptables", "-S"]})["stdout"]
-    return B.insert_position({"_denies": {r["family"]: FW.iptables_order(text)}}, r)
-
-
-def _ufw_position(host, found, r):
-    """ufw: None (first of its family) unless the read has a rule of the admin's that
-    denies one of its peers; then ufw's numbers are read again (each insert moves
-    them) and ours goes right after the last such rule."""
-    if not B.ufw_peer_denies(found, r):
-        return None
-    text = host.module("ansible.builtin.command", {"argv": ["ufw", "status", "numbered"]})["stdout"]
-    position = B.ufw_insert_position({"_denies": FW.parse_ufw_denies(text)}, r)
-    if position is not None and position > FW.ufw_last_numbers(text)[r["family"]]:
-        return "append"   # after the last rule of its family: ufw cannot insert there
-    return position
-
-
-def _iptables_args(r, state, position=1):
-    args = {"chain": r["chain"], "protocol": r["protocol"], "destination_port": str(r["port"]),
-            "jump": "ACCEPT", "comment": r["comment"], "ip_version": r["family"], "state": state}
-    if r.get("match_set"):
-        args.update(match_set=r["match_set"], match_set_flags="src" if r["direction"] == "in" else "dst")
-    if r.get("peer"):
-        args["source" if r["direction"] == "in" else "destination"] = r["peer"]
-    if state == "present":
-        args["action"] = "insert"
-        if position > 1:
-            args["rule_num"] = str(position)
-    return args
-
-
-def _ufw_args(r):
-    peer = r.get("peer") or "any"
-    return {"rule": "allow", "direction": r["direction"], "proto": r["protocol"],
-            "from_ip": peer if r["direction"] == "in" else "any",
-            "to_ip": peer if r["direction"] == "out" else "any",
-            "to_port": str(r["port"]), "comment": r["comment"]}
-
-
-def _save_iptables(host, save_paths):
-    """Save what runs for boot, in one call: the ipsets first (all of them, as
-    ipset-persistent does), then the IPv4 rules, then the IPv6 rules (where the
-    host has IPv6 and an ip6tables table, or a saved file), each written to a
-    temporary file that mktemp makes in the target's directory and renamed over
-    it (a boot never reads half a file, nor rules saved ahead of the sets they
-    name); then the pending-save note is removed. A path that is None is not
-    saved."""
-    host.module("ansible.builtin.command", {"argv": [
-        "sh", "-c", SAVE_FOR_BOOT, "sh", save_paths.get("ipset") or "", save_paths.get("ipv4") or "",
-        save_paths.get("ipv6") or "", FW.SAVE_PENDING]},
-        what="save for boot: ipsets to %s, rules to %s" % (
-            save_paths.get("ipset") or "(not saved)",
-            " and ".join(p for p in (save_paths.get("ipv4"), save_paths.get("ipv6")) if p) or "(not saved)"))
-
-
-MARK_PENDING = (
-    'set -eu; mkdir -p -- "$(dirname -- "$1")"; '
-    'echo "webroot.enterprise changed the firewall and has not saved it for boot yet: the next run saves it" > "$1"')
-
-# $1 ipsets, $2 rules.v4, $3 rules.v6 (each may be empty: not saved), $4 the
-# pending-save note. Each file is replaced whole through a temporary file in its
-# own directory (mktemp: never a predictable name), mode 0640 as
-# netfilter-persistent writes them. Every step inside "if" so that set -e applies.
-SAVE_FOR_BOOT = r"""set -eu
-t=
-trap '[ -z "$t" ] || rm -f -- "$t"' EXIT
-save() {
-  p=$1; shift
-  if [ -d "$p" ]; then echo "$p is a directory, not a file" >&2; exit 1; fi
-  d=$(dirname -- "$p"); mkdir -p -- "$d"
-  t=$(mktemp -- "$d/.$(basename -- "$p").XXXXXXXX")
-  "$@" > "$t"
-  chmod 0640 -- "$t"
-  sync -- "$t" 2>/dev/null || sync
-  mv -f -- "$t" "$p"
-  t=
-}
-if [ -n "$1" ]; then save "$1" ipset save; fi
-if [ -n "$2" ]; then save "$2" iptables-save; fi
-if [ -n "$3" ] && [ -e /proc/sys/net/ipv6 ] && command -v ip6tables-save >/dev/null 2>&1; then
-  # Not where IPv6 has no table at all and no file was saved: nothing to restore.
-  if [ -e "$3" ] || ip6tables-save | grep -q '^[*]'; then save "$3" ip6tables-save; fi
-fi
-rm -f -- "$4"
-"""
-
-
-def _apply_firewalld(host, plan, ops):
-    comp = plan["component"]
-    service = R.service_name(comp)
-    # ops["reload"]: also a service or ipset that an earlier run created and did not
-    # get to reload (stopped in between): the runtime does not have it yet.
-    reload_needed = bool(ops.get("reload"))
-    if ops.get("service_define"):
-        rule = [r for r in plan["rules"] if r["direction"] == "in"][0]
-        host.put_file(service_xml(rule), "/etc/firewalld/services/%s.xml" % service)
-        reload_needed = True
-    for s in ops["sets"] + ops.get("sets_runtime", []):
-        result = host.module("webroot.enterprise.address_set", {
-            "name": s["name"], "family": s["family"], "entries": s["entries"], "provider": "firewalld"},
-            what="set %s to %d entries" % (s["name"], len(s["entries"])))
-        reload_needed = reload_needed or bool(result.get("reload_required"))
-    if reload_needed:
-        # A new service or ipset reaches the running firewalld only through a reload
-        # (a first run, a port change); the rich rules below name them. The module
-        # reads the runtime afresh, reloads and puts back what is not ours (a fail2ban
-        # ban, a port opened by hand, an interface podman bound): docs/safety.md.
-        host.module("webroot.enterprise.firewalld_reload", {},
-                    what="reload firewalld to load the new definitions, keeping its runtime configuration")
-    for r in ops["add"]:
-        host.module("ansible.posix.firewalld", _fwd_args(r, "enabled"), what="add %s" % B.describe("firewalld", r))
-    for r in ops["remove"]:
-        host.module("ansible.posix.firewalld", _fwd_args(r, "disabled"),
-                    what="remove %s" % B.describe("firewalld", r))
-    for s in ops["sets_absent"]:
-        host.module("webroot.enterprise.address_set", {
-            "name": s["name"], "family": s["family"], "provider": "firewalld", "state": "absent"},
-            what="remove set %s" % s["name"])
-    if ops.get("service_remove"):
-        host.module("ansible.builtin.file", {"path": "/etc/firewalld/services/%s.xml" % service, "state": "absent"},
-                    what="remove the service %s" % service)
-
-
-def _fwd_args(r, state):
-    args = {"zone": r["zone"], "permanent": True, "immediate": True, "state": state}
-    if r.get("rich_rule"):
-        args["rich_rule"] = r["rich_rule"]
-    else:
-        args["service"] = r["service"]
-    return args
+        diff = FWD.commands(plan, found, zone)
+    if diff["changed"] and not check:
+        execute(host, diff["commands"])
+    return diff, diff["after"]
 
 
 def apply_windows(host, plan, read, profiles, program, check):
-    """Bring one component to its plan on Windows Firewall; returns (ops, read after)."""
-    comp = plan["component"]
+    """Bring one component to its plan on Windows Firewall; returns (the unit's
+    result, read after)."""
+    diff = WIN.commands(plan, read, profiles, program, module=host.firewall_rule_module(), host_name=host.name)
+    if diff["changed"] and not check:
+        execute(host, diff["commands"])
+    return diff, diff["after"]
 
-    def args_of(chunk):
-        return W.module_args(chunk, profiles, program)
 
-    ops = B.windows_ops(plan, read, comp, args_of, W.differences, com_values=W.new_values,
-                        com_options=W.COMPARED)
-    if ops["foreign"]:
-        raise R.RuleError(_windows_refusal(host.name, ops))
-    if not ops["changed"] or check:
-        after = B.windows_remember(read, comp, ops, lambda c: W.com_rule(args_of(c))) if ops["changed"] else read
-        return ops, after
-    module = host.firewall_rule_module()
-    # New and grown rules first, stale ones last: no moment where an address that
-    # stays admitted is in no rule.
-    for chunk, args in ops["write"]:
-        host.module(module, args, what="%s rule '%s'" % (
-            "remove the duplicates of" if args.get("state") == "absent" else "write", chunk["windows_name"]))
-    for name in ops["stale"]:
-        host.module(module, {"name": name, "state": "absent"}, what="remove rule '%s'" % name)
-    return ops, B.windows_remember(read, comp, ops, lambda c: W.com_rule(args_of(c)))
+def execute(host, commands):
+    """Run a backend unit's commands on the host, in order (plugin_utils/fw_*.py say
+    what a command holds): ``file`` is written (Host.put_file); ``reread`` is made
+    first and ``args`` called with its stdout; a ``when`` flag is raised by an earlier
+    command's result (``reload_required``); when a command fails after a ``live`` one
+    succeeded, the ``rescue`` commands after it run (their failure ignored) before the
+    failure is raised."""
+    flags = set()
+    live = False
+    for index, command in enumerate(commands):
+        if command.get("when") and command["when"] not in flags:
+            continue
+        try:
+            result = _run(host, command)
+        except E.ModuleFailed:
+            if live:
+                for later in commands[index + 1:]:
+                    if later.get("rescue"):
+                        try:
+                            _run(host, later)
+                        except E.ModuleFailed:
+                            pass
+            raise
+        live = live or bool(command.get("live"))
+        if (result or {}).get("reload_required"):
+            flags.add("reload_required")
+
+
+def _run(host, command):
+    if "file" in command:
+        host.put_file(command["file"]["content"], command["file"]["dest"])
+        return {}
+    args = command["args"]
+    if command.get("reread"):
+        args = args(host.module(command["reread"]["module"], command["reread"]["args"])["stdout"])
+    return host.module(command["module"], args, what=command.get("label"))
 
 
 def _gpo_refusal(name, policy):
@@ -496,13 +294,3 @@ def _blocked_refusal(name, policy):
         "would stay closed; nothing was changed on this host. Clear that setting (locally: "
         "Set-NetFirewallProfile -Name <profile> -AllowInboundRules True; or in the GPO that sets it), or "
         "to create the rules anyway, set webroot_windows_accept_gpo: true." % (name, ", ".join(policy["blocked"])))
-
-
-def _windows_refusal(name, ops):
-    return (
-        "Windows Firewall on %s %s, with a name webroot.enterprise manages (names compared "
-        "without case), that is not an allow rule of group 'Webroot Enterprise': it was not "
-        "created by webroot.enterprise, so it is neither changed nor removed. Rename or remove "
-        "it, e.g. in PowerShell: Get-NetFirewallRule -DisplayName '<name>' | Format-List "
-        "DisplayName, Group, Action, Description. Nothing was changed on this host."
-        % (name, "; ".join(ops["foreign"])))

@@ -1,10 +1,13 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, webroot.enterprise contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""From a host's plan and one read of its firewall to the few changes it needs.
+"""What every backend shares: what of one read is ours (have), what a plan needs
+(want), and what differs between them.
 
-Pure functions over plain data, used by the action plugins (controller side,
-plugins/plugin_utils/engine.py) and the unit tests. Nothing here talks to a host.
+Pure functions over plain data, used by the backend units (plugins/plugin_utils/
+fw_iptables.py, fw_ufw.py, fw_firewalld.py, fw_windows.py: each turns one
+component's want and have into the ready list of module calls, its commands), the
+action plugins (controller side) and the unit tests. Nothing here talks to a host.
 
 How a plan rule becomes native objects, so that the work per host does not grow
 with the number of peers:
@@ -31,8 +34,12 @@ and a change that would break it (removing a service or set it names, a name
 Windows would match) is refused.
 
 ``ours`` turns the one structured read (module firewall_info; Windows: the read
-script's object) into the objects of ours, keyed by component; ``ops`` compares
-one component's wanted objects with them and returns what to add and remove.
+script's object) into the objects of ours, keyed by component (have); ``want_*``
+give the objects a plan needs (want); ``ops`` compares one component's want with
+its have on a Linux firewall and returns what to add and remove, ``remember`` the
+have once that is done (after). Windows compares through fw_windows.py and
+winfw.py; ``hold_peers`` (nothing removed for hosts unknown this run) and
+``found_plan`` (a read in the shape of a plan, for reports and verify) serve all four.
 """
 from __future__ import absolute_import, division, print_function
 
@@ -42,7 +49,6 @@ import ipaddress
 import re
 
 from ansible_collections.webroot.enterprise.plugins.plugin_utils import rules as R
-from ansible_collections.webroot.enterprise.plugins.plugin_utils import winfw as W
 from ansible_collections.webroot.enterprise.plugins.plugin_utils.catalog import (
     TABLE_11,
     WINDOWS_GROUP,
@@ -231,69 +237,6 @@ def want_iptables(plan):
             sets[name] = {"family": fam, "entries": entries}
             rules.append(dict(base, family=fam, match_set=name))
     return {"rules": rules, "sets": sets}
-
-
-# What netfilter-persistent's plugins restore at boot (fixed paths in the plugins).
-NETFILTER_PERSISTENT_FILES = {"ipv4": "/etc/iptables/rules.v4", "ipv6": "/etc/iptables/rules.v6",
-                              "ipset": "/etc/iptables/ipsets"}
-
-
-def iptables_boot(boot, save_paths):
-    """What saving for boot means on an iptables host: {"refuse": message or None,
-    "warn": message or None}.
-
-    ``boot`` is the read's (``plugins``: netfilter-persistent's plugins by name;
-    ``save_pending``), ``save_paths`` {ipv4, ipv6, ipset: path or None}. Refused
-    when netfilter-persistent restores at boot a rules file we save (plugin
-    ``*ip4tables`` / ``*ip6tables`` and our path is the one it reads) and nothing
-    restores our ipsets before it (ipset-persistent's ``*ipset`` plugin earlier in
-    name order, reading the file we save the sets to): iptables-restore refuses the
-    whole file when a set it names is missing, so the host would boot with no
-    firewall at all. A warning when we save and nothing of netfilter-persistent
-    restores the rules at boot.
-    """
-    plugins = list((boot or {}).get("plugins") or [])
-    paths = dict((k, (save_paths or {}).get(k)) for k in ("ipv4", "ipv6", "ipset"))
-    out = {"refuse": None, "warn": None}
-    if not any(paths.values()):
-        return out
-    rules_plugins = {"ipv4": [p for p in plugins if "ip4tables" in p],
-                     "ipv6": [p for p in plugins if "ip6tables" in p]}
-    restored = [fam for fam in ("ipv4", "ipv6")
-                if rules_plugins[fam] and paths[fam] == NETFILTER_PERSISTENT_FILES[fam]]
-    if not restored:
-        if paths["ipv4"] and not rules_plugins["ipv4"]:
-            out["warn"] = (
-                "nothing restores the firewall at boot through netfilter-persistent (iptables-persistent "
-                "and ipset-persistent are not installed): the rules were saved to %s%s and the ipsets to %s, "
-                "which a boot restores only if something of yours does, the sets first (ipset restore < "
-                "ipsets, then iptables-restore < rules.v4): a rules file restored without its sets fails "
-                "whole. Until then a reboot leaves this host without the rules of ours (docs/safety.md, "
-                "'What survives a reboot')." % (
-                    paths["ipv4"], " and %s" % paths["ipv6"] if paths["ipv6"] else "", paths["ipset"] or "(nowhere)"))
-        return out
-    first = min(p for fam in restored for p in rules_plugins[fam])
-    earlier = [p for p in plugins if "ipset" in p and p < first]
-    files = " and ".join(NETFILTER_PERSISTENT_FILES[fam] for fam in restored)
-    if not earlier:
-        why = "ipset-persistent is not installed (no ipset plugin runs before %s)" % first
-    elif paths["ipset"] != NETFILTER_PERSISTENT_FILES["ipset"]:
-        why = ("webroot_ipset_save_path is %s, but the ipset plugin (ipset-persistent) restores %s"
-               % (paths["ipset"] or '""', NETFILTER_PERSISTENT_FILES["ipset"]))
-    else:
-        return out
-    out["refuse"] = (
-        "this host restores its firewall at boot with netfilter-persistent (%s from %s), but nothing "
-        "restores the ipsets of webroot.enterprise before it: %s. The saved rules match those sets "
-        "(-m set --match-set webroot-...), and iptables-restore refuses a whole rules file that names "
-        "a set that does not exist, so after a reboot this host would have no firewall at all (policy "
-        "ACCEPT, your own rules gone too). Nothing was changed on this host. Install ipset-persistent "
-        "(apt-get install ipset-persistent: netfilter-persistent's ipset plugin restores %s before the "
-        "rules) and run again; or set webroot_iptables_save_path and webroot_ip6tables_save_path to "
-        "\"\" to keep those files your own (the rules of ours are then not restored at boot)." % (
-            ", ".join(sorted(p for fam in restored for p in rules_plugins[fam])), files, why,
-            NETFILTER_PERSISTENT_FILES["ipset"]))
-    return out
 
 
 def _family_sets(component, peers):
@@ -611,21 +554,21 @@ def _prefix(component):
     return ("%s - %s (" % (WINDOWS_GROUP, R.component(component)["title"])).lower()
 
 
-def _is_ours_windows(rule, component):
+def is_ours_windows(rule, component):
     """An Allow rule (COM Action 1) of our group whose name has the component's prefix,
     in the local store: a rule Group Policy supplies (marked by plugin_utils/winread.py)
     is never ours."""
     return (not rule.get("PolicyStore")
             and (rule.get("Grouping") or "").lower() == WINDOWS_GROUP.lower()
-            and _action_allow(rule.get("Action"))
+            and action_allow(rule.get("Action"))
             and (rule.get("Name") or "").lower().startswith(_prefix(component)))
 
 
-def _action_allow(value):
+def action_allow(value):
     return str(value).lower() in ("1", "allow")
 
 
-def _windows_rules(read):
+def windows_rules(read):
     if isinstance(read, dict):
         return read.get("Rules") or read.get("rules") or []
     return read or []
@@ -670,13 +613,13 @@ def _remote_scope(value):
     return nets, sorted(set(wider), key=lambda w: (w != "*", w.lower()))
 
 
-def _remote_networks(value):
+def remote_networks(value):
     """COM RemoteAddresses as canonical CIDRs (the addresses it lists; keywords
     and '*' left out: :func:`_remote_scope`)."""
     return _remote_scope(value)[0]
 
 
-def _remote_text(value):
+def remote_text(value):
     """RemoteAddresses for a diff line: the CIDRs, then what is wider ('any' for '*')."""
     nets, wider = _remote_scope(value)
     if "*" in wider:
@@ -686,155 +629,12 @@ def _remote_text(value):
 
 def _ours_windows(read, mgmt):
     found = _empty()
-    for r in _windows_rules(read):
+    for r in windows_rules(read):
         for comp in COMPONENTS:
-            if _is_ours_windows(r, comp):
+            if is_ours_windows(r, comp):
                 found[comp]["rules"].append(r)
     found["_foreign_refs"] = []
     return found
-
-
-def windows_chunks(plan, current=None, max_addresses=WINDOWS_MAX_ADDRESSES):
-    """One Windows rule per ``max_addresses`` remote addresses: the first keeps the
-    rule's name, the next ones add ' #2', ' #3'...
-
-    Sticky: with ``current`` ({lower-case name: [CIDRs]}, our rules on the host), an
-    address stays in the rule that holds it, new addresses fill the rules with room,
-    then new rules. So adding or removing one workstation changes one rule, and an
-    address never moves from one rule to another (no moment where it is in none).
-    """
-    current = current or {}
-    out = []
-    for rule in plan.get("rules", []):
-        base_name = rule["windows_name"]
-        if rule["any_peer"]:
-            out.append(dict(rule, windows_name=base_name, remoteip="any", addresses=[]))
-            continue
-        wanted = list(rule["peers"])
-        wanted_set = set(wanted)
-
-        def name_of(index):
-            return base_name + ("" if index == 1 else " #%d" % index)
-
-        slots = {}
-        taken = set()
-        index = 1
-        while name_of(index).lower() in current:
-            keep = [a for a in current[name_of(index).lower()] if a in wanted_set and a not in taken]
-            taken.update(keep)
-            slots[index] = keep
-            index += 1
-        rest = [a for a in wanted if a not in taken]
-        for i in sorted(slots):
-            room = max_addresses - len(slots[i])
-            if room > 0 and rest:
-                slots[i].extend(rest[:room])
-                rest = rest[room:]
-        index = max(slots) + 1 if slots else 1
-        while rest or not slots:
-            slots[index] = rest[:max_addresses]
-            rest = rest[max_addresses:]
-            index += 1
-        for i in sorted(slots):
-            if not slots[i]:
-                continue  # emptied: removed as stale
-            addrs = sorted(slots[i], key=R._cidr_key)  # pylint: disable=protected-access
-            out.append(dict(rule, windows_name=name_of(i), remoteip=",".join(addrs), addresses=addrs))
-    return out
-
-
-def windows_ops(plan, read, component, module_args, differences, max_addresses=WINDOWS_MAX_ADDRESSES,
-                com_values=None, com_options=()):
-    """What to do on Windows for one component, from the one read of the host.
-
-    ``read``: the read's rules (COM properties): every rule of our group and every
-    rule, of any group, whose name starts with our prefix. Names are compared
-    case-insensitively, as Windows and the module do (the module changes or
-    removes every rule whose name matches, whatever its group). ``module_args``
-    (chunk -> win_firewall_rule options) and ``differences`` (options, COM rule ->
-    the options that differ), ``com_values`` (options -> the COM values the module
-    sets) and ``com_options`` ((property, option) pairs) come from
-    plugin_utils/winfw.py. Returns {chunks,
-    write, stale, heal, foreign, changed, diff}: ``write`` are the module calls
-    (chunk, options) for the chunks whose rule is missing or differs, in an order
-    that never leaves an address unadmitted (rules that only gain first); foreign
-    must be empty before anything changes.
-
-    ``heal``: the names that two or more rules of ours carry. Two runs at once on
-    one host (an AWX schedule beside a manual run) can both find a rule missing and
-    both create it: Windows allows duplicate names. The module selects every rule of
-    the name, so its ``state: absent`` removes them all (community.windows
-    win_firewall_rule.ps1 lines 177-185 and 243-257: ``$fw.Rules.Remove`` per
-    selected rule); ``write`` then holds that removal right before the chunk's
-    creation, and the next run converges with no hand on the host. The addresses of
-    that one rule are out of force between the two calls. A name that a rule of
-    someone else's also carries is ``foreign`` and refused, never removed.
-    """
-    rules = _windows_rules(read)
-    by_name = {}
-    for r in rules:
-        by_name.setdefault((r.get("Name") or "").lower(), []).append(r)
-    mine = [r for r in rules if _is_ours_windows(r, component)]
-    current = {}
-    for r in mine:  # duplicates of ours: the union of what they admit (held, see hold_peers)
-        have_now = current.setdefault((r.get("Name") or "").lower(), [])
-        have_now.extend(n for n in _remote_networks(r.get("RemoteAddresses")) if n not in have_now)
-    plan, kept = hold_peers("windows", plan, {component: {"rules": mine, "sets": {}}})
-    chunks = windows_chunks(plan, current, max_addresses)
-    wanted = set(c["windows_name"].lower() for c in chunks)
-    stale = sorted(set(r["Name"] for r in mine if r["Name"].lower() not in wanted), key=lambda n: n.lower())
-    names = wanted | set(n.lower() for n in stale)
-    foreign = sorted(set(
-        "has a rule named '%s' in group '%s'%s" % (
-            r["Name"], r.get("Grouping") or "",
-            " that Group Policy supplies" if r.get("PolicyStore") else
-            "" if _action_allow(r.get("Action")) else " that blocks (not an allow rule of ours)")
-        for n in names for r in by_name.get(n, []) if not _is_ours_windows(r, component)))
-    heal = sorted(set(by_name[n][0]["Name"] for n in wanted if len(by_name.get(n, [])) > 1
-                      and all(_is_ours_windows(r, component) for r in by_name[n])), key=lambda n: n.lower())
-    write, drift_before, drift_after = [], [], []
-    for c in chunks:
-        have = by_name.get(c["windows_name"].lower()) or []
-        args = module_args(c)
-        differ = differences(args, have[0]) if len(have) == 1 else ["name"]
-        if not differ:
-            continue
-        lost = set(current.get(c["windows_name"].lower(), [])) - set(c["addresses"])
-        if len(have) > 1:
-            # Duplicates of ours (``heal``): every rule of the name removed, then one created.
-            write.append((1 if lost else 0, c, {"name": c["windows_name"], "state": "absent"}))
-        first = W.protocol_first(args, have[0]) if len(have) == 1 else None
-        if first:
-            # Protocol before ports: the module's update loop sets them the other way
-            # round, which COM refuses on a protocol-any rule (winfw.protocol_first).
-            write.append((1 if lost else 0, c, first))
-        write.append((1 if lost else 0, c, args))
-        if have and com_values is not None:
-            # Each drifting property but the addresses (their own line), as COM holds it
-            # now and as win_firewall_rule will set it.
-            new = com_values(args)
-            for option in differ:
-                prop = dict((o, p) for p, o in com_options).get(option)
-                if prop and prop != "RemoteAddresses":
-                    drift_before.append("%s: %s = %r" % (have[0]["Name"], prop, have[0].get(prop)))
-                    drift_after.append("%s: %s = %r" % (c["windows_name"], prop, new.get(prop)))
-    write = [(c, args) for _order, c, args in sorted(write, key=lambda w: w[0])]
-    before = sorted(r["Name"] for r in mine)
-    return {"chunks": chunks, "write": write, "stale": stale, "heal": heal, "foreign": foreign,
-            "changed": bool(stale or write), "kept": kept,
-            "diff": {"before": sorted(["%s: %s" % (r["Name"], _remote_text(r.get("RemoteAddresses")))
-                                       for r in mine] + drift_before),
-                     "after": sorted(["%s: %s" % (c["windows_name"], c["remoteip"]) for c in chunks] + drift_after)},
-            "before": before}
-
-
-def windows_remember(read, component, result, com_of):
-    """The read once ``result`` (``windows_ops``) has been applied: the
-    component's rules replaced by the chunks (``com_of``: chunk -> COM rule)."""
-    keep = [r for r in _windows_rules(read) if not _is_ours_windows(r, component)]
-    out = dict(read) if isinstance(read, dict) else {}
-    out["Rules"] = keep + [com_of(c) for c in result["chunks"]]
-    return out
 
 
 _OURS = {"iptables": _ours_iptables, "firewalld": _ours_firewalld, "ufw": _ours_ufw, "windows": _ours_windows}
@@ -879,7 +679,7 @@ def hold_peers(backend, plan, found):
         for r in (found.get(plan["component"]) or {}).get("rules", []):
             if backend == "windows":
                 m = re.search(r"\(TCP \d+ (in|out)\)", r.get("Name") or "")
-                have.setdefault(m.group(1) if m else "in", []).extend(_remote_networks(r.get("RemoteAddresses")))
+                have.setdefault(m.group(1) if m else "in", []).extend(remote_networks(r.get("RemoteAddresses")))
             elif r.get("peer"):
                 have.setdefault(r["direction"], []).append(r["peer"])
     else:

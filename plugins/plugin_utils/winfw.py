@@ -107,7 +107,7 @@ READ_PROPERTIES = (
 
 def module_args(chunk, profiles, program):
     """The ``win_firewall_rule`` options for one wanted rule: one entry of
-    ``backends.windows_chunks(plan)`` (windows_name, description, direction 'in' or
+    ``fw_windows.windows_chunks(plan)`` (windows_name, description, direction 'in' or
     'out', protocol, port, remoteip: comma-joined CIDRs or 'any'), the profiles
     (list of domain/private/public) and the program path ('' or None: any).
 

@@ -10,6 +10,7 @@ __metaclass__ = type
 import pytest
 
 from ansible_collections.webroot.enterprise.plugins.plugin_utils import backends as B
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import fw_windows as WIN
 from ansible_collections.webroot.enterprise.plugins.plugin_utils import rules as R
 
 GROUPS = {
@@ -215,7 +216,7 @@ def test_windows_chunks_at_1000_with_stable_names():
     peers = ["10.%d.%d.%d/32" % (i // 65536, (i // 256) % 256, i % 256) for i in range(0, 5000, 2)]  # 2,500, none adjacent
     p = {"component": "client_service", "rules": [dict(
         plan("client_service", "s1")["rules"][0], peers=peers)]}
-    chunks = B.windows_chunks(p)
+    chunks = WIN.windows_chunks(p)
     assert [c["windows_name"] for c in chunks] == [
         "Webroot Enterprise - Client Service (TCP 50000 in)",
         "Webroot Enterprise - Client Service (TCP 50000 in) #2",
@@ -229,7 +230,7 @@ def test_windows_chunks_are_sticky_so_no_address_moves():
         plan("client_service", "s1")["rules"][0], peers=["10.0.0.1/32", "10.0.0.3/32", "10.0.0.5/32", "10.0.0.7/32"])]}
     # On the host: .3 and .5 in the first rule, .7 in the second; .9 is gone; .1 is new.
     current = {name.lower(): ["10.0.0.3/32", "10.0.0.5/32", "10.0.0.9/32"], (name + " #2").lower(): ["10.0.0.7/32"]}
-    chunks = B.windows_chunks(p, current, max_addresses=3)
+    chunks = WIN.windows_chunks(p, current, max_addresses=3)
     assert [(c["windows_name"], c["remoteip"]) for c in chunks] == [
         (name, "10.0.0.1/32,10.0.0.3/32,10.0.0.5/32"), (name + " #2", "10.0.0.7/32")]
 
@@ -246,7 +247,7 @@ def test_windows_ops_case_insensitive_stale_and_foreign():
         com("webroot enterprise - client service (tcp 50000 in) #2", group="Theirs"),
         com("Webroot Enterprise - Sweep Now (TCP 50001 in)"),
     ]}
-    ops = B.windows_ops(p, read, "client_service", lambda c: {"remoteip": c["remoteip"]}, lambda a, r: [])
+    ops = WIN.windows_ops(p, read, "client_service", lambda c: {"remoteip": c["remoteip"]}, lambda a, r: [])
     assert ops["stale"] == ["Webroot Enterprise - Client Service (TCP 50000 in) #2"]
     # the foreign rule carries the stale name in another case: the module would remove it too
     assert ops["foreign"] == ["has a rule named 'webroot enterprise - client service (tcp 50000 in) #2' in group 'Theirs'"]
@@ -261,7 +262,7 @@ def test_windows_duplicates_of_ours_are_removed_then_created_once():
     # (the module's state=absent removes all it selects), then one is created.
     p = plan("client_service", "c1")
     read = {"Rules": [com(CS), com(CS.lower())]}
-    ops = B.windows_ops(p, read, "client_service", lambda c: {"name": c["windows_name"], "remoteip": c["remoteip"]},
+    ops = WIN.windows_ops(p, read, "client_service", lambda c: {"name": c["windows_name"], "remoteip": c["remoteip"]},
                         lambda a, r: [])
     assert ops["foreign"] == []
     assert ops["heal"] == [CS]
@@ -277,7 +278,7 @@ def test_windows_duplicates_of_ours_are_removed_then_created_once():
 def test_windows_duplicates_healed_once_give_no_call():
     # The idempotent twin: the read after those two calls.
     p = plan("client_service", "c1")
-    ops = B.windows_ops(p, {"Rules": [com(CS)]}, "client_service", lambda c: {"remoteip": c["remoteip"]},
+    ops = WIN.windows_ops(p, {"Rules": [com(CS)]}, "client_service", lambda c: {"remoteip": c["remoteip"]},
                         lambda a, r: [])
     assert (ops["write"], ops["stale"], ops["heal"], ops["changed"]) == ([], [], [], False)
 
@@ -285,7 +286,7 @@ def test_windows_duplicates_healed_once_give_no_call():
 def test_windows_duplicate_name_with_a_rule_of_someone_else_is_refused_not_healed():
     p = plan("client_service", "c1")
     read = {"Rules": [com(CS), com(CS, group="Contoso Tools")]}
-    ops = B.windows_ops(p, read, "client_service", lambda c: {"remoteip": c["remoteip"]}, lambda a, r: [])
+    ops = WIN.windows_ops(p, read, "client_service", lambda c: {"remoteip": c["remoteip"]}, lambda a, r: [])
     assert ops["heal"] == []
     assert ops["foreign"] == ["has a rule named '%s' in group 'Contoso Tools'" % CS]
 
@@ -295,7 +296,7 @@ def test_windows_duplicates_keep_every_address_either_admits_while_a_peer_is_unk
     p = plan("client_service", "c1")
     p["rules"][0]["unknown"] = ["s9"]
     read = {"Rules": [com(CS, remote="10.0.9.1/255.255.255.255"), com(CS, remote="10.0.9.2/255.255.255.255")]}
-    ops = B.windows_ops(p, read, "client_service", lambda c: {"remoteip": c["remoteip"]}, lambda a, r: [])
+    ops = WIN.windows_ops(p, read, "client_service", lambda c: {"remoteip": c["remoteip"]}, lambda a, r: [])
     assert [args for _c, args in ops["write"]] == [
         {"name": CS, "state": "absent"}, {"remoteip": "10.0.2.1/32,10.0.9.1/32,10.0.9.2/32"}]
 
@@ -303,7 +304,7 @@ def test_windows_duplicates_keep_every_address_either_admits_while_a_peer_is_unk
 def test_windows_a_block_rule_in_our_group_is_not_ours():
     p = plan("client_service", "s1")
     read = {"Rules": [com("Webroot Enterprise - Client Service (TCP 50000 in)", action=0)]}
-    ops = B.windows_ops(p, read, "client_service", lambda c: {}, lambda a, r: [])
+    ops = WIN.windows_ops(p, read, "client_service", lambda c: {}, lambda a, r: [])
     assert ops["stale"] == []
     assert ops["foreign"] == ["has a rule named 'Webroot Enterprise - Client Service (TCP 50000 in)' in group "
                               "'Webroot Enterprise' that blocks (not an allow rule of ours)"]
@@ -405,12 +406,12 @@ def test_firewalld_our_service_used_by_the_admin_elsewhere_is_kept():
 ])
 def test_windows_remote_addresses_in_every_form_never_raise(held, nets, wider):
     assert B._remote_scope(held) == (nets, wider)  # pylint: disable=protected-access
-    assert B._remote_networks(held) == nets  # pylint: disable=protected-access
+    assert B.remote_networks(held) == nets
 
 
 def _winfw_ops(read, comp="client_service", host="s1"):
     from ansible_collections.webroot.enterprise.plugins.plugin_utils import winfw as W
-    return B.windows_ops(plan(comp, host), read, comp, lambda c: W.module_args(c, ["domain"], ""),
+    return WIN.windows_ops(plan(comp, host), read, comp, lambda c: W.module_args(c, ["domain"], ""),
                          W.differences, com_values=W.new_values, com_options=W.COMPARED)
 
 

@@ -13,6 +13,7 @@ __metaclass__ = type
 import pytest
 
 from ansible_collections.webroot.enterprise.plugins.plugin_utils import backends as B
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import fw_windows as WIN
 from ansible_collections.webroot.enterprise.plugins.plugin_utils import rules as R
 
 WS = ["ws%02d" % i for i in range(1, 11)]
@@ -60,7 +61,7 @@ def ops(backend, p):
     if backend == "windows":
         read = {"Rules": [{"Name": NAME, "Grouping": "Webroot Enterprise", "Action": 1, "Direction": 1,
                            "RemoteAddresses": ",".join(a + "/255.255.255.255" for a in ALL)}]}
-        return B.windows_ops(p, read, "client_service", lambda c: {"remoteip": c["remoteip"]},
+        return WIN.windows_ops(p, read, "client_service", lambda c: {"remoteip": c["remoteip"]},
                              lambda a, r: ["remoteip"])
     return B.ops(backend, p, B.ours(backend, reads()[backend]), zone="public")
 

@@ -14,6 +14,7 @@ __metaclass__ = type
 import socket
 
 from ansible_collections.webroot.enterprise.plugins.plugin_utils import backends as B
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import fw_windows as WIN
 from ansible_collections.webroot.enterprise.plugins.plugin_utils import estate as S
 from ansible_collections.webroot.enterprise.plugins.plugin_utils import rules as R
 from ansible_collections.webroot.enterprise.plugins.plugin_utils import resolve as N
@@ -189,9 +190,9 @@ def test_windows_rewrites_no_rule_to_fewer_addresses():
         return {"remoteip": chunk["remoteip"]}
 
     def differences(args, rule):
-        return [] if sorted(args["remoteip"].split(",")) == sorted(B._remote_networks(rule["RemoteAddresses"])) \
+        return [] if sorted(args["remoteip"].split(",")) == sorted(B.remote_networks(rule["RemoteAddresses"])) \
             else ["remoteip"]
-    ops = B.windows_ops(plan_of("client_service", "s1", estate), read, "client_service", args_of, differences,
+    ops = WIN.windows_ops(plan_of("client_service", "s1", estate), read, "client_service", args_of, differences,
                         max_addresses=2)
     assert ops["stale"] == []
     # Each rule keeps what it holds; the new .32 gets a third rule.
