@@ -10,13 +10,13 @@ each component role would publish on each host, and port_check results for every
 check (a few of them failing). Then it times, in this process, what the verify role
 does on the controller, step by step as its two filters do it:
 
-* planning (``verify_plan``): the checks (``flows.plan_checks``), the plan as JSON, the
+* planning (``verify_plan``): the checks (``verify_plan.plan_checks``), the plan as JSON, the
   per-source targets as JSON and the listener ports;
 * judging (``verify_reports``): the checks read back, each joined with its result
-  (``flows.merge_results``), the report data (``flows.report``) and the summary line;
-* rendering the three reports (``flows.render_reports``);
+  (``verify_judge.merge_results``), the report data (``verify_judge.report``) and the summary line;
+* rendering the three reports (``verify_render.render_reports``);
 
-for today's ``flows.py`` and for the one of a baseline commit (``--baseline``, default
+for today's ``verify_*.py`` and for the one of a baseline commit (``--baseline``, default
 415bcee: 0.2.0), loaded from git, on the same generated estate, alternating between the
 two for ``--rounds`` rounds. It prints the median times of both and their ratio, and the
 sizes of the three reports beside their goals (HTML at most 5 MB, JSON at most 10 MB
@@ -50,7 +50,10 @@ from bench_common import write_docs  # benchmarks/bench_common.py
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
 sys.path.insert(0, os.path.join(REPO, ".cache", "collections"))
 
-from ansible_collections.webroot.enterprise.plugins.plugin_utils import flows as F  # noqa: E402
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import verify_common  # noqa: E402
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import verify_judge  # noqa: E402
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import verify_plan  # noqa: E402
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import verify_render  # noqa: E402
 from ansible_collections.webroot.enterprise.plugins.plugin_utils.catalog import TABLE_11  # noqa: E402
 
 SECTION = "## verify: planning, rendering and report sizes against 0.2.0"
@@ -128,18 +131,76 @@ def fake_results(plan, fail_every=997):
                 for src, rows in by_source.items())
 
 
+def combined(modules, name):
+    """One module with every name of ``modules``: the verify code of one tree, as one
+    ``flows.py`` held it before it was split by job."""
+    module = types.ModuleType(name)
+    for part in modules:
+        module.__dict__.update((k, v) for k, v in vars(part).items() if not k.startswith("__"))
+    return module
+
+
+# The verify code of this tree, split by job (plugins/plugin_utils/verify_*.py).
+F = combined((verify_common, verify_plan, verify_judge, verify_render), "verify")
+VERIFY_PARTS = ("verify_common", "verify_plan", "verify_judge", "verify_render")
+PACKAGE = "ansible_collections.webroot.enterprise.plugins.plugin_utils"
+# What moved from plugins/module_utils to plugins/plugin_utils in 0.5.0 (controller code).
+MOVED_TO_PLUGIN_UTILS = ("backends", "catalog", "estate", "rules", "settings", "summary", "winfw")
+
+
+def git_show(ref, path):
+    """The text of ``path`` in git commit ``ref``, or None when it has no such file."""
+    try:
+        return subprocess.check_output(["git", "-C", REPO, "show", "%s:%s" % (ref, path)],
+                                       stderr=subprocess.DEVNULL).decode("utf-8")
+    except subprocess.CalledProcessError:
+        return None
+
+
+def load_verify_parts(ref):
+    """The verify code of git commit ``ref`` split by job (``verify_*.py``), as one
+    module, or None when ``ref`` has no ``verify_common.py``. Each part imports the
+    ones below it under their package names: while the parts of ``ref`` load, those
+    names are theirs (and this tree's again after)."""
+    sources = [(part, git_show(ref, "plugins/plugin_utils/%s.py" % part)) for part in VERIFY_PARTS]
+    if sources[0][1] is None:
+        return None
+    saved = dict((part, sys.modules.get("%s.%s" % (PACKAGE, part))) for part in VERIFY_PARTS)
+    loaded = []
+    try:
+        for part, source in sources:
+            path = os.path.join(REPO, "plugins", "plugin_utils", "%s.py" % part)
+            module = types.ModuleType("%s.%s" % (PACKAGE, part))
+            module.__file__ = path  # where its report templates would be
+            sys.modules[module.__name__] = module
+            exec(compile(source, "%s:%s" % (ref, path), "exec"), module.__dict__)  # pylint: disable=exec-used
+            loaded.append(module)
+    finally:
+        for part, module in saved.items():
+            if module is None:
+                sys.modules.pop("%s.%s" % (PACKAGE, part), None)
+            else:
+                sys.modules["%s.%s" % (PACKAGE, part)] = module
+    return combined(loaded, "verify_%s" % re.sub(r"\W", "_", ref))
+
+
 def load_flows(ref):
-    """``flows.py`` as it is in git commit ``ref``, as a module: in
-    ``plugins/plugin_utils`` since 0.5.0, in ``plugins/module_utils`` before."""
+    """The verify code as it is in git commit ``ref``, as a module: split by job
+    (``plugins/plugin_utils/verify_*.py``) since issue 26, one ``flows.py`` before (in
+    ``plugins/plugin_utils`` since 0.5.0, in ``plugins/module_utils`` before that)."""
+    parts = load_verify_parts(ref)
+    if parts is not None:
+        return parts
     for path in ("plugins/plugin_utils/flows.py", "plugins/module_utils/flows.py"):
-        try:
-            source = subprocess.check_output(["git", "-C", REPO, "show", "%s:%s" % (ref, path)],
-                                             stderr=subprocess.DEVNULL).decode("utf-8")
+        source = git_show(ref, path)
+        if source is not None:
             break
-        except subprocess.CalledProcessError:
-            continue
     else:
         raise SystemExit("no flows.py in git commit %s" % ref)
+    # Before 0.5.0 the controller code it imports (rules, settings, catalog...) was in
+    # plugins/module_utils; this tree has it in plugins/plugin_utils.
+    source = re.sub(r"\bplugins\.module_utils(\.| import )(%s)\b" % "|".join(MOVED_TO_PLUGIN_UTILS),
+                    r"plugins.plugin_utils\1\2", source)
     module = types.ModuleType("flows_%s" % re.sub(r"\W", "_", ref))
     module.__file__ = os.path.join(REPO, path)  # where its report templates would be, if it had any
     exec(compile(source, "%s:%s" % (ref, path), "exec"), module.__dict__)  # pylint: disable=exec-used
@@ -406,7 +467,8 @@ def main():
     parser.add_argument("--sample", type=int, default=F.DEFAULT_DENIED_SAMPLE, help="verify_denied_sample")
     parser.add_argument("--fail-every", type=int, default=997, help="one generated result in N is wrong (0: none)")
     parser.add_argument("--baseline", default=BASELINE,
-                        help="git commit whose flows.py is timed beside today's (default %(default)s: 0.2.0; "
+                        help="git commit whose verify code (flows.py before the split) is timed beside today's "
+                             "(default %(default)s: 0.2.0; "
                              "empty: none)")
     parser.add_argument("--rounds", type=int, default=3, help="runs of each version, alternating (median)")
     parser.add_argument("--html", metavar="DIR", help="also write today's three reports to DIR")

@@ -24,7 +24,8 @@ import pytest
 import yaml
 
 from ansible_collections.webroot.enterprise.plugins.plugin_utils import estate as S
-from ansible_collections.webroot.enterprise.plugins.plugin_utils import flows as F
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import verify_common
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import verify_plan
 from ansible_collections.webroot.enterprise.plugins.plugin_utils import rules as R
 from ansible_collections.webroot.enterprise.plugins.plugin_utils.catalog import ROLE_VARIABLES, TABLE_11
 from ansible_collections.webroot.enterprise.plugins.plugin_utils.settings import component_settings
@@ -98,11 +99,11 @@ def test_validation_reads_update_service_any_destination_the_same_way():
                       "false, no, off, 0), got 'maybe'"]
 
 
-# --- verify's inventory basis (flows.plan_checks) ---------------------------
+# --- verify's inventory basis (verify_plan.plan_checks) ---------------------------
 
 
 def checks(hostvars):
-    found = F.plan_checks(TABLE_11, GROUPS, hostvars, listening=["dist1", "srv1", "cli1", "cli2"])["checks"]
+    found = verify_plan.plan_checks(TABLE_11, GROUPS, hostvars, listening=["dist1", "srv1", "cli1", "cli2"])["checks"]
     return dict(((c["source"], c["destination"], c["port"]), c) for c in found)
 
 
@@ -125,7 +126,7 @@ def test_verify_takes_a_false_twin_for_the_inventory_scope(name, value):
 
 @pytest.mark.parametrize("name, value", NOT_BOOLEAN)
 def test_verify_refuses_a_non_boolean_naming_host_and_variable(name, value):
-    with pytest.raises(F.FlowError) as err:
+    with pytest.raises(verify_common.FlowError) as err:
         checks(with_vars("cli1", sweep_now_any_source=value))
     assert str(err.value).startswith("host cli1: sweep_now_any_source must be true or false")
     assert repr(value) in str(err.value)
@@ -134,7 +135,7 @@ def test_verify_refuses_a_non_boolean_naming_host_and_variable(name, value):
 def test_verify_reads_update_service_any_destination_the_same_way():
     found = checks(with_vars("dist1", update_service_any_destination="on"))
     assert found[("dist1", "upd1", 443)]["kind"] == "allowed"
-    with pytest.raises(F.FlowError, match=r"^host dist1: update_service_any_destination must be true or false"):
+    with pytest.raises(verify_common.FlowError, match=r"^host dist1: update_service_any_destination must be true or false"):
         checks(with_vars("dist1", update_service_any_destination="maybe"))
 
 

@@ -15,7 +15,7 @@ __metaclass__ = type
 
 import json
 
-from ansible_collections.webroot.enterprise.plugins.plugin_utils import flows as F
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import verify_plan
 
 
 def as_expected(check):
@@ -29,6 +29,6 @@ def register(hostvars, rows_by_source, checks):
     """``rows_by_source`` ({source: [port_check result]}) and the listeners of ``checks``, in ``hostvars``."""
     for source, rows in rows_by_source.items():
         hostvars[source]["__verify_portcheck"] = {"results_json": json.dumps(rows)}
-    for host, ports in F.listen_ports_by_host(checks).items():
+    for host, ports in verify_plan.listen_ports_by_host(checks).items():
         hostvars[host]["__verify_listener"] = {"pid": 1, "bound": ports, "busy": []}
     return hostvars

@@ -14,7 +14,8 @@ import copy
 
 import pytest
 
-from ansible_collections.webroot.enterprise.plugins.plugin_utils import flows as F
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import verify_common
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import verify_plan
 from ansible_collections.webroot.enterprise.plugins.plugin_utils.catalog import TABLE_11
 
 GROUPS = {
@@ -41,7 +42,7 @@ def entry(component, port, *rules, **kw):
 
 def plan(hostvars=None, **kwargs):
     kwargs.setdefault("listening", MANAGED)
-    return F.plan_checks(TABLE_11, GROUPS, hostvars or HOSTVARS, **kwargs)
+    return verify_plan.plan_checks(TABLE_11, GROUPS, hostvars or HOSTVARS, **kwargs)
 
 
 def found(result):
@@ -118,7 +119,7 @@ def test_firewall_plan_is_used_only_where_it_holds_a_rule():
 def test_bad_plan_names_host_and_variable():
     hv = with_plan("webroot_plan", "cli1", "sweep_now",
                    entry("sweep_now", 50001, {"direction": "in", "peers": ["10.0.5.0/33"]}))
-    with pytest.raises(F.FlowError) as err:
+    with pytest.raises(verify_common.FlowError) as err:
         plan(hv)
     assert "cli1" in str(err.value) and "webroot_plan.sweep_now" in str(err.value)
 
@@ -151,7 +152,7 @@ def denied_by_rule(checks):
 
 def test_sample_is_bounded_covers_every_group_and_counts():
     groups, hostvars = big()
-    result = F.plan_checks(TABLE_11, groups, hostvars, denied_sample=2)
+    result = verify_plan.plan_checks(TABLE_11, groups, hostvars, denied_sample=2)
     rules = denied_by_rule(result["checks"])
     group_of = dict((h, g) for g, hs in groups.items() for h in hs)
     for (dest, port), sources in rules.items():
@@ -166,7 +167,7 @@ def test_sample_is_bounded_covers_every_group_and_counts():
     sampling = result["sampling"]
     assert sampling["denied_checked"] == sum(len(v) for v in rules.values())
     # possible: every managed host a rule leaves out, counted without listing them
-    full = F.plan_checks(TABLE_11, groups, hostvars, denied_sample=0)
+    full = verify_plan.plan_checks(TABLE_11, groups, hostvars, denied_sample=0)
     assert sampling["denied_possible"] == full["sampling"]["denied_possible"] == full["sampling"]["denied_checked"]
     assert sampling["denied_checked"] < sampling["denied_possible"] / 5
     # all allowed flows are still there
@@ -181,8 +182,8 @@ def test_sample_is_bounded_covers_every_group_and_counts():
 
 def test_sample_is_deterministic_and_spread():
     groups, hostvars = big()
-    a = F.plan_checks(TABLE_11, groups, hostvars, denied_sample=1)
-    b = F.plan_checks(TABLE_11, groups, copy.deepcopy(hostvars), denied_sample=1)
+    a = verify_plan.plan_checks(TABLE_11, groups, hostvars, denied_sample=1)
+    b = verify_plan.plan_checks(TABLE_11, groups, copy.deepcopy(hostvars), denied_sample=1)
     assert a == b
     picked = set(s for v in denied_by_rule(a["checks"]).values() for s in v)
     assert len([h for h in picked if h.startswith("c")]) > 20  # different rules pick different clients
@@ -190,7 +191,7 @@ def test_sample_is_deterministic_and_spread():
 
 def test_denied_hosts_are_always_checked():
     groups, hostvars = big()
-    result = F.plan_checks(TABLE_11, groups, hostvars, denied_sample=1, denied_hosts=["c042", "nope"])
+    result = verify_plan.plan_checks(TABLE_11, groups, hostvars, denied_sample=1, denied_hosts=["c042", "nope"])
     rules = denied_by_rule(result["checks"])
     for dest in ("c001", "c017", "s0"):
         assert "c042" in rules[(dest, 50001)]
@@ -200,15 +201,15 @@ def test_denied_hosts_are_always_checked():
 
 @pytest.mark.parametrize("value", [-1, "many"])
 def test_bad_sample_is_an_error(value):
-    with pytest.raises(F.FlowError) as err:
+    with pytest.raises(verify_common.FlowError) as err:
         plan(denied_sample=value)
     assert "verify_denied_sample" in str(err.value)
 
 
 def test_sample_denied_helper():
     members = ["a", "b", "c", "d", "e"]
-    picked, possible = F.sample_denied(members, {"b", "x"}, 2, "rule")
+    picked, possible = verify_plan.sample_denied(members, {"b", "x"}, 2, "rule")
     assert possible == 4 and len(picked) == 2 and "b" not in picked
-    assert F.sample_denied(members, {"b"}, 2, "rule") == (picked, 4)
-    assert F.sample_denied(members, set(members), 2, "rule") == ([], 0)
-    assert F.sample_denied(members, set(), 0, "rule") == (members, 5)
+    assert verify_plan.sample_denied(members, {"b"}, 2, "rule") == (picked, 4)
+    assert verify_plan.sample_denied(members, set(members), 2, "rule") == ([], 0)
+    assert verify_plan.sample_denied(members, set(), 0, "rule") == (members, 5)

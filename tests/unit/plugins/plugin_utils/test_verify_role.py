@@ -20,7 +20,7 @@ import subprocess
 import pytest
 import yaml
 
-from ansible_collections.webroot.enterprise.plugins.plugin_utils import flows as F
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import verify_render
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))))
 PLAYBOOK_BIN = os.path.join(ROOT, ".venv", "bin", "ansible-playbook")
@@ -178,7 +178,7 @@ def run_down(tmp_path, **variables):
 
 def test_an_unreachable_host_is_not_run_and_does_not_fail_verify(tmp_path):
     proc, data = run_down(tmp_path)
-    found = dict(((r["source"], r["destination"], r["port"]), r) for r in F.read_json_report(data))
+    found = dict(((r["source"], r["destination"], r["port"]), r) for r in verify_render.read_json_report(data))
     assert set(found) == NOT_RUN | CHECKED
     assert all(found[k]["state"] == "not-run" and found[k]["ok"] is None and found[k]["reason"] == "host down"
                for k in NOT_RUN)

@@ -20,7 +20,8 @@ import json
 
 import pytest
 
-from ansible_collections.webroot.enterprise.plugins.plugin_utils import flows as F
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import verify_judge
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import verify_render
 
 PS1_NOTE = ("no answer within 2s; this Windows host cannot tell a reset from no answer (Windows build 14393 "
             "has no TCP_INITIAL_RTO_NO_SYN_RETRANSMISSIONS (build 16299, Windows 10 1709 / Server 2019, and "
@@ -28,7 +29,7 @@ PS1_NOTE = ("no answer within 2s; this Windows host cannot tell a reset from no 
 
 
 def check(source, destination, port, kind, expect, listener=True):
-    """A check in the shape flows.plan_checks gives (``_check``), every field by hand."""
+    """A check in the shape verify_plan.plan_checks gives (``_check``), every field by hand."""
     return {"id": "sweep_now:%s:%s:%d" % (source, destination, port), "component": "sweep_now",
             "title": "Sweep Now", "port": port, "protocol": "tcp", "tls": False, "kind": kind,
             "source": source, "source_address": "10.0.0.5", "destination": destination,
@@ -50,7 +51,7 @@ def merge(checks, rows, windows=None, listening=True):
         hostvars["win1"]["__verify_windows"] = windows
     if listening:
         hostvars["dst1"]["__verify_listener"] = {"pid": 1, "bound": [50001], "busy": []}
-    return F.merge_results(checks, hostvars)
+    return verify_judge.merge_results(checks, hostvars)
 
 
 def test_a_windows_source_that_sees_resets_fails_a_denied_check_on_a_reset():
@@ -120,11 +121,11 @@ def test_no_direct_connection_claims_nothing():
 
 
 def test_rst_blind():
-    assert F.rst_blind({"rst_detectable": False}, False) is True
-    assert F.rst_blind({"rst_detectable": True}, True) is False
-    assert F.rst_blind({"rst_detectable": None}, True) is False
-    assert F.rst_blind({}, True) is True
-    assert F.rst_blind({}, False) is False
+    assert verify_judge.rst_blind({"rst_detectable": False}, False) is True
+    assert verify_judge.rst_blind({"rst_detectable": True}, True) is False
+    assert verify_judge.rst_blind({"rst_detectable": None}, True) is False
+    assert verify_judge.rst_blind({}, True) is True
+    assert verify_judge.rst_blind({}, False) is False
 
 
 def test_the_reports_carry_the_explanation():
@@ -134,14 +135,14 @@ def test_the_reports_carry_the_explanation():
     allowed = check("win1", "dst1", 50002, "allowed", "reachable", listener=False)
     rows = [found(denied, "filtered", True, PS1_NOTE, rst_detectable=False),
             found(allowed, "filtered", False, PS1_NOTE, rst_detectable=False)]
-    rep = F.report(merge([denied, allowed], rows, True))
+    rep = verify_judge.report(merge([denied, allowed], rows, True))
     assert (rep["summary"]["ok"], rep["summary"]["failed"]) == (1, 1)
-    files = F.render_reports(rep, groups={"webroot_clients": ["win1"], "webroot_servers": ["dst1"]})
+    files = verify_render.render_reports(rep, groups={"webroot_clients": ["win1"], "webroot_servers": ["dst1"]})
     data = json.loads(files["webroot-verify.json"])
     assert data["errors"] == [PS1_NOTE]
     assert data["mismatches"] == ["win1 -> dst1 50002/tcp (sweep_now, allowed): expected reachable, got filtered (%s)"
                                   % PS1_NOTE]
-    checks = F.read_json_report(data)
+    checks = verify_render.read_json_report(data)
     assert [(c["kind"], c["state"], c["ok"], c["error"]) for c in checks] == [
         ("denied", "filtered", True, PS1_NOTE), ("allowed", "filtered", False, PS1_NOTE)]
     assert "may be closed rather than filtered" in files["webroot-verify.junit.xml"]

@@ -5,7 +5,7 @@
 
 A host is down when Ansible took it out of the play (ansible_play_hosts_all minus
 ansible_play_hosts: unreachable, or failed before its checks). The inventory is the
-one of test_flows.py; every expectation below is written out by hand from Table 11.
+one of test_verify_plan.py; every expectation below is written out by hand from Table 11.
 """
 from __future__ import absolute_import, division, print_function
 
@@ -15,7 +15,9 @@ import copy
 import json
 import xml.etree.ElementTree as ET
 
-from ansible_collections.webroot.enterprise.plugins.plugin_utils import flows as F
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import verify_judge
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import verify_plan
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import verify_render
 from ansible_collections.webroot.enterprise.plugins.plugin_utils.catalog import TABLE_11
 from verify_fixture import register
 
@@ -71,14 +73,14 @@ def by_key(rows):
 
 
 def plan(down=("cli2",), sources=tuple(UP)):
-    return F.plan_checks(TABLE_11, GROUPS, HOSTVARS, sources=list(sources), listening=MANAGED, down=list(down))
+    return verify_plan.plan_checks(TABLE_11, GROUPS, HOSTVARS, sources=list(sources), listening=MANAGED, down=list(down))
 
 
 def answers(checks, hostvars, states=None):
     """What port_check would register on every source that runs: each target as expected."""
     states = states or {}
     found = {}
-    for source, targets in F.targets_by_source(checks).items():
+    for source, targets in verify_plan.targets_by_source(checks).items():
         rows = found[source] = []
         for t in targets:
             state = states.get(t["name"], "open" if t["expect"] in ("open", "reachable") else t["expect"])
@@ -105,23 +107,23 @@ def test_the_plan_keeps_the_checks_of_a_down_host_apart():
 
 def test_nobody_connects_to_a_down_host_and_it_gets_no_listener():
     checks = plan()["checks"]
-    by_source = F.targets_by_source(checks)
+    by_source = verify_plan.targets_by_source(checks)
     assert "cli2" not in by_source
     assert sorted((t["host"], t["port"]) for t in by_source["srv1"]) == [
         ("10.0.0.11", 50003),
         ("10.0.0.21", 50001), ("10.0.0.21", 50002),
         ("10.0.0.31", 50000), ("10.0.0.31", 50001), ("10.0.0.31", 50002),
     ]
-    assert not [t for t in F.targets(checks, "cli1") if t["host"] == "10.0.0.32"]
-    assert F.targets(checks, "cli2") == []
-    assert F.listen_ports_by_host(checks) == {"dist1": [50003], "srv1": [50000, 50001, 50002],
+    assert not [t for t in verify_plan.targets(checks, "cli1") if t["host"] == "10.0.0.32"]
+    assert verify_plan.targets(checks, "cli2") == []
+    assert verify_plan.listen_ports_by_host(checks) == {"dist1": [50003], "srv1": [50000, 50001, 50002],
                                               "cli1": [50000, 50001, 50002]}
 
 
 def test_checks_of_a_host_down_from_the_start_are_not_run_and_counted_apart():
     p = plan()
     hv = answers(p["checks"], copy.deepcopy(HOSTVARS))
-    results = F.merge_results(p["checks"], hv, down=["cli2"])
+    results = verify_judge.merge_results(p["checks"], hv, down=["cli2"])
     found = by_key(results)
     for key in DOWN_ALLOWED | DOWN_DENIED:
         r = found[key]
@@ -132,26 +134,26 @@ def test_checks_of_a_host_down_from_the_start_are_not_run_and_counted_apart():
     for key in RUN_ALLOWED | RUN_DENIED:
         assert found[key]["ok"] is True and found[key]["reason"] is None
 
-    rep = F.report(results, sampling=p["sampling"], groups=GROUPS)
+    rep = verify_judge.report(results, sampling=p["sampling"], groups=GROUPS)
     s = rep["summary"]
     assert (s["total"], s["ok"], s["failed"], s["not_run"], s["down_hosts"]) == (28, 17, 0, 11, ["cli2"])
     assert (s["allowed"], s["denied"], s["verdict"]) == (13, 15, "pass")
     assert s["states"]["not-run"] == 11
     assert rep["mismatches"] == [] and rep["failures"] == []
-    assert F.summary_line(rep) == (
+    assert verify_judge.summary_line(rep) == (
         "17 of 28 Webroot flows met their expectation, 0 failed, 11 not run (host down: cli2); "
         "13 allowed, 15 denied; denied checks: 15 sampled of 15 possible.")
 
 
 def test_a_host_that_goes_down_during_the_run():
     """Planned with everybody up; cli2 then drops out (its listener or its checks)."""
-    p = F.plan_checks(TABLE_11, GROUPS, HOSTVARS, sources=MANAGED, listening=MANAGED)
+    p = verify_plan.plan_checks(TABLE_11, GROUPS, HOSTVARS, sources=MANAGED, listening=MANAGED)
     hv = copy.deepcopy(HOSTVARS)
     # The others connected to cli2 and found nothing; cli2 registered nothing.
     states = dict((c["id"], "filtered") for c in p["checks"] if c["destination"] == "cli2")
     answers(p["checks"], hv, states)
     hv["cli2"].pop("__verify_portcheck")
-    results = F.merge_results(p["checks"], hv, down=["cli2"])
+    results = verify_judge.merge_results(p["checks"], hv, down=["cli2"])
     found = by_key(results)
     involved = set(k for k in found if "cli2" in k[:2])
     # Written out: the 5 allowed flows above, cli2's own sampled denied checks, and those to it.
@@ -159,7 +161,7 @@ def test_a_host_that_goes_down_during_the_run():
         ("cli2", "cli1", 50000), ("cli2", "cli1", 50001), ("cli2", "cli1", 50002),
         ("cli2", "srv1", 50001), ("cli2", "srv1", 50002)}
     assert all(found[k]["ok"] is None and found[k]["display"] == "not-run" for k in involved)
-    rep = F.report(results)
+    rep = verify_judge.report(results)
     assert (rep["summary"]["failed"], rep["summary"]["not_run"]) == (0, 16)
     assert rep["summary"]["ok"] == rep["summary"]["total"] - 16
 
@@ -168,7 +170,7 @@ def test_a_source_in_the_play_without_results_is_still_a_failure():
     p = plan(down=(), sources=MANAGED)
     hv = answers(p["checks"], copy.deepcopy(HOSTVARS))
     hv["cli2"]["__verify_portcheck"] = {}  # in the play, but registered nothing
-    rep = F.report(F.merge_results(p["checks"], hv))
+    rep = verify_judge.report(verify_judge.merge_results(p["checks"], hv))
     cli2 = len([c for c in p["checks"] if c["source"] == "cli2"])
     assert rep["summary"]["failed"] == cli2 and rep["summary"]["not_run"] == 0
     assert rep["summary"]["verdict"] == "fail"
@@ -176,16 +178,16 @@ def test_a_source_in_the_play_without_results_is_still_a_failure():
 
 def test_fail_on_down_makes_the_verdict_fail():
     p = plan()
-    results = F.merge_results(p["checks"], answers(p["checks"], copy.deepcopy(HOSTVARS)), down=["cli2"])
-    assert F.report(results, fail_on_down=True)["summary"]["verdict"] == "fail"
-    assert F.report(results)["summary"]["verdict"] == "pass"
+    results = verify_judge.merge_results(p["checks"], answers(p["checks"], copy.deepcopy(HOSTVARS)), down=["cli2"])
+    assert verify_judge.report(results, fail_on_down=True)["summary"]["verdict"] == "fail"
+    assert verify_judge.report(results)["summary"]["verdict"] == "pass"
 
 
 def test_the_reports_show_not_run_apart():
     p = plan()
-    results = F.merge_results(p["checks"], answers(p["checks"], copy.deepcopy(HOSTVARS)), down=["cli2"])
-    rep = F.report(results, sampling=p["sampling"], groups=GROUPS)
-    files = F.render_reports(rep, groups=GROUPS)
+    results = verify_judge.merge_results(p["checks"], answers(p["checks"], copy.deepcopy(HOSTVARS)), down=["cli2"])
+    rep = verify_judge.report(results, sampling=p["sampling"], groups=GROUPS)
+    files = verify_render.render_reports(rep, groups=GROUPS)
 
     root = ET.fromstring(files["webroot-verify.junit.xml"].encode("utf-8"))
     assert root.findall(".//failure") == []
@@ -205,7 +207,7 @@ def test_the_reports_show_not_run_apart():
 
     data = json.loads(files["webroot-verify.json"])
     assert data["summary"]["not_run"] == 11 and data["summary"]["down_hosts"] == ["cli2"]
-    assert len([r for r in F.read_json_report(data) if r["reason"] == "host down" and r["ok"] is None]) == 11
+    assert len([r for r in verify_render.read_json_report(data) if r["reason"] == "host down" and r["ok"] is None]) == 11
 
     cell = rep["groups"]["cells"]["webroot_servers"]["webroot_clients"]
     assert {"port": 50001, "component": "sweep_now", "kind": "allowed", "ok": 1, "total": 2,

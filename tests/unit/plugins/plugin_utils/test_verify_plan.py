@@ -13,7 +13,9 @@ import copy
 
 import pytest
 
-from ansible_collections.webroot.enterprise.plugins.plugin_utils import flows as F
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import verify_common
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import verify_judge
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import verify_plan
 from ansible_collections.webroot.enterprise.plugins.plugin_utils.catalog import TABLE_11
 
 GROUPS = {
@@ -67,7 +69,7 @@ def by_key(checks):
 
 def derive(hostvars=None, **kwargs):
     kwargs.setdefault("listening", MANAGED)
-    return F.plan_checks(TABLE_11, GROUPS, hostvars or HOSTVARS, **kwargs)["checks"]
+    return verify_plan.plan_checks(TABLE_11, GROUPS, hostvars or HOSTVARS, **kwargs)["checks"]
 
 
 def with_vars(host, **values):
@@ -101,16 +103,16 @@ def test_update_endpoint_is_only_a_destination_with_tls_and_no_listener():
     assert not [c for c in checks if c["source"] == "upd1"]
     upd = by_key(checks)[("dist1", "upd1", 443)]
     assert upd["tls"] is True and upd["listener"] is False and upd["expect"] == "open"
-    assert F.listen_ports(checks, "upd1") == []
+    assert verify_plan.listen_ports(checks, "upd1") == []
     assert all(c["tls"] is False for c in checks if c["port"] != 443)
 
 
 def test_listen_ports_and_targets():
     checks = derive()
-    assert F.listen_ports(checks, "srv1") == [50000, 50001, 50002]
-    assert F.listen_ports(checks, "dist1") == [50003]
-    assert F.listen_ports(checks, "cli1") == [50000, 50001, 50002]
-    targets = F.targets(checks, "dist1")
+    assert verify_plan.listen_ports(checks, "srv1") == [50000, 50001, 50002]
+    assert verify_plan.listen_ports(checks, "dist1") == [50003]
+    assert verify_plan.listen_ports(checks, "cli1") == [50000, 50001, 50002]
+    targets = verify_plan.targets(checks, "dist1")
     assert {"host": "10.0.0.11", "port": 50003} not in targets
     assert sorted((t["host"], t["port"], t["expect"], t["tls"]) for t in targets) == [
         ("10.0.0.21", 50000, "filtered", False), ("10.0.0.21", 50001, "filtered", False),
@@ -128,7 +130,7 @@ def test_without_listeners_allowed_flows_to_managed_hosts_only_need_to_be_reacha
     assert found[("srv1", "srv1", 50001)]["expect"] == "reachable"
     assert found[("dist1", "upd1", 443)]["expect"] == "open"  # a real service
     assert found[("dist1", "srv1", 50000)]["expect"] == "filtered"
-    assert F.listen_ports(list(found.values()), "srv1") == []
+    assert verify_plan.listen_ports(list(found.values()), "srv1") == []
 
 
 def test_port_override_on_the_destination():
@@ -137,7 +139,7 @@ def test_port_override_on_the_destination():
     assert ("srv1", "cli1", 51001) in found and ("srv1", "cli1", 50001) not in found
     assert ("cli2", "cli1", 51001) in found  # the denied check uses it too
     assert ("srv1", "cli2", 50001) in found  # other hosts keep the catalog's port
-    assert F.listen_ports(checks, "cli1") == [50000, 50002, 51001]
+    assert verify_plan.listen_ports(checks, "cli1") == [50000, 50002, 51001]
 
 
 def test_update_service_port_comes_from_the_distributor():
@@ -206,7 +208,7 @@ def test_order_is_deterministic():
     ("webroot_address", "not-an-ip", "webroot_address of host cli1"),
 ])
 def test_bad_input_names_host_and_variable(var, value, message):
-    with pytest.raises(F.FlowError) as err:
+    with pytest.raises(verify_common.FlowError) as err:
         derive(with_vars("cli1", **{var: value}))
     assert message in str(err.value)
 
@@ -215,14 +217,14 @@ def test_unknown_source_address_with_explicit_sources_is_an_error():
     hv = copy.deepcopy(HOSTVARS)
     hv["cli2"] = {"ansible_host": "cli2.example.com"}
     hv["dist1"]["update_distributor_sources"] = ["10.0.0.31"]
-    with pytest.raises(F.FlowError) as err:
+    with pytest.raises(verify_common.FlowError) as err:
         derive(hv)
     assert "cli2" in str(err.value) and "webroot_address" in str(err.value)
 
 
 def _portcheck(checks, source, states):
     results = []
-    for t in F.targets(checks, source):
+    for t in verify_plan.targets(checks, source):
         state = states.get(t["name"], t["expect"] if t["expect"] != "reachable" else "open")
         tls_ok = (state == "open") if t["tls"] else None
         results.append({"name": t["name"], "state": state, "ok": state == t["expect"] and tls_ok is not False,
@@ -237,10 +239,10 @@ def test_merge_results_and_report():
     hv = copy.deepcopy(HOSTVARS)
     for host in MANAGED:
         hv[host]["__verify_portcheck"] = _portcheck(checks, host, {broken: "filtered"})
-        hv[host]["__verify_listener"] = {"pid": 1, "bound": F.listen_ports(checks, host), "busy": []}
+        hv[host]["__verify_listener"] = {"pid": 1, "bound": verify_plan.listen_ports(checks, host), "busy": []}
     hv["cli2"]["__verify_portcheck"] = {}  # cli2 failed before its checks
     hv["cli1"]["__verify_listener"] = {"pid": 1, "bound": [50000, 50002], "busy": [50001]}
-    results = F.merge_results(checks, hv)
+    results = verify_judge.merge_results(checks, hv)
     found = by_key(results)
     assert found[("srv1", "cli1", 50001)]["display"] == "filtered"
     assert found[("srv1", "cli1", 50001)]["ok"] is False
@@ -250,7 +252,7 @@ def test_merge_results_and_report():
     assert found[("cli2", "dist1", 50003)]["display"] == "not-run"
     assert found[("cli2", "dist1", 50003)]["ok"] is False
 
-    rep = F.report(results)
+    rep = verify_judge.report(results)
     cli2_checks = len([c for c in checks if c["source"] == "cli2"])
     assert rep["summary"]["total"] == len(checks)
     assert rep["summary"]["failed"] == 1 + cli2_checks
@@ -265,6 +267,6 @@ def test_merge_results_and_report():
 
 def test_tls_failure_is_its_own_state():
     result = {"state": "open", "tls": True, "tls_ok": False}
-    assert F.display_state(result) == "tls-fail"
-    assert F.display_state({"state": "open", "tls": True, "tls_ok": True}) == "open"
-    assert F.display_state({"state": None}) == "not-run"
+    assert verify_judge.display_state(result) == "tls-fail"
+    assert verify_judge.display_state({"state": "open", "tls": True, "tls_ok": True}) == "open"
+    assert verify_judge.display_state({"state": None}) == "not-run"

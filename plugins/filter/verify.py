@@ -3,8 +3,9 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Filters of the verify role: the checks the plan implies, and their reports.
 
-The logic lives in plugins/plugin_utils/flows.py; these are thin wrappers that turn
-its errors into an AnsibleFilterError (a clear task failure).
+The logic lives in plugins/plugin_utils/verify_plan.py (the checks), py
+(the results judged) and py (the reports); these are thin wrappers that
+turn their errors into an AnsibleFilterError (a clear task failure).
 """
 from __future__ import absolute_import, division, print_function
 
@@ -14,15 +15,24 @@ import json
 
 from ansible.module_utils.parsing.convert_bool import boolean
 
-from ansible_collections.webroot.enterprise.plugins.plugin_utils import flows as F
 from ansible_collections.webroot.enterprise.plugins.plugin_utils import estate as S
 from ansible_collections.webroot.enterprise.plugins.plugin_utils import rules as R
 from ansible_collections.webroot.enterprise.plugins.plugin_utils import resolve as N
 from ansible_collections.webroot.enterprise.plugins.plugin_utils.filters import wrap
+from ansible_collections.webroot.enterprise.plugins.plugin_utils.verify_common import FlowError
+from ansible_collections.webroot.enterprise.plugins.plugin_utils.verify_judge import merge_results, report, summary_line
+from ansible_collections.webroot.enterprise.plugins.plugin_utils.verify_plan import (
+    listen_ports,
+    listen_ports_by_host,
+    plan_checks,
+    targets,
+    targets_by_source,
+)
+from ansible_collections.webroot.enterprise.plugins.plugin_utils.verify_render import MATRIX_MAX_HOSTS, render_reports
 
 
 def _wrap(func):
-    return wrap(func, (F.FlowError, R.RuleError))
+    return wrap(func, (FlowError, R.RuleError))
 
 
 def addresses(groups, hostvars, estate=None, resolve=False, resolve_timeout=10):
@@ -47,16 +57,16 @@ def addresses(groups, hostvars, estate=None, resolve=False, resolve_timeout=10):
 def _plan(catalog, groups, hostvars, sources=None, listening=None, negative=True, denied_sample=3,
           denied_hosts=None, negative_limit=0, down=None, estate=None, resolve=False, resolve_timeout=10):
     hostvars = addresses(groups, hostvars, estate, resolve, resolve_timeout)
-    return F.plan_checks(catalog, groups, hostvars, sources=sources, listening=listening or [],
-                         negative=boolean(negative, strict=False), denied_sample=denied_sample,
-                         denied_hosts=list(denied_hosts or []), negative_limit=negative_limit,
-                         down=list(down or []))
+    return plan_checks(catalog, groups, hostvars, sources=sources, listening=listening or [],
+                       negative=boolean(negative, strict=False), denied_sample=denied_sample,
+                       denied_hosts=list(denied_hosts or []), negative_limit=negative_limit,
+                       down=list(down or []))
 
 
 def verify_checks(catalog, groups, hostvars, sources=None, listening=None, negative=True,
                   denied_sample=3, denied_hosts=None, negative_limit=0, down=None, estate=None, resolve=False,
                   resolve_timeout=10):
-    """``catalog | verify_checks(groups, hostvars, ...)``: every check, see flows.plan_checks."""
+    """``catalog | verify_checks(groups, hostvars, ...)``: every check, see verify_plan.plan_checks."""
     return _plan(catalog, groups, hostvars, sources, listening, negative, denied_sample, denied_hosts,
                  negative_limit, down, estate, resolve, resolve_timeout)["checks"]
 
@@ -74,12 +84,12 @@ def verify_plan(catalog, groups, hostvars, sources=None, listening=None, negativ
     """
     plan = _plan(catalog, groups, hostvars, sources, listening, negative, denied_sample, denied_hosts,
                  negative_limit, down, estate, resolve, resolve_timeout)
-    by_source = F.targets_by_source(plan["checks"])
+    by_source = targets_by_source(plan["checks"])
     return {
         "checks_json": json.dumps(plan["checks"], separators=(",", ":")),
         "targets_json": dict((src, json.dumps(t, separators=(",", ":"))) for src, t in by_source.items()),
         "counts": dict((src, len(t)) for src, t in by_source.items()),
-        "listen": F.listen_ports_by_host(plan["checks"]),
+        "listen": listen_ports_by_host(plan["checks"]),
         "sampling": plan["sampling"],
         "down": plan["down"],
     }
@@ -87,27 +97,27 @@ def verify_plan(catalog, groups, hostvars, sources=None, listening=None, negativ
 
 def verify_targets(checks, source):
     """``checks | verify_targets(inventory_hostname)``: the port_check targets of one host."""
-    return F.targets(checks, source)
+    return targets(checks, source)
 
 
 def verify_listen_ports(checks, host):
     """``checks | verify_listen_ports(inventory_hostname)``: ports a temporary listener serves."""
-    return F.listen_ports(checks, host)
+    return listen_ports(checks, host)
 
 
 def verify_results(checks, hostvars, result_var="__verify_portcheck", listener_var="__verify_listener",
                    down=None):
     """``checks | verify_results(hostvars)``: each check with the state its source found."""
-    return F.merge_results(checks, hostvars, result_var, listener_var, down=list(down or []))
+    return merge_results(checks, hostvars, result_var, listener_var, down=list(down or []))
 
 
 def verify_report(results, sampling=None, groups=None, fail_on_down=False):
     """``results | verify_report``: summary, matrix, group summary and mismatch lines."""
-    return F.report(results, sampling=sampling, groups=groups, fail_on_down=boolean(fail_on_down, strict=False))
+    return report(results, sampling=sampling, groups=groups, fail_on_down=boolean(fail_on_down, strict=False))
 
 
 def verify_reports(plan, hostvars, groups, result_var="__verify_portcheck", listener_var="__verify_listener",
-                   matrix_max=F.MATRIX_MAX_HOSTS, down=None, fail_on_down=False):
+                   matrix_max=MATRIX_MAX_HOSTS, down=None, fail_on_down=False):
     """``plan | verify_reports(hostvars, groups)``: the results judged and the three reports rendered.
 
     ``down``: the hosts down at the end of the run (``ansible_play_hosts_all`` minus
@@ -117,16 +127,16 @@ def verify_reports(plan, hostvars, groups, result_var="__verify_portcheck", list
     down = sorted(set(down or []) | set(plan.get("down") or []))
     # Only what the reports print: a sentence for the checks that failed, no matrix
     # of results (render_html draws its own for small estates).
-    results = F.merge_results(json.loads(plan["checks_json"]), hostvars, result_var, listener_var, down=down,
-                              lines=False)
-    rep = F.report(results, sampling=plan.get("sampling"), groups=groups,
-                   fail_on_down=boolean(fail_on_down, strict=False), matrix=False)
+    results = merge_results(json.loads(plan["checks_json"]), hostvars, result_var, listener_var, down=down,
+                            lines=False)
+    rep = report(results, sampling=plan.get("sampling"), groups=groups,
+                 fail_on_down=boolean(fail_on_down, strict=False), matrix=False)
     return {
         "summary": rep["summary"],
         "mismatches": rep["mismatches"],
         "sampling": rep["sampling"],
-        "text": F.summary_line(rep),
-        "files": F.render_reports(rep, groups=groups, matrix_max=int(matrix_max)),
+        "text": summary_line(rep),
+        "files": render_reports(rep, groups=groups, matrix_max=int(matrix_max)),
     }
 
 

@@ -36,7 +36,9 @@ except ImportError:  # pragma: no cover
 
 import pytest
 
-from ansible_collections.webroot.enterprise.plugins.plugin_utils import flows as F
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import verify_judge
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import verify_plan
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import verify_render
 from ansible_collections.webroot.enterprise.plugins.plugin_utils.catalog import TABLE_11
 from verify_fixture import as_expected, register
 
@@ -77,7 +79,7 @@ def estate(rename=None):
 def reports(rename=None, state=STATE, error=ERROR):
     groups, hostvars = estate(rename)
     managed = groups["webroot_distributors"] + groups["webroot_servers"] + groups["webroot_clients"]
-    plan = F.plan_checks(TABLE_11, groups, hostvars, listening=managed, denied_sample=0)
+    plan = verify_plan.plan_checks(TABLE_11, groups, hostvars, listening=managed, denied_sample=0)
     found = {}
     for c in plan["checks"]:
         found.setdefault(c["source"], []).append(as_expected(c))
@@ -88,9 +90,9 @@ def reports(rename=None, state=STATE, error=ERROR):
         if row["tls_ok"]:
             row.update({"tls_ok": False, "ok": False, "tls_error": error})
     register(hostvars, found, plan["checks"])
-    results = F.merge_results(plan["checks"], hostvars)
-    rep = F.report(results, sampling=plan["sampling"], groups=groups)
-    return rep, F.render_reports(rep, groups=groups, matrix_max=40), results
+    results = verify_judge.merge_results(plan["checks"], hostvars)
+    rep = verify_judge.report(results, sampling=plan["sampling"], groups=groups)
+    return rep, verify_render.render_reports(rep, groups=groups, matrix_max=40), results
 
 
 @pytest.fixture(scope="module")
@@ -110,7 +112,7 @@ def _reject(value):
 def test_json_parses_strictly_and_keeps_the_raw_values(hostile):
     rep, files, results = hostile
     data = json.loads(files["webroot-verify.json"], strict=True, parse_constant=_reject)
-    back = F.read_json_report(data)
+    back = verify_render.read_json_report(data)
     assert len(back) == len(results) == rep["summary"]["total"]
     # Names and answers as they were sent (JSON-escaped), reasons formatted back exactly.
     for mine, sent in zip(back, results):
@@ -132,7 +134,7 @@ def test_junit_is_valid_xml_with_the_names_as_text(hostile):
     assert len(cases) == len(results)
     names = set(c.get("name") for c in cases)
     # The names are attribute values, read back as they were (control characters dropped).
-    assert u"%s -> %s 50001/tcp allowed" % (SERVER, F.clean_text(CLIENT_CONTROL)) in names
+    assert u"%s -> %s 50001/tcp allowed" % (SERVER, verify_render.clean_text(CLIENT_CONTROL)) in names
     assert u"%s -> %s 50003/tcp allowed" % (CLIENT_SCRIPT, DISTRIBUTOR) in names
     failures = root.findall(".//failure")
     assert len(failures) == 2
@@ -256,8 +258,8 @@ def test_in_chromium_no_name_runs_and_the_script_works(hostile, page, tmp_path):
 
 def test_in_chromium_the_filter_from_the_address_finds_one_host(hostile, page, tmp_path):
     rep, _files, results = hostile
-    name = F.clean_text(CLIENT_CONTROL)
-    mine = [r for r in results if name in (F.clean_text(r["source"]), F.clean_text(r["destination"]))]
+    name = verify_render.clean_text(CLIENT_CONTROL)
+    mine = [r for r in results if name in (verify_render.clean_text(r["source"]), verify_render.clean_text(r["destination"]))]
     failed = [r for r in rep["results"] if r["ok"] is False]
     dom = dump_dom(tmp_path, page, "#host=%s" % quote(name.encode("utf-8"), safe=""))
     assert 'data-shown="%d"' % len(mine) in dom

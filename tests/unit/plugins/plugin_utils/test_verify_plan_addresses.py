@@ -15,8 +15,9 @@ import json
 
 import pytest
 
-from ansible_collections.webroot.enterprise.plugins.filter import flows as FF
-from ansible_collections.webroot.enterprise.plugins.plugin_utils import flows as F
+from ansible_collections.webroot.enterprise.plugins.filter import verify as FF
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import verify_common
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import verify_plan
 from ansible_collections.webroot.enterprise.plugins.plugin_utils.catalog import TABLE_11
 from ansible_collections.webroot.enterprise.plugins.plugin_utils import resolve as N
 
@@ -44,8 +45,8 @@ def by_pair(checks):
 
 
 def test_without_the_estate_a_dns_addressed_estate_cannot_be_planned():
-    with pytest.raises(F.FlowError, match="cannot tell the address of"):
-        F.plan_checks(TABLE_11, GROUPS, HOSTVARS)
+    with pytest.raises(verify_common.FlowError, match="cannot tell the address of"):
+        verify_plan.plan_checks(TABLE_11, GROUPS, HOSTVARS)
 
 
 def test_the_estate_gives_the_addresses_and_an_unknown_workstation_is_expected_admitted():

@@ -5,7 +5,7 @@
 
 The HTML page must stay linear in the number of hosts (no host x host matrix past
 a few dozen hosts) and small per check; these tests fail when it grows with N^2.
-Names, addresses and states a host could make up are in test_flows_report_hostile.py
+Names, addresses and states a host could make up are in test_verify_render_hostile.py
 (with the page opened in Chromium).
 """
 from __future__ import absolute_import, division, print_function
@@ -16,7 +16,9 @@ import json
 import re
 import xml.etree.ElementTree as ET
 
-from ansible_collections.webroot.enterprise.plugins.plugin_utils import flows as F
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import verify_judge
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import verify_plan
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import verify_render
 from ansible_collections.webroot.enterprise.plugins.plugin_utils.catalog import TABLE_11
 from verify_fixture import as_expected, register
 
@@ -42,7 +44,7 @@ def registered(clients, broken=()):
     """``(groups, hostvars, plan)``: every check as expected but those in ``broken``, registered."""
     groups, hostvars = estate(clients)
     managed = groups["webroot_distributors"] + groups["webroot_servers"] + groups["webroot_clients"]
-    plan = F.plan_checks(TABLE_11, groups, hostvars, listening=managed)
+    plan = verify_plan.plan_checks(TABLE_11, groups, hostvars, listening=managed)
     by_source = {}
     for c in plan["checks"]:
         want = "open" if c["expect"] in ("open", "reachable") else c["expect"]
@@ -58,9 +60,9 @@ def registered(clients, broken=()):
 
 def rendered(clients, broken=()):
     groups, hostvars, plan = registered(clients, broken)
-    results = F.merge_results(plan["checks"], hostvars)
-    rep = F.report(results, sampling=plan["sampling"], groups=groups)
-    return rep, F.render_reports(rep, groups=groups), plan
+    results = verify_judge.merge_results(plan["checks"], hostvars)
+    rep = verify_judge.report(results, sampling=plan["sampling"], groups=groups)
+    return rep, verify_render.render_reports(rep, groups=groups), plan
 
 
 def test_small_estate_has_the_matrix_and_failures_first():
@@ -161,7 +163,7 @@ SMALL_HOSTVARS = {
 
 def small_reports(state_of=None):
     hostvars = json.loads(json.dumps(SMALL_HOSTVARS))
-    plan = F.plan_checks(TABLE_11, SMALL_GROUPS, hostvars, listening=["dist1", "srv1", "cli1"])
+    plan = verify_plan.plan_checks(TABLE_11, SMALL_GROUPS, hostvars, listening=["dist1", "srv1", "cli1"])
     rows = {}
     for c in plan["checks"]:
         state = (state_of or {}).get(c["id"], c["expect"])
@@ -170,9 +172,9 @@ def small_reports(state_of=None):
             "error": None if state == "open" else "no answer within 2s",
             "tls_ok": True if c["tls"] else None, "tls_error": None, "tls_version": "TLSv1.3" if c["tls"] else None})
     register(hostvars, rows, plan["checks"])
-    results = F.merge_results(plan["checks"], hostvars)
-    rep = F.report(results, sampling=plan["sampling"], groups=SMALL_GROUPS)
-    return results, F.render_reports(rep, groups=SMALL_GROUPS)
+    results = verify_judge.merge_results(plan["checks"], hostvars)
+    rep = verify_judge.report(results, sampling=plan["sampling"], groups=SMALL_GROUPS)
+    return results, verify_render.render_reports(rep, groups=SMALL_GROUPS)
 
 
 def test_json_is_a_table_of_every_check_written_out_by_hand():
@@ -219,7 +221,7 @@ def test_json_is_a_table_of_every_check_written_out_by_hand():
 
 def test_read_json_report_gives_back_every_result():
     results, files = small_reports({"sweep_now:srv1:cli1:50001": "filtered", "update_service:dist1:upd1:443": "refused"})
-    back = F.read_json_report(json.loads(files["webroot-verify.json"]))
+    back = verify_render.read_json_report(json.loads(files["webroot-verify.json"]))
     keep = ("source", "destination", "port", "component", "kind", "expect", "basis", "listener", "tls", "title",
             "protocol", "source_address", "destination_address", "host", "ok", "error", "why", "listener_state",
             "address", "tls_ok", "tls_error", "tls_version", "reason", "down")
@@ -236,12 +238,12 @@ def test_json_reasons_of_a_plan_scope_come_back_exactly():
         "component": "sweep_now", "state": "present", "port": 50001, "protocol": "tcp",
         "rules": [{"direction": "in", "port": 50001, "protocol": "tcp", "any_peer": False,
                    "peers": ["10.0.5.0/24"], "peer_groups": []}]}}
-    plan = F.plan_checks(TABLE_11, SMALL_GROUPS, hostvars, listening=["dist1", "srv1", "cli1"])
-    results = F.merge_results(plan["checks"], hostvars)  # no results: every check not run
-    rep = F.report(results, sampling=plan["sampling"], groups=SMALL_GROUPS)
-    data = json.loads(F.render_reports(rep, groups=SMALL_GROUPS)["webroot-verify.json"])
+    plan = verify_plan.plan_checks(TABLE_11, SMALL_GROUPS, hostvars, listening=["dist1", "srv1", "cli1"])
+    results = verify_judge.merge_results(plan["checks"], hostvars)  # no results: every check not run
+    rep = verify_judge.report(results, sampling=plan["sampling"], groups=SMALL_GROUPS)
+    data = json.loads(verify_render.render_reports(rep, groups=SMALL_GROUPS)["webroot-verify.json"])
     assert "webroot_plan.sweep_now of {destination} (10.0.5.0/24) leaves {source} out" in data["whys"]
-    back = F.read_json_report(data)
+    back = verify_render.read_json_report(data)
     assert [r["why"] for r in back] == [r["why"] for r in results]
     mine = [r for r in back if (r["source"], r["destination"], r["port"]) == ("srv1", "cli1", 50001)][0]
     assert mine["why"] == "webroot_plan.sweep_now of cli1 (10.0.5.0/24) leaves srv1 out"
@@ -260,7 +262,7 @@ def hostile(reg_for_srv0=None):
     """A small estate whose srv0 answers with an unknown state and control characters."""
     groups, hostvars = estate(2, servers=1, distributors=1)
     managed = groups["webroot_distributors"] + groups["webroot_servers"] + groups["webroot_clients"]
-    plan = F.plan_checks(TABLE_11, groups, hostvars, listening=managed)
+    plan = verify_plan.plan_checks(TABLE_11, groups, hostvars, listening=managed)
     by_source = {}
     for c in plan["checks"]:
         by_source.setdefault(c["source"], []).append(as_expected(c))
@@ -269,9 +271,9 @@ def hostile(reg_for_srv0=None):
     register(hostvars, by_source, plan["checks"])
     if reg_for_srv0 is not None:
         hostvars["srv0"]["__verify_portcheck"] = reg_for_srv0
-    results = F.merge_results(plan["checks"], hostvars)
-    rep = F.report(results, sampling=plan["sampling"], groups=groups)
-    return rep, F.render_reports(rep, groups=groups, matrix_max=40), plan, weird["name"]
+    results = verify_judge.merge_results(plan["checks"], hostvars)
+    rep = verify_judge.report(results, sampling=plan["sampling"], groups=groups)
+    return rep, verify_render.render_reports(rep, groups=groups, matrix_max=40), plan, weird["name"]
 
 
 def test_an_unknown_state_and_control_characters_still_give_three_valid_reports():
@@ -298,7 +300,7 @@ def test_an_unknown_state_and_control_characters_still_give_three_valid_reports(
     def check_id(r):
         return "%s:%s:%s:%s" % (r["component"], r["source"], r["destination"], r["port"])
 
-    raw = [r for r in F.read_json_report(data) if check_id(r) == weird_id][0]
+    raw = [r for r in verify_render.read_json_report(data) if check_id(r) == weird_id][0]
     assert raw["state"] == HOSTILE_STATE and raw["error"] == ERROR.replace(u"\ud800", u"\ufffd")
     assert raw["address"] == ("<b>" + CONTROL).replace(u"\ud800", u"\ufffd")
 
@@ -328,26 +330,26 @@ def test_results_of_the_wrong_shape_are_not_fatal():
 
 def test_a_state_of_the_wrong_type_is_shown_not_fatal():
     groups, hostvars = estate(1, servers=1, distributors=1)
-    plan = F.plan_checks(TABLE_11, groups, hostvars, listening=[])
+    plan = verify_plan.plan_checks(TABLE_11, groups, hostvars, listening=[])
     check = plan["checks"][0]
     hostvars[check["source"]]["__verify_portcheck"] = {"results": [
         {"name": check["id"], "state": ["open"], "ok": True, "error": 12, "tls_error": {"a": "<x>"}}]}
-    results = F.merge_results([check], hostvars)
+    results = verify_judge.merge_results([check], hostvars)
     assert results[0]["ok"] is False and results[0]["display"] == "['open']"
-    rep = F.report(results, groups=groups)
-    files = F.render_reports(rep, groups=groups)
+    rep = verify_judge.report(results, groups=groups)
+    files = verify_render.render_reports(rep, groups=groups)
     ET.fromstring(files["webroot-verify.junit.xml"].encode("utf-8"))
     assert "[&#39;open&#39;]" in files["webroot-verify.html"]
-    assert F.read_json_report(json.loads(files["webroot-verify.json"]))[0]["state"] == "['open']"
+    assert verify_render.read_json_report(json.loads(files["webroot-verify.json"]))[0]["state"] == "['open']"
 
 
 def test_a_source_cannot_claim_ok_for_a_state_that_is_not_expected():
     groups, hostvars = estate(1, servers=1, distributors=1)
-    plan = F.plan_checks(TABLE_11, groups, hostvars, listening=[])
+    plan = verify_plan.plan_checks(TABLE_11, groups, hostvars, listening=[])
     check = [c for c in plan["checks"] if c["kind"] == "denied"][0]
     hostvars[check["source"]]["__verify_portcheck"] = {"results": [
         {"name": check["id"], "state": "open", "ok": True, "error": None}]}
-    result = F.merge_results([check], hostvars)[0]
+    result = verify_judge.merge_results([check], hostvars)[0]
     assert result["expect"] == "filtered" and result["ok"] is False
 
 
@@ -355,17 +357,17 @@ def test_the_roles_lean_judging_writes_the_same_reports():
     """verify_reports asks merge_results for no sentence on a pass and report for no matrix
     (lines=False, matrix=False): the three files must be the same, matrix included."""
     groups, hostvars, plan = registered(2, broken={"sweep_now:srv0:ws0001:50001"})
-    rep = F.report(F.merge_results(plan["checks"], hostvars), sampling=plan["sampling"], groups=groups)
-    files = F.render_reports(rep, groups=groups)
-    lean_results = F.merge_results(plan["checks"], hostvars, lines=False)
-    lean = F.report(lean_results, sampling=plan["sampling"], groups=groups, matrix=False)
+    rep = verify_judge.report(verify_judge.merge_results(plan["checks"], hostvars), sampling=plan["sampling"], groups=groups)
+    files = verify_render.render_reports(rep, groups=groups)
+    lean_results = verify_judge.merge_results(plan["checks"], hostvars, lines=False)
+    lean = verify_judge.report(lean_results, sampling=plan["sampling"], groups=groups, matrix=False)
     assert lean["matrix"] == {} and rep["matrix"] != {}
     assert lean["sources"] == rep["sources"] and lean["destinations"] == rep["destinations"]
     assert lean["summary"] == rep["summary"] and lean["mismatches"] == rep["mismatches"]
     assert [r["line"] for r in lean_results if not r["ok"]] == [
         "srv0 -> ws0001 50001/tcp (sweep_now, allowed): expected open, got filtered (no answer within 2s)"]
     assert all(r["line"] is None for r in lean_results if r["ok"])
-    assert F.render_reports(lean, groups=groups) == files
+    assert verify_render.render_reports(lean, groups=groups) == files
     root = ET.fromstring(files["webroot-verify.junit.xml"].encode("utf-8"))
     failure = root.find(".//failure")
     assert failure.text == \
