@@ -19,6 +19,7 @@ from ansible_collections.webroot.enterprise.plugins.plugin_utils import estate a
 from ansible_collections.webroot.enterprise.plugins.plugin_utils import rules as R
 from ansible_collections.webroot.enterprise.plugins.plugin_utils import resolve as N
 from ansible_collections.webroot.enterprise.plugins.plugin_utils.filters import wrap
+from ansible_collections.webroot.enterprise.plugins.plugin_utils.hostvars import HostvarsCache
 from ansible_collections.webroot.enterprise.plugins.plugin_utils.verify_common import FlowError
 from ansible_collections.webroot.enterprise.plugins.plugin_utils.verify_judge import merge_results, report, summary_line
 from ansible_collections.webroot.enterprise.plugins.plugin_utils.verify_plan import (
@@ -40,7 +41,7 @@ def addresses(groups, hostvars, estate=None, resolve=False, resolve_timeout=10):
     estate validation (``webroot_estate``, checked like the inventory), else the same
     resolution as the apply (controller DNS for the names, rules.Transient for a name
     not answered in time: "unknown, kept")."""
-    cache = R.HostvarsCache(hostvars)
+    cache = HostvarsCache(hostvars)
     if isinstance(estate, dict) and isinstance(estate.get("addresses"), dict) and not estate.get("failed"):
         found, left_out, unknown = R.check_estate(estate)
         cache.addresses.update(found)

@@ -4,7 +4,8 @@
 """Turns the catalog into the firewall rules one host needs.
 
 Pure functions over plain data, used by the filter plugins (controller side) and
-the tests. Nothing here talks to a host.
+the tests. Nothing here talks to a host, nor reads Ansible's objects: the adapter to
+Ansible's ``hostvars`` is hostvars.py.
 
 A *rule* is one (component, direction) on one host::
 
@@ -28,9 +29,13 @@ import re
 from ansible_collections.webroot.enterprise.plugins.plugin_utils.catalog import (
     GROUP_CLIENTS,
     MARKER,
+    ROLE_VARIABLES,
     TABLE_11,
     WINDOWS_GROUP,
 )
+# The adapter to Ansible's hostvars lives in hostvars.py; the action plugin, estate.py
+# and the tests still name it rules.HostvarsCache.
+from ansible_collections.webroot.enterprise.plugins.plugin_utils.hostvars import HostvarsCache  # noqa: F401  # pylint: disable=unused-import
 
 STATES = ("present", "absent")
 DIRECTIONS = {"inbound": "in", "outbound": "out"}
@@ -170,96 +175,6 @@ def indexed_groups(groups):
     """``groups`` ({name: [hosts]}) with each list a :class:`GroupMembers`; read only."""
     return dict((name, hosts if isinstance(hosts, GroupMembers) else GroupMembers(hosts or []))
                 for name, hosts in (groups or {}).items())
-
-
-class HostvarsCache(object):
-    """``hostvars`` looked up once per host, and each host's address computed once.
-
-    Ansible's ``hostvars[name]`` merges every variable source of the host on each
-    access; an estate of thousands of hosts reads each one once through this.
-    ``resolved`` ({host: (CIDR or None, why)}) holds the controller's DNS answers
-    (plugin_utils/resolve.py), ``addresses`` the addresses known so far.
-    """
-
-    def __init__(self, hostvars, resolved=None, addresses=None):
-        self._hostvars = hostvars
-        self._vars = {}
-        self.resolved = dict(resolved or {})
-        self.addresses = dict(addresses or {})
-        self.why = {}
-        # {host: why}: addresses unknown this run (transient); they keep what the
-        # firewalls admit instead of being left out.
-        self.unknown = {}
-        # Hosts whose facts were wanted (webroot_gather_facts) but are not in this run
-        # (--limit): their address is unknown, not absent.
-        self.not_in_run = set()
-        # webroot_allowed_networks: a derived address outside them is left out.
-        self.allowed = []
-        self.scopes = {}       # (groups, strict): (addresses, left out), the same for every host
-        self.aggregates = {}   # peers: aggregated peers
-        self.any_checked = set()   # aggregated peers that check_not_any found not to admit every address
-
-    def get(self, name, default=None):
-        if name not in self._vars:
-            try:
-                self._vars[name] = _FastVars(self._hostvars[name])
-            except KeyError:
-                self._vars[name] = None
-        found = self._vars[name]
-        return default if found is None else found
-
-    def __getitem__(self, name):
-        found = self.get(name)
-        if found is None:
-            raise KeyError(name)
-        return found
-
-
-def _has_template(value):
-    if isinstance(value, str):
-        return "{{" in value or "{%" in value or "{#" in value
-    if isinstance(value, dict):
-        return any(_has_template(k) or _has_template(v) for k, v in value.items())
-    if isinstance(value, (list, tuple)):
-        return any(_has_template(v) for v in value)
-    return False
-
-
-class _FastVars(object):
-    """One host's variables (Ansible's HostVarsVars, which templates every value on
-    each access): a value with no template in it is taken as it is, only the others
-    are templated. Plain mappings (the tests') are used as they are."""
-
-    def __init__(self, hostvarsvars):
-        self._hv = hostvarsvars
-        # HostVarsVars keeps the host's raw variables in ``_vars`` (ansible-core 2.16
-        # to 2.20); anything else is read through its own templating access.
-        raw = getattr(hostvarsvars, "_vars", None)
-        self._raw = raw if isinstance(raw, dict) else None
-
-    def get(self, name, default=None):
-        if self._raw is None:
-            return self._hv.get(name, default) if hasattr(self._hv, "get") else default
-        if name not in self._raw:
-            return default
-        value = self._raw[name]
-        return self._hv[name] if _has_template(value) else value
-
-    def __getitem__(self, name):
-        marker = object()
-        value = self.get(name, marker)
-        if value is marker:
-            raise KeyError(name)
-        return value
-
-    def __contains__(self, name):
-        return name in (self._raw if self._raw is not None else self._hv)
-
-    def keys(self):
-        return (self._raw if self._raw is not None else self._hv).keys()
-
-    def __iter__(self):
-        return iter(self.keys())
 
 
 def _one_address(value):
@@ -517,27 +432,14 @@ def _group_addresses(groups_wanted, groups, hostvars, role, var, strict=True):
     return addresses, left_out, unknown
 
 
-def role_variables(role):
-    """The variables of component role ``role`` (its argument spec's options), by
-    their meaning: {"state": "sweep_now_state", "peers": "sweep_now_sources", ...}."""
-    return {
-        "state": role + "_state",
-        "port": role + "_port",
-        "peers": _peers_var(role),
-        "any_peer": _any_var(role),
-        "backend": role + "_backend",
-        "firewalld_zone": role + "_firewalld_zone",
-        "windows_profiles": role + "_windows_profiles",
-        "windows_program": role + "_windows_program",
-    }
-
-
 def _peers_var(role):
-    return role + ("_destinations" if role == "update_service" else "_sources")
+    """The name of ``role``'s peers variable (catalog.ROLE_VARIABLES), for the messages."""
+    return ROLE_VARIABLES[role]["peers"]
 
 
 def _any_var(role):
-    return role + ("_any_destination" if role == "update_service" else "_any_source")
+    """The name of ``role``'s any-peer variable (catalog.ROLE_VARIABLES), for the messages."""
+    return ROLE_VARIABLES[role]["any_peer"]
 
 
 def host_rules(role, host, groups, hostvars, settings):
