@@ -56,13 +56,12 @@ def _insert(have, r):
     such rule (``args`` is a callable of that read's stdout)."""
     label = "insert %s" % B.describe("ufw", r)
     if not B.ufw_peer_denies(have, r):
-        where = dict(insert=0, insert_relative_to="first-ipv6" if r["family"] == "ipv6" else "first-ipv4")
-        return {"module": UFW, "args": dict(rule_args(r), **where), "label": label}
+        return {"module": UFW, "args": dict(rule_args(r), **_first_of_family(r)), "label": label}
 
     def args(text):
         position = B.ufw_insert_position({"_denies": FW.parse_ufw_denies(text)}, r)
         if position is None:
-            where = dict(insert=0, insert_relative_to="first-ipv6" if r["family"] == "ipv6" else "first-ipv4")
+            where = _first_of_family(r)
         elif position > FW.ufw_last_numbers(text)[r["family"]]:
             where = {}   # after the last rule of its family: ufw cannot insert there, so appended
         else:
@@ -71,6 +70,10 @@ def _insert(have, r):
 
     return {"module": UFW, "args": args, "label": label,
             "reread": {"module": "ansible.builtin.command", "args": {"argv": ["ufw", "status", "numbered"]}}}
+
+
+def _first_of_family(r):
+    return dict(insert=0, insert_relative_to="first-ipv6" if r["family"] == "ipv6" else "first-ipv4")
 
 
 def rule_args(r):

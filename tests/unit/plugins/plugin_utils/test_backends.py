@@ -263,7 +263,7 @@ def test_windows_duplicates_of_ours_are_removed_then_created_once():
     p = plan("client_service", "c1")
     read = {"Rules": [com(CS), com(CS.lower())]}
     ops = WIN.windows_ops(p, read, "client_service", lambda c: {"name": c["windows_name"], "remoteip": c["remoteip"]},
-                        lambda a, r: [])
+                          lambda a, r: [])
     assert ops["foreign"] == []
     assert ops["heal"] == [CS]
     assert ops["write"] == [
@@ -279,7 +279,7 @@ def test_windows_duplicates_healed_once_give_no_call():
     # The idempotent twin: the read after those two calls.
     p = plan("client_service", "c1")
     ops = WIN.windows_ops(p, {"Rules": [com(CS)]}, "client_service", lambda c: {"remoteip": c["remoteip"]},
-                        lambda a, r: [])
+                          lambda a, r: [])
     assert (ops["write"], ops["stale"], ops["heal"], ops["changed"]) == ([], [], [], False)
 
 
@@ -412,7 +412,7 @@ def test_windows_remote_addresses_in_every_form_never_raise(held, nets, wider):
 def _winfw_ops(read, comp="client_service", host="s1"):
     from ansible_collections.webroot.enterprise.plugins.plugin_utils import winfw as W
     return WIN.windows_ops(plan(comp, host), read, comp, lambda c: W.module_args(c, ["domain"], ""),
-                         W.differences, com_values=W.new_values, com_options=W.COMPARED)
+                           W.differences, com_values=W.new_values, com_options=W.COMPARED)
 
 
 NAME_CS = "Webroot Enterprise - Client Service (TCP 50000 in)"

@@ -193,7 +193,7 @@ def test_windows_rewrites_no_rule_to_fewer_addresses():
         return [] if sorted(args["remoteip"].split(",")) == sorted(B.remote_networks(rule["RemoteAddresses"])) \
             else ["remoteip"]
     ops = WIN.windows_ops(plan_of("client_service", "s1", estate), read, "client_service", args_of, differences,
-                        max_addresses=2)
+                          max_addresses=2)
     assert ops["stale"] == []
     # Each rule keeps what it holds; the new .32 gets a third rule.
     assert [(c["windows_name"], c["remoteip"]) for c in ops["chunks"]] == [
