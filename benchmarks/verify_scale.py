@@ -439,9 +439,9 @@ read each result a few times in C (`itemgetter`, `Counter`, `groupby`) instead o
 times in Python, and pause the cyclic garbage collector while they build objects that
 hold no cycle. The role's judging words a sentence only for the checks that failed and
 builds no host x host matrix of results (no report reads it; the HTML draws its own
-matrix for small estates); the public `verify_results` and `verify_report` filters still
-return both. The JUnit file is written as text from names escaped once per host and
-flow (the standard library's `xml.sax.saxutils.escape`, control characters removed),
+matrix for small estates); `merge_results` and `report` still return both when asked.
+The JUnit file is written as text from names escaped once per host and flow (the
+standard library's `xml.sax.saxutils.escape`, control characters removed),
 not through an element tree, which cost about 0.35 s for 117,000 testcases; the tests
 parse it with a strict parser, hostile names included. The reports are smaller by
 design: the JSON writes each host, flow, error and reason once; the HTML embeds the

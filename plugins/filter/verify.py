@@ -1,10 +1,11 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, webroot.enterprise contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Filters of the verify role: the checks the plan implies, and their reports.
+"""The two filters of the verify role: the checks the plan implies (``verify_plan``), and
+their results judged into the reports (``verify_reports``).
 
-The logic lives in plugins/plugin_utils/verify_plan.py (the checks), py
-(the results judged) and py (the reports); these are thin wrappers that
+The logic lives in plugins/plugin_utils/verify_plan.py (the checks), verify_judge.py
+(the results judged) and verify_render.py (the reports); these are thin wrappers that
 turn their errors into an AnsibleFilterError (a clear task failure).
 """
 from __future__ import absolute_import, division, print_function
@@ -23,10 +24,8 @@ from ansible_collections.webroot.enterprise.plugins.plugin_utils.hostvars import
 from ansible_collections.webroot.enterprise.plugins.plugin_utils.verify_common import FlowError
 from ansible_collections.webroot.enterprise.plugins.plugin_utils.verify_judge import merge_results, report, summary_line
 from ansible_collections.webroot.enterprise.plugins.plugin_utils.verify_plan import (
-    listen_ports,
     listen_ports_by_host,
     plan_checks,
-    targets,
     targets_by_source,
 )
 from ansible_collections.webroot.enterprise.plugins.plugin_utils.verify_render import MATRIX_MAX_HOSTS, render_reports
@@ -64,14 +63,6 @@ def _plan(catalog, groups, hostvars, sources=None, listening=None, negative=True
                        down=list(down or []))
 
 
-def verify_checks(catalog, groups, hostvars, sources=None, listening=None, negative=True,
-                  denied_sample=3, denied_hosts=None, negative_limit=0, down=None, estate=None, resolve=False,
-                  resolve_timeout=10):
-    """``catalog | verify_checks(groups, hostvars, ...)``: every check, see verify_plan.plan_checks."""
-    return _plan(catalog, groups, hostvars, sources, listening, negative, denied_sample, denied_hosts,
-                 negative_limit, down, estate, resolve, resolve_timeout)["checks"]
-
-
 def verify_plan(catalog, groups, hostvars, sources=None, listening=None, negative=True,
                 denied_sample=3, denied_hosts=None, negative_limit=0, down=None, estate=None, resolve=False,
                 resolve_timeout=10):
@@ -94,27 +85,6 @@ def verify_plan(catalog, groups, hostvars, sources=None, listening=None, negativ
         "sampling": plan["sampling"],
         "down": plan["down"],
     }
-
-
-def verify_targets(checks, source):
-    """``checks | verify_targets(inventory_hostname)``: the port_check targets of one host."""
-    return targets(checks, source)
-
-
-def verify_listen_ports(checks, host):
-    """``checks | verify_listen_ports(inventory_hostname)``: ports a temporary listener serves."""
-    return listen_ports(checks, host)
-
-
-def verify_results(checks, hostvars, result_var="__verify_portcheck", listener_var="__verify_listener",
-                   down=None):
-    """``checks | verify_results(hostvars)``: each check with the state its source found."""
-    return merge_results(checks, hostvars, result_var, listener_var, down=list(down or []))
-
-
-def verify_report(results, sampling=None, groups=None, fail_on_down=False):
-    """``results | verify_report``: summary, matrix, group summary and mismatch lines."""
-    return report(results, sampling=sampling, groups=groups, fail_on_down=boolean(fail_on_down, strict=False))
 
 
 def verify_reports(plan, hostvars, groups, result_var="__verify_portcheck", listener_var="__verify_listener",
@@ -144,11 +114,6 @@ def verify_reports(plan, hostvars, groups, result_var="__verify_portcheck", list
 class FilterModule(object):
     def filters(self):
         return {
-            "verify_checks": _wrap(verify_checks),
             "verify_plan": _wrap(verify_plan),
-            "verify_targets": _wrap(verify_targets),
-            "verify_listen_ports": _wrap(verify_listen_ports),
-            "verify_results": _wrap(verify_results),
-            "verify_report": _wrap(verify_report),
             "verify_reports": _wrap(verify_reports),
         }

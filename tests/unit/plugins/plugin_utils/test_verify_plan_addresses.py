@@ -44,13 +44,18 @@ def by_pair(checks):
     return dict(((c["source"], c["destination"], c["port"]), c) for c in checks)
 
 
+def planned_checks(*args, **kwargs):
+    """Every check of the verify_plan filter (its ``checks_json``), as dicts."""
+    return json.loads(FF.verify_plan(*args, **kwargs)["checks_json"])
+
+
 def test_without_the_estate_a_dns_addressed_estate_cannot_be_planned():
     with pytest.raises(verify_common.FlowError, match="cannot tell the address of"):
         verify_plan.plan_checks(TABLE_11, GROUPS, HOSTVARS)
 
 
 def test_the_estate_gives_the_addresses_and_an_unknown_workstation_is_expected_admitted():
-    checks = by_pair(FF.verify_checks(TABLE_11, GROUPS, HOSTVARS, estate=ESTATE))
+    checks = by_pair(planned_checks(TABLE_11, GROUPS, HOSTVARS, estate=ESTATE))
     c = checks[("ws1", "srv1", 50000)]
     assert (c["kind"], c["source_address"], c["destination_address"]) == ("allowed", "198.18.120.31", "198.18.120.21")
     c = checks[("ws2", "srv1", 50000)]
@@ -78,11 +83,11 @@ def test_without_the_estate_verify_resolves_as_the_apply_does(monkeypatch):
         return dict((n, ("198.18.120.%d/32" % {"dist1": 11, "srv1": 21, "ws1": 31, "ws2": 32}[n.split(".")[0]], None))
                     for n in names)
     monkeypatch.setattr(N, "resolve", standin)
-    checks = by_pair(FF.verify_checks(TABLE_11, GROUPS, HOSTVARS, resolve=True, resolve_timeout=3))
+    checks = by_pair(planned_checks(TABLE_11, GROUPS, HOSTVARS, resolve=True, resolve_timeout=3))
     assert sorted(asked) == ["dist1.corp.example", "srv1.corp.example", "ws1.corp.example", "ws2.corp.example"]
     assert checks[("ws2", "dist1", 50003)]["source_address"] == "198.18.120.32"
 
 
 def test_a_webroot_estate_from_outside_is_checked():
     with pytest.raises(Exception, match=r"webroot_estate.addresses\[ws1\]"):
-        FF.verify_checks(TABLE_11, GROUPS, HOSTVARS, estate=dict(ESTATE, addresses={"ws1": "0.0.0.0/0"}))
+        planned_checks(TABLE_11, GROUPS, HOSTVARS, estate=dict(ESTATE, addresses={"ws1": "0.0.0.0/0"}))

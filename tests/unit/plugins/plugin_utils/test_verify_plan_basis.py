@@ -4,7 +4,8 @@
 """Expectations from the published plan, the firewall fallback and the denied sample.
 
 The plans are written by hand in the shape the component roles publish
-(``webroot_plan``) and ``_common`` reads back (``webroot_plan_found``).
+(``webroot_plan``) and ``webroot.enterprise.firewall_info`` reads back
+(``webroot_plan_found``).
 """
 from __future__ import absolute_import, division, print_function
 
