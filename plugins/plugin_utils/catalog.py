@@ -37,6 +37,21 @@ GROUP_UPDATE_ENDPOINTS = "webroot_update_endpoints"
 MARKER = "webroot.enterprise"
 WINDOWS_GROUP = "Webroot Enterprise"
 
+# Sweep Now and Poll Now share their installation text in Table 11, and their flow:
+# the Admin Console on the company server calls every managed host.
+ADMIN_CONSOLE_INSTALLATION = (
+    "Not an installed component, but a function called from within the "
+    "Admin Console. Requires local network access."
+)
+ADMIN_CONSOLE_FLOWS = (
+    {
+        "direction": "inbound",
+        "listeners": (GROUP_CLIENTS, GROUP_SERVERS),
+        "connectors": (GROUP_SERVERS,),
+        "tls": False,
+    },
+)
+
 TABLE_11 = (
     {
         "component": "update_service",
@@ -122,19 +137,9 @@ TABLE_11 = (
             "Function initiated from the Admin Console that initiates a Spy "
             "Sweeper sweep of the selected client workstations."
         ),
-        "installation": (
-            "Not an installed component, but a function called from within the "
-            "Admin Console. Requires local network access."
-        ),
+        "installation": ADMIN_CONSOLE_INSTALLATION,
         "peer": "source",
-        "flows": (
-            {
-                "direction": "inbound",
-                "listeners": (GROUP_CLIENTS, GROUP_SERVERS),
-                "connectors": (GROUP_SERVERS,),
-                "tls": False,
-            },
-        ),
+        "flows": ADMIN_CONSOLE_FLOWS,
     },
     {
         "component": "poll_now",
@@ -148,19 +153,9 @@ TABLE_11 = (
             "the selected client workstations to update their heartbeat and "
             "status to the server."
         ),
-        "installation": (
-            "Not an installed component, but a function called from within the "
-            "Admin Console. Requires local network access."
-        ),
+        "installation": ADMIN_CONSOLE_INSTALLATION,
         "peer": "source",
-        "flows": (
-            {
-                "direction": "inbound",
-                "listeners": (GROUP_CLIENTS, GROUP_SERVERS),
-                "connectors": (GROUP_SERVERS,),
-                "tls": False,
-            },
-        ),
+        "flows": ADMIN_CONSOLE_FLOWS,
     },
 )
 
