@@ -28,6 +28,7 @@ from ansible_collections.webroot.enterprise.plugins.plugin_utils.verify_common i
     describe,
 )
 
+
 def display_state(result):
     """What a report shows for a result: its state, ``tls-fail`` or ``not-run``.
 
@@ -255,7 +256,6 @@ def merge_results(checks, hostvars, result_var="__verify_portcheck", listener_va
     return out
 
 
-
 def group_summary(results, groups):
     """Source group x destination group: per component and kind, ok and total counts."""
     group_of = _group_map(groups)
@@ -369,8 +369,6 @@ def report(results, sampling=None, groups=None, fail_on_down=False, matrix=True)
     if groups is not None:
         out["groups"] = group_summary(results, groups)
     return out
-
-
 
 
 def summary_line(rep):

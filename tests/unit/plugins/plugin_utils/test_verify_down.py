@@ -117,7 +117,7 @@ def test_nobody_connects_to_a_down_host_and_it_gets_no_listener():
     assert not [t for t in verify_plan.targets(checks, "cli1") if t["host"] == "10.0.0.32"]
     assert verify_plan.targets(checks, "cli2") == []
     assert verify_plan.listen_ports_by_host(checks) == {"dist1": [50003], "srv1": [50000, 50001, 50002],
-                                              "cli1": [50000, 50001, 50002]}
+                                                        "cli1": [50000, 50001, 50002]}
 
 
 def test_checks_of_a_host_down_from_the_start_are_not_run_and_counted_apart():
