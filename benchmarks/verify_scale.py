@@ -369,8 +369,8 @@ def table(m):
         "`verify_denied_sample: %d`. %s"
         % (datetime.date.today().isoformat(), platform.system() + " " + platform.release(), os.cpu_count() or 0,
            platform.python_version(), m["clients"], m["servers"], m["distributors"], m["sample"],
-           ("Both versions of `flows.py` in one process on the same estate, alternating, %d rounds each; "
-            "medians. They plan the same checks and come to the same summary and failures: %s."
+           ("Both versions of the verify code (`flows.py` before the split) in one process on the same "
+            "estate, alternating, %d rounds each; medians. They plan the same checks and come to the same summary and failures: %s."
             % (m["rounds"], "yes" if m["same"] else "**no**")) if base else "%d rounds; medians." % m["rounds"]),
         "",
     ]
