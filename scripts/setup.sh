@@ -10,7 +10,7 @@ ROOT=$PWD
 # libkrb5-dev, gcc, python3-dev: tests/integration/test_ee.py pip-installs the execution
 # environment's Python packages (Kerberos: gssapi, krb5, pykerberos), which have no
 # Linux wheels and build against the MIT Kerberos headers (krb5-config).
-# chromium: tests/unit/plugins/plugin_utils/test_flows_report_hostile.py opens the verify
+# chromium: tests/unit/plugins/plugin_utils/test_verify_render_hostile.py opens the verify
 # HTML report in headless Chromium.
 APT_PKGS=(podman runc debootstrap iptables nftables ipset openssl nmap uidmap make shellcheck
           libkrb5-dev gcc python3-dev chromium)

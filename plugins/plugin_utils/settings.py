@@ -5,7 +5,7 @@
 
 The apply (plugins/action/component_rules.py, from its options, which the role's one
 task fills with the role's variables), the estate validation (estate.py, from the
-inventory) and the verify role's inventory basis (flows.py, from the inventory) all
+inventory) and the verify role's inventory basis (verify_plan.py, from the inventory) all
 read a component's settings through :func:`component_settings`: the variable names
 come from the catalog (``catalog.ROLE_VARIABLES``), the defaults are the role's
 (``roles/<component>/defaults/main.yml``), and a yes/no is read by :func:`boolean`

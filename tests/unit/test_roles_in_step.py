@@ -75,7 +75,7 @@ def test_argument_specs_cover_every_default(role):
             "%s is neither prefixed with the role name nor a collection-wide variable" % name
 
 
-# The collection-wide variables the verify role reads (flows.address, its firewall_info task).
+# The collection-wide variables the verify role reads (verify_plan.address, its firewall_info task).
 VERIFY_COLLECTION_WIDE = {"webroot_address": ("str", None), "webroot_firewall_backend": ("str", "auto"),
                           "webroot_resolve_names": ("bool", True), "webroot_resolve_timeout": ("float", 10)}
 
