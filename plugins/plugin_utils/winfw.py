@@ -189,6 +189,15 @@ def protocol_number(value):
     raise ValueError("Unknown protocol '%s'." % value)
 
 
+def _unique(items):
+    """``Select-Object -Unique``: each item once, in order, compared with case."""
+    seen = []
+    for item in items:
+        if item not in seen:
+            seen.append(item)
+    return seen
+
+
 def profile_mask(names):
     """ConvertTo-Profile (CW lines 50-64) and the [int] cast (line 207).
 
@@ -197,11 +206,7 @@ def profile_mask(names):
     the domain bit twice, exactly as the module does. A sum of 7 is 0x7fffffff.
     """
     total = 0
-    seen = []
-    for name in to_list(names):
-        if name in seen:
-            continue
-        seen.append(name)
+    for name in _unique(to_list(names)):
         bit = PROFILE_BITS.get(str(name).lower())
         if bit is None:
             raise ValueError("Unknown profile '%s'." % name)
@@ -294,11 +299,8 @@ def interface_types(value):
     items = to_list(value)
     if len(items) == 1 and _is_any(items[0]):
         return ALL_INTERFACE_TYPES
-    out, seen = [], []
-    for item in items:
-        if item in seen:
-            continue
-        seen.append(item)
+    out = []
+    for item in _unique(items):
         kind = INTERFACE_TYPES.get(_text(item).lower())
         if kind is None:
             raise ValueError("Unknown interface type '%s'." % item)
