@@ -187,18 +187,21 @@ def insert_position(found, rule):
     return max(d["index"] for d in denies) + 1 if denies else 1
 
 
-def _ipt_moves(out, part, found, want_keys):
-    """Our rules that sit ahead of an admin's rule that may drop one of their peers
+def _moves(out, backend, part, want_keys, denies_of):
+    """Our rules that sit ahead of an admin's rule that may deny one of their peers
     (an older version put them at the top, or the admin's rule came later): moved
-    after it (``out["move"]``), so that the admin's deny applies to our port."""
+    after it (``out["move"]``), so that the admin's deny applies to our port. Rules
+    carry their position (``index``: iptables' chain order, ufw's rule number);
+    ``denies_of(rule)`` gives the admin's rules that may deny its peers, in order
+    (``peer_denies`` on iptables, ``ufw_peer_denies`` on ufw)."""
+    key = _KEY[backend]
     moves = []
     for r in part.get("rules", []):
-        denies = peer_denies(found, r)
-        if r.get("index") and _rule_key(r) in want_keys and denies and max(d["index"] for d in denies) > r["index"]:
+        later = [d for d in denies_of(r) if r.get("index") and d["index"] > r["index"]]
+        if later and key(r) in want_keys:
             moves.append(r)
-            line = [d["line"] for d in denies if d["index"] > r["index"]][-1]
-            out["diff"]["before"].append("%s: ahead of '%s'" % (describe("iptables", r), line))
-            out["diff"]["after"].append("%s: after '%s'" % (describe("iptables", r), line))
+            out["diff"]["before"].append("%s: ahead of '%s'" % (describe(backend, r), later[-1]["line"]))
+            out["diff"]["after"].append("%s: after '%s'" % (describe(backend, r), later[-1]["line"]))
     out["move"] = moves
     if moves:
         out["changed"] = True
@@ -315,9 +318,9 @@ def ops(backend, plan, found, zone=None):
                           or out.get("service_remove") or out.get("sets_runtime") or out.get("reload"))
     out["diff"] = {"before": _describe_all(backend, part), "after": _describe_all(backend, want)}
     if backend == "iptables":
-        _ipt_moves(out, part, found, want_keys)
+        _moves(out, "iptables", part, want_keys, lambda r: peer_denies(found, r))
     if backend == "ufw":
-        _ufw_moves(out, part, found, want_keys)
+        _moves(out, "ufw", part, want_keys, lambda r: ufw_peer_denies(found, r))
     if backend == "firewalld":
         service = R.service_name(plan["component"])
         if part.get("service_ports") is not None:
@@ -498,22 +501,6 @@ def _ours_ufw(read, mgmt):
     found["_foreign_refs"] = []
     found["_denies"] = list(read.get("denies") or [])
     return found
-
-
-def _ufw_moves(out, part, found, want_keys):
-    """ufw: our allows that stand ahead of an admin's later deny of one peer (the
-    admin added it after our run): moved after it (``out["move"]``: each removed,
-    then inserted again where ``ufw_insert_position`` says), as on iptables."""
-    moves = []
-    for r in part.get("rules", []):
-        denies = [d for d in ufw_peer_denies(found, r) if r.get("index") and d["index"] > r["index"]]
-        if denies and _ufw_key(r) in want_keys:
-            moves.append(r)
-            out["diff"]["before"].append("%s: ahead of '%s'" % (describe("ufw", r), denies[-1]["line"]))
-            out["diff"]["after"].append("%s: after '%s'" % (describe("ufw", r), denies[-1]["line"]))
-    out["move"] = moves
-    if moves:
-        out["changed"] = True
 
 
 def ufw_peer_denies(found, rule):

@@ -35,13 +35,13 @@ def commands(plan, have):
     if not ops["changed"]:
         return dict(ops, commands=[], after=have)
     out = []
-    moving = ops.get("move", [])
-    for r in moving + ops["add"]:
-        if r in moving:
-            # An allow of ours ahead of an admin's later deny of a peer: out, then
-            # in again right after it (that peer's port is closed in between).
-            out.append({"module": UFW, "args": dict(rule_args(r), delete=True),
-                        "label": "move (remove) %s" % B.describe("ufw", r)})
+    for r in ops.get("move", []):
+        # An allow of ours ahead of an admin's later deny of a peer: out, then in
+        # again right after it (that peer's port is closed in between).
+        out.append({"module": UFW, "args": dict(rule_args(r), delete=True),
+                    "label": "move (remove) %s" % B.describe("ufw", r)})
+        out.append(_insert(have, r))
+    for r in ops["add"]:
         out.append(_insert(have, r))
     for r in ops["remove"]:
         out.append({"module": UFW, "args": dict(rule_args(r), delete=True),
