@@ -216,6 +216,14 @@ def by_name(rules, name):
     return matches[0]
 
 
+def assert_workstation_rules(rules):
+    """A workstation's three inbound rules with the defaults: the company server only."""
+    for component, port, title in (("client_service", 50000, "Client Service"),
+                                   ("sweep_now", 50001, "Sweep Now"), ("poll_now", 50002, "Poll Now")):
+        assert_rule(by_name(rules, "Webroot Enterprise - %s (TCP %d in)" % (title, port)),
+                    component, "in", port, [SRV])
+
+
 # --- step 1: first run ------------------------------------------------------
 
 def test_first_run_succeeds_on_good_hosts(win_steps):
@@ -259,10 +267,7 @@ def test_client_rules_and_stale_rule_removed(win_steps):
         "Webroot Enterprise - Poll Now (TCP 50002 in)",
         "Webroot Enterprise - Sweep Now (TCP 50001 in)",
     ]
-    for component, port, title in (("client_service", 50000, "Client Service"),
-                                   ("sweep_now", 50001, "Sweep Now"), ("poll_now", 50002, "Poll Now")):
-        assert_rule(by_name(rules, "Webroot Enterprise - %s (TCP %d in)" % (title, port)),
-                    component, "in", port, [SRV])
+    assert_workstation_rules(rules)
     # The seeded 443 out rule of ours is gone (cli1 is no distributor); the rest is foreign.
     assert others(rules) == others(win_steps["seeded"]["cli1"])
 
@@ -299,10 +304,7 @@ def test_duplicates_of_ours_are_healed_with_no_hand(win_steps):
         "Webroot Enterprise - Poll Now (TCP 50002 in)",
         "Webroot Enterprise - Sweep Now (TCP 50001 in)",
     ]
-    for component, port, title in (("client_service", 50000, "Client Service"),
-                                   ("sweep_now", 50001, "Sweep Now"), ("poll_now", 50002, "Poll Now")):
-        assert_rule(by_name(rules, "Webroot Enterprise - %s (TCP %d in)" % (title, port)),
-                    component, "in", port, [SRV])
+    assert_workstation_rules(rules)
     assert others(rules) == others(win_steps["seeded"]["dup1"])
 
 
