@@ -262,6 +262,11 @@ def error_message(output):
     return m.group(0) if m else flat[-600:]
 
 
+def names_bad_value(rc, message, bad_host):
+    """The bad run failed and its message names the host and the variable."""
+    return rc != 0 and ("host %s:" % bad_host) in message and BAD_VAR in message
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     ap.add_argument("--workstations", type=int, default=3000)
@@ -324,7 +329,7 @@ def main():
         took_bad, rc_bad, out_bad = validate(venv, bad)
         cpu_bad = CPU[-1]
         message = error_message(out_bad)
-        named = rc_bad != 0 and ("host %s:" % bad_host) in message and BAD_VAR in message
+        named = names_bad_value(rc_bad, message, bad_host)
         counts = re.search(r"^\s*hosts: (\d+)\s*$.*?^\s*plans: (\d+)\s*$", out_bad, re.MULTILINE | re.DOTALL)
         good_t = statistics.median(times)
         row = {"venv": os.path.relpath(venv, REPO), "ansible_core": core, "python": py, "times": times,
@@ -349,7 +354,7 @@ def main():
             cpu_ab = CPU[-1]
             msg_ab = error_message(out_ab)
             row.update(awx=took_a, awx_cpu=cpu_a, awx_bad=took_ab, awx_bad_cpu=cpu_ab, awx_bad_rc=rc_ab,
-                       awx_bad_named=rc_ab != 0 and ("host %s:" % bad_host) in msg_ab and BAD_VAR in msg_ab,
+                       awx_bad_named=names_bad_value(rc_ab, msg_ab, bad_host),
                        awx_load=os.getloadavg())
             print("  the AWX form (inventory script): valid estate %.1f s (CPU %.1f s); one bad value %.1f s "
                   "(CPU %.1f s), rc %d, names host and variable: %s; load average now %.2f %.2f %.2f"
