@@ -18,42 +18,42 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.webroot.enterprise.plugins.plugin_utils import backends as B
-from ansible_collections.webroot.enterprise.plugins.plugin_utils import fw_firewalld as FWD
-from ansible_collections.webroot.enterprise.plugins.plugin_utils import fw_iptables as IPT
-from ansible_collections.webroot.enterprise.plugins.plugin_utils import fw_ufw as UFW
-from ansible_collections.webroot.enterprise.plugins.plugin_utils import fw_windows as WIN
-from ansible_collections.webroot.enterprise.plugins.plugin_utils import rules as R
-from ansible_collections.webroot.enterprise.plugins.plugin_utils import winfw as W
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import backends
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import fw_firewalld
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import fw_iptables
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import fw_ufw
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import fw_windows
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import rules as rules_lib
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import winfw
 from ansible_collections.webroot.enterprise.plugins.plugin_utils.estate import peers_of
 from ansible_collections.webroot.enterprise.plugins.plugin_utils.settings import component_settings, role_variables
-from ansible_collections.webroot.enterprise.plugins.plugin_utils import engine as E
-from ansible_collections.webroot.enterprise.plugins.plugin_utils import resolve as N
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import engine
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import resolve as resolve_lib
 
 # The note of a save for boot pending (its command is fw_iptables'): named here too.
-MARK_PENDING = IPT.MARK_PENDING
+MARK_PENDING = fw_iptables.MARK_PENDING
 
 ARGUMENT_SPEC = dict(
-    component=dict(type="str", required=True, choices=list(B.COMPONENTS)),
-    state=dict(type="str", default="present", choices=list(R.STATES)),
+    component=dict(type="str", required=True, choices=list(backends.COMPONENTS)),
+    state=dict(type="str", default="present", choices=list(rules_lib.STATES)),
     port=dict(type="raw", default=""),
     peers=dict(type="list", elements="str", default=[]),
     any_peer=dict(type="raw", default=False),   # a yes/no, read by settings.boolean as everywhere
-    backend=dict(type="str", default="auto", choices=list(R.BACKEND_CHOICES)),
+    backend=dict(type="str", default="auto", choices=list(rules_lib.BACKEND_CHOICES)),
     firewalld_zone=dict(type="str", default=""),
     windows_profiles=dict(type="list", elements="str", default=["domain", "private"],
-                          choices=list(R.WINDOWS_PROFILES)),
+                          choices=list(rules_lib.WINDOWS_PROFILES)),
     windows_program=dict(type="str", default=""),
 )
 
 
-class ActionModule(E.Action):
+class ActionModule(engine.Action):
     ARGUMENT_SPEC = ARGUMENT_SPEC
     _VALID_ARGS = frozenset(ARGUMENT_SPEC)
 
     def act(self, result, args, task_vars):
         comp = args["component"]
-        host = E.Host(self, task_vars)
+        host = engine.Host(self, task_vars)
         previous = task_vars.get("webroot_plan")
         previous = previous if isinstance(previous, dict) else {}
         try:
@@ -65,17 +65,17 @@ class ActionModule(E.Action):
                 return result
             if args["backend"] == "windows" or host.is_windows(args["backend"]):
                 if not args["windows_profiles"]:
-                    raise R.RuleError("%s_windows_profiles is empty: a Windows Firewall rule must apply to "
+                    raise rules_lib.RuleError("%s_windows_profiles is empty: a Windows Firewall rule must apply to "
                                       "at least one of domain, private, public." % comp)
             backend, found, reads = self._found(host, args["backend"], previous)
             check = bool(self._task.check_mode)
             if backend == "windows":
-                policy = W.profile_policy(found, args["windows_profiles"])
+                policy = winfw.profile_policy(found, args["windows_profiles"])
                 if plan["rules"] and policy["ignored"] and not host.var_bool("webroot_windows_accept_gpo", False):
-                    raise R.RuleError(_gpo_refusal(host.name, policy))
+                    raise rules_lib.RuleError(_gpo_refusal(host.name, policy))
                 inbound = any(r.get("direction") == "in" for r in plan["rules"])
                 if inbound and policy["blocked"] and not host.var_bool("webroot_windows_accept_gpo", False):
-                    raise R.RuleError(_blocked_refusal(host.name, policy))
+                    raise rules_lib.RuleError(_blocked_refusal(host.name, policy))
                 result["windows_profiles"] = policy
                 result["warnings"] = policy["warnings"] if plan["rules"] else []
                 ops, after = apply_windows(host, plan, found, args["windows_profiles"],
@@ -83,10 +83,10 @@ class ActionModule(E.Action):
             else:
                 ops, after = apply_linux(host, backend, plan, found, args["firewalld_zone"], check,
                                          _save_paths(self._templar, task_vars))
-        except R.RuleError as exc:
+        except rules_lib.RuleError as exc:
             result.update(failed=True, msg="%s on %s: %s" % (comp, host.name, exc), changes=host.calls)
             return result
-        except E.ModuleFailed as exc:
+        except engine.ModuleFailed as exc:
             result.update(failed=True, changes=host.calls, module_result=exc.result, msg="%s%s" % (
                 exc, "; already changed before the failure: %s" % "; ".join(host.calls) if host.calls
                 else "; nothing was changed before the failure"))
@@ -124,36 +124,36 @@ class ActionModule(E.Action):
         args = component_settings(comp, dict((names[k], v) for k, v in args.items() if k in names))
         known = names.values()
         given = [k for k in task_vars if k.startswith(comp + "_")]
-        settings = E.collection_settings(self._templar, task_vars)
+        settings = engine.collection_settings(self._templar, task_vars)
         groups = task_vars.get("groups") or {}
         host = task_vars.get("inventory_hostname")
         estate = task_vars.get("webroot_estate")
-        allowed = R.allowed_networks(self._templar.template(task_vars.get("webroot_allowed_networks", [])))
+        allowed = rules_lib.allowed_networks(self._templar.template(task_vars.get("webroot_allowed_networks", [])))
         if isinstance(estate, dict) and isinstance(estate.get("addresses"), dict) and not estate.get("failed"):
             # This run's estate validation knows every address already.
             # Checked like the inventory: a webroot_estate can also come from outside (-e).
-            addresses, left_out, unknown = R.check_estate(estate, allowed)
-            cache = R.HostvarsCache(task_vars.get("hostvars") or {}, addresses=addresses)
+            addresses, left_out, unknown = rules_lib.check_estate(estate, allowed)
+            cache = rules_lib.HostvarsCache(task_vars.get("hostvars") or {}, addresses=addresses)
             cache.why.update(left_out)
             cache.unknown.update(unknown)
         else:
-            cache = R.HostvarsCache(task_vars.get("hostvars") or {})
+            cache = rules_lib.HostvarsCache(task_vars.get("hostvars") or {})
             cache.allowed = allowed
             if settings["resolve"] and args["state"] == "present" and not args["peers"] and not args["any_peer"]:
                 names = {}
                 for peer in peers_of(comp, host, groups):
-                    name = R.name_to_resolve(peer, cache)
+                    name = rules_lib.name_to_resolve(peer, cache)
                     if name:
                         names[peer] = name
-                answers = N.resolve(sorted(set(names.values())), timeout=settings["resolve_timeout"])
+                answers = resolve_lib.resolve(sorted(set(names.values())), timeout=settings["resolve_timeout"])
                 cache.resolved = dict((h, answers.get(n, (None, None))) for h, n in names.items())
-        plan = R.host_plan(comp, host, groups, cache, {
+        plan = rules_lib.host_plan(comp, host, groups, cache, {
             "state": args["state"], "port": args["port"], "peers": args["peers"], "any_peer": args["any_peer"],
             "strict": settings["strict"], "client_networks": settings["client_networks"],
             "max_removed_share": self._templar.template(
-                task_vars.get("webroot_max_removed_share", R.DEFAULT_MAX_REMOVED_SHARE)),
+                task_vars.get("webroot_max_removed_share", rules_lib.DEFAULT_MAX_REMOVED_SHARE)),
         }, given_vars=given, known_vars=known, management_port=[
-            self._templar.template(task_vars.get(v)) for v in R.MANAGEMENT_PORT_VARS])
+            self._templar.template(task_vars.get(v)) for v in rules_lib.MANAGEMENT_PORT_VARS])
         left = sorted(set(h for r in plan["rules"] for h in r.get("left_out", [])))
         if left:
             plan["left_out"] = dict((h, cache.why.get(h) or "no known address") for h in left)
@@ -173,7 +173,7 @@ class ActionModule(E.Action):
         found_backend, raw = host.read(backend)
         if found_backend == "windows":
             return found_backend, raw, reads
-        return found_backend, B.ours(found_backend, raw, E.management_ports(host.var("ansible_port"))), reads
+        return found_backend, backends.ours(found_backend, raw, engine.management_ports(host.var("ansible_port"))), reads
 
 
 def _kept_warnings(name, plan, kept):
@@ -198,7 +198,7 @@ def _kept_warnings(name, plan, kept):
 
 def _earlier_plans(previous):
     """The plans the earlier component roles of this run registered on the host."""
-    return dict((name, previous[name]) for name in B.COMPONENTS if isinstance(previous.get(name), dict))
+    return dict((name, previous[name]) for name in backends.COMPONENTS if isinstance(previous.get(name), dict))
 
 
 def _save_paths(templar, task_vars):
@@ -215,11 +215,11 @@ def apply_linux(host, backend, plan, found, zone, check, save_paths):
     the commands (want: ``plan``, have: ``found``), ``execute`` runs them (none in check
     mode). Returns (the unit's result: changed, diff, kept, warnings..., found after)."""
     if backend == "iptables":
-        diff = IPT.commands(plan, found, save_paths, check=check)
+        diff = fw_iptables.commands(plan, found, save_paths, check=check)
     elif backend == "ufw":
-        diff = UFW.commands(plan, found)
+        diff = fw_ufw.commands(plan, found)
     else:
-        diff = FWD.commands(plan, found, zone)
+        diff = fw_firewalld.commands(plan, found, zone)
     if diff["changed"] and not check:
         execute(host, diff["commands"])
     return diff, diff["after"]
@@ -228,7 +228,7 @@ def apply_linux(host, backend, plan, found, zone, check, save_paths):
 def apply_windows(host, plan, read, profiles, program, check):
     """Bring one component to its plan on Windows Firewall; returns (the unit's
     result, read after)."""
-    diff = WIN.commands(plan, read, profiles, program, module=host.firewall_rule_module(), host_name=host.name)
+    diff = fw_windows.commands(plan, read, profiles, program, module=host.firewall_rule_module(), host_name=host.name)
     if diff["changed"] and not check:
         execute(host, diff["commands"])
     return diff, diff["after"]
@@ -248,13 +248,13 @@ def execute(host, commands):
             continue
         try:
             result = _run(host, command)
-        except E.ModuleFailed:
+        except engine.ModuleFailed:
             if live:
                 for later in commands[index + 1:]:
                     if later.get("rescue"):
                         try:
                             _run(host, later)
-                        except E.ModuleFailed:
+                        except engine.ModuleFailed:
                             pass
             raise
         live = live or bool(command.get("live"))

@@ -12,12 +12,12 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 
-from ansible_collections.webroot.enterprise.plugins.plugin_utils import backends as B
-from ansible_collections.webroot.enterprise.plugins.plugin_utils import rules as R
-from ansible_collections.webroot.enterprise.plugins.plugin_utils import engine as E
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import backends
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import rules as rules_lib
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import engine
 
 ARGUMENT_SPEC = dict(
-    backend=dict(type="str", default="auto", choices=list(R.BACKEND_CHOICES)),
+    backend=dict(type="str", default="auto", choices=list(rules_lib.BACKEND_CHOICES)),
     zones=dict(type="dict", default=None),
     reuse=dict(type="raw", default=None),
 )
@@ -43,16 +43,16 @@ def reusable_read(plan, backend, check_mode):
     return reads["windows"]
 
 
-class ActionModule(E.Action):
+class ActionModule(engine.Action):
     ARGUMENT_SPEC = ARGUMENT_SPEC
     _VALID_ARGS = frozenset(ARGUMENT_SPEC)
 
     def act(self, result, args, task_vars):
-        host = E.Host(self, task_vars)
+        host = engine.Host(self, task_vars)
         kept = reusable_read(args["reuse"], args["backend"], bool(self._task.check_mode))
         try:
             backend, raw = ("windows", kept) if kept is not None else host.read(args["backend"])
-        except E.ModuleFailed as exc:
+        except engine.ModuleFailed as exc:
             result.update(exc.result)
             result.update(failed=True, msg=str(exc))
             return result
@@ -60,12 +60,12 @@ class ActionModule(E.Action):
         zones = args["zones"]
         if zones is None:
             default = host.var("webroot_firewalld_zone", "") or ""
-            zones = dict((c, host.var(c + "_firewalld_zone", default) or default) for c in B.COMPONENTS)
-        found = B.ours(backend, raw, E.management_ports(host.var("ansible_port")))
+            zones = dict((c, host.var(c + "_firewalld_zone", default) or default) for c in backends.COMPONENTS)
+        found = backends.ours(backend, raw, engine.management_ports(host.var("ansible_port")))
         if backend != "windows":
             result.update(dict((k, v) for k, v in raw.items() if k not in ("changed", "invocation")))
         else:
             result["windows"] = raw
-        result.update(B.found_plan(backend, found, zones))
+        result.update(backends.found_plan(backend, found, zones))
         result.update(changed=False, backend=backend)
         return result

@@ -7,8 +7,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.webroot.enterprise.plugins.plugin_utils import engine as E
-from ansible_collections.webroot.enterprise.plugins.plugin_utils import shard as S
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import engine
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import shard as shard_lib
 
 ARGUMENT_SPEC = dict(
     node=dict(type="str", default="any", choices=["any", "estate", "workstations"]),
@@ -16,15 +16,15 @@ ARGUMENT_SPEC = dict(
 )
 
 
-class ActionModule(E.Action):
+class ActionModule(engine.Action):
     ARGUMENT_SPEC = ARGUMENT_SPEC
     _VALID_ARGS = frozenset(ARGUMENT_SPEC)
 
     def act(self, result, args, task_vars):
         result["changed"] = False
-        why = S.sliced(task_vars)
+        why = shard_lib.sliced(task_vars)
         if why:
-            result.update(failed=True, sliced=True, msg=S.slicing_refusal(why))
+            result.update(failed=True, sliced=True, msg=shard_lib.slicing_refusal(why))
             return result
         node, shard = args["node"], args["shard"]
         groups = task_vars.get("groups") or {}
@@ -32,16 +32,16 @@ class ActionModule(E.Action):
         if node == "workstations":
             if not shard:
                 result.update(failed=True, msg="Refused: a workstation shard needs webroot_shard, the name of its "
-                                               "shard group (the node's limit is <that group>:localhost; %s)" % S.WORKFLOW_DOC)
+                                               "shard group (the node's limit is <that group>:localhost; %s)" % shard_lib.WORKFLOW_DOC)
                 return result
             if shard not in groups:
                 result.update(failed=True, msg="Refused: webroot_shard=%s is not a group of the inventory" % shard)
                 return result
-        refused = S.limit_without_localhost(node, task_vars.get("ansible_limit"))
+        refused = shard_lib.limit_without_localhost(node, task_vars.get("ansible_limit"))
         if refused:
             result.update(failed=True, msg=refused)
             return result
-        bad = S.intruders(node, hosts, groups, shard if node == "workstations" else None)
+        bad = shard_lib.intruders(node, hosts, groups, shard if node == "workstations" else None)
         if bad:
             result.update(failed=True, intruders=bad, msg=(
                 "Refused before touching any host: this %s job would run on %d host(s) that are not its own (%s). %s" % (
@@ -49,7 +49,7 @@ class ActionModule(E.Action):
                     "; ".join("%s: %s" % hw for hw in list(bad.items())[:20]) + (" ..." if len(bad) > 20 else ""),
                     "Its limit must be %s (%s)." % (
                         "<its shard group>:localhost" if node == "workstations"
-                        else "webroot_distributors:webroot_servers:localhost", S.WORKFLOW_DOC))))
+                        else "webroot_distributors:webroot_servers:localhost", shard_lib.WORKFLOW_DOC))))
             return result
         result["hosts"] = len(hosts)
         result["msg"] = "%s: %d host(s), all its own; not a sliced job" % (

@@ -11,27 +11,27 @@ from ansible_collections.webroot.enterprise.plugins.plugin_utils.catalog import 
     GROUP_DISTRIBUTORS,
     GROUP_SERVERS,
 )
-from ansible_collections.webroot.enterprise.plugins.plugin_utils import engine as E
-from ansible_collections.webroot.enterprise.plugins.plugin_utils import shard as S
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import engine
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import shard as shard_lib
 
 ARGUMENT_SPEC = dict(
     shards=dict(type="list", elements="str", required=True),
     max_left_out=dict(type="int", default=0),
     max_names=dict(type="int", default=20),
-    stats_key=dict(type="str", default=S.MERGED_KEY),
+    stats_key=dict(type="str", default=shard_lib.MERGED_KEY),
     fail=dict(type="bool", default=True),
 )
 
 
-class ActionModule(E.Action):
+class ActionModule(engine.Action):
     ARGUMENT_SPEC = ARGUMENT_SPEC
     _VALID_ARGS = frozenset(ARGUMENT_SPEC)
 
     def act(self, result, args, task_vars):
         groups = task_vars.get("groups") or {}
-        expected = {S.ESTATE_KEY: S.node_hosts("estate", groups)}
+        expected = {shard_lib.ESTATE_KEY: shard_lib.node_hosts("estate", groups)}
         for shard in args["shards"]:
-            expected[S.shard_key(shard)] = S.node_hosts("workstations", groups, shard)
+            expected[shard_lib.shard_key(shard)] = shard_lib.node_hosts("workstations", groups, shard)
         # The summaries came as extra variables (AWX: the parents' set_stats artifacts).
         parts = dict((key, task_vars.get(key)) for key in expected)
         managed = set()
@@ -41,7 +41,7 @@ class ActionModule(E.Action):
         for hosts in expected.values():
             for host in hosts:
                 counted[host] = counted.get(host, 0) + 1
-        merged = S.merge(parts, expected, args["max_left_out"], limit=args["max_names"],
+        merged = shard_lib.merge(parts, expected, args["max_left_out"], limit=args["max_names"],
                          unassigned=sorted(managed - set(counted)),
                          twice=sorted(h for h, n in counted.items() if n > 1))
         result.update(changed=False, summary=merged, msg=merged["verdict"]["text"],

@@ -8,9 +8,9 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 
-from ansible_collections.webroot.enterprise.plugins.plugin_utils import summary as U
-from ansible_collections.webroot.enterprise.plugins.plugin_utils import engine as E
-from ansible_collections.webroot.enterprise.plugins.plugin_utils import shard as S
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import summary as summary_lib
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import engine
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import shard as shard_lib
 
 ARGUMENT_SPEC = dict(
     progress=dict(type="bool", default=False),
@@ -21,23 +21,23 @@ ARGUMENT_SPEC = dict(
 )
 
 
-class ActionModule(E.Action):
+class ActionModule(engine.Action):
     ARGUMENT_SPEC = ARGUMENT_SPEC
     _VALID_ARGS = frozenset(ARGUMENT_SPEC)
 
     def act(self, result, args, task_vars):
-        summary = U.summarize(task_vars.get("groups") or {}, task_vars.get("hostvars") or {},
+        summary = summary_lib.summarize(task_vars.get("groups") or {}, task_vars.get("hostvars") or {},
                               task_vars.get("ansible_play_hosts_all") or [], task_vars.get("ansible_play_hosts") or [],
                               task_vars.get("webroot_estate"))
         if args["progress"]:
             # The hosts of this play only, as one line; never fails, hands nothing over.
-            result.update(changed=False, msg=U.progress(summary, task_vars.get("ansible_play_hosts_all") or [],
+            result.update(changed=False, msg=summary_lib.progress(summary, task_vars.get("ansible_play_hosts_all") or [],
                                                         task_vars.get("ansible_play_name") or "this play"))
             return result
-        verdict = U.verdict(summary, args["max_left_out"])
+        verdict = summary_lib.verdict(summary, args["max_left_out"])
         summary["verdict"] = verdict
         # A shard's artifact: the first names and the full counts (the merge node adds them up).
-        summary = S.capped(summary, args["max_names"])
+        summary = shard_lib.capped(summary, args["max_names"])
         result.update(changed=False, summary=summary, msg=verdict["text"],
                       ansible_stats={"data": {args["stats_key"]: summary}, "per_host": False, "aggregate": False})
         if not verdict["passed"] and args["fail"]:

@@ -8,42 +8,42 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 
-from ansible_collections.webroot.enterprise.plugins.plugin_utils import estate as S
-from ansible_collections.webroot.enterprise.plugins.plugin_utils import rules as R
-from ansible_collections.webroot.enterprise.plugins.plugin_utils import engine as E
-from ansible_collections.webroot.enterprise.plugins.plugin_utils import resolve as N
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import estate as estate_lib
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import rules as rules_lib
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import engine
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import resolve as resolve_lib
 
 ARGUMENT_SPEC = dict(
     max_errors=dict(type="int", default=20),
 )
 
 
-class ActionModule(E.Action):
+class ActionModule(engine.Action):
     ARGUMENT_SPEC = ARGUMENT_SPEC
     _VALID_ARGS = frozenset(ARGUMENT_SPEC)
 
     def act(self, result, args, task_vars):
-        settings = E.collection_settings(self._templar, task_vars)
+        settings = engine.collection_settings(self._templar, task_vars)
         resolver = None
         try:
-            N.check_timeout(settings["resolve_timeout"])
-        except N.RuleError as exc:
+            resolve_lib.check_timeout(settings["resolve_timeout"])
+        except resolve_lib.RuleError as exc:
             result.update(failed=True, msg="The estate has 1 bad value(s), so no firewall was changed anywhere: %s"
                           % exc)
             return result
         if settings["resolve"]:
             def resolver(names):
-                return N.resolve(names, timeout=settings["resolve_timeout"])
+                return resolve_lib.resolve(names, timeout=settings["resolve_timeout"])
         # Membership asked from sets: an estate asks it of every host, per component.
-        groups = R.indexed_groups(task_vars.get("groups") or {})
+        groups = rules_lib.indexed_groups(task_vars.get("groups") or {})
         not_in_run = ()
         if settings["gather_facts"] and task_vars.get("ansible_play_hosts_all"):
             # Facts are gathered for the hosts of this run only (facts.yml): a host outside
             # --limit without another source has an address unknown this run, not none.
             in_run = set(task_vars["ansible_play_hosts_all"])
-            not_in_run = set(h for g in S.MANAGED + (S.GROUP_UPDATE_ENDPOINTS,)
+            not_in_run = set(h for g in estate_lib.MANAGED + (estate_lib.GROUP_UPDATE_ENDPOINTS,)
                              for h in (groups.get(g) or []) if h not in in_run)
-        summary = S.validate(groups, task_vars.get("hostvars") or {}, resolver=resolver,
+        summary = estate_lib.validate(groups, task_vars.get("hostvars") or {}, resolver=resolver,
                              strict=settings["strict"], client_networks=settings["client_networks"],
                              not_in_run=not_in_run, allowed_networks=self._templar.template(
                                  task_vars.get("webroot_allowed_networks", [])))

@@ -16,9 +16,9 @@ import json
 
 from ansible.module_utils.parsing.convert_bool import boolean
 
-from ansible_collections.webroot.enterprise.plugins.plugin_utils import estate as S
-from ansible_collections.webroot.enterprise.plugins.plugin_utils import rules as R
-from ansible_collections.webroot.enterprise.plugins.plugin_utils import resolve as N
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import estate as estate_lib
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import rules as rules_lib
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import resolve as resolve_lib
 from ansible_collections.webroot.enterprise.plugins.plugin_utils.filters import wrap
 from ansible_collections.webroot.enterprise.plugins.plugin_utils.hostvars import HostvarsCache
 from ansible_collections.webroot.enterprise.plugins.plugin_utils.verify_common import FlowError
@@ -32,7 +32,7 @@ from ansible_collections.webroot.enterprise.plugins.plugin_utils.verify_render i
 
 
 def _wrap(func):
-    return wrap(func, (FlowError, R.RuleError))
+    return wrap(func, (FlowError, rules_lib.RuleError))
 
 
 def addresses(groups, hostvars, estate=None, resolve=False, resolve_timeout=10):
@@ -42,14 +42,14 @@ def addresses(groups, hostvars, estate=None, resolve=False, resolve_timeout=10):
     not answered in time: "unknown, kept")."""
     cache = HostvarsCache(hostvars)
     if isinstance(estate, dict) and isinstance(estate.get("addresses"), dict) and not estate.get("failed"):
-        found, left_out, unknown = R.check_estate(estate)
+        found, left_out, unknown = rules_lib.check_estate(estate)
         cache.addresses.update(found)
         cache.why.update(left_out)
         cache.unknown.update(unknown)
     elif boolean(resolve, strict=False):
-        names = S.names_to_resolve(groups, cache)
+        names = estate_lib.names_to_resolve(groups, cache)
         if names:
-            answers = N.resolve(sorted(set(names.values())), timeout=resolve_timeout)
+            answers = resolve_lib.resolve(sorted(set(names.values())), timeout=resolve_timeout)
             cache.resolved = dict((h, answers.get(n, (None, None))) for h, n in names.items())
     return cache
 

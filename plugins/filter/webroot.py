@@ -14,14 +14,14 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.webroot.enterprise.plugins.plugin_utils import rules as R
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import rules as rules_lib
 from ansible_collections.webroot.enterprise.plugins.plugin_utils.catalog import TABLE_11, WINDOWS_GROUP
 from ansible_collections.webroot.enterprise.plugins.plugin_utils.filters import wrap
 from ansible_collections.webroot.enterprise.plugins.plugin_utils.host_os import is_windows
 
 
 def _wrap(func):
-    return wrap(func, R.RuleError)
+    return wrap(func, rules_lib.RuleError)
 
 
 def catalog(_unused=None):
@@ -37,7 +37,7 @@ def catalog(_unused=None):
 
 def windows_naming(component):
     """Our Windows Firewall rule group and the name prefix of a component's rules."""
-    row = R.component(component)
+    row = rules_lib.component(component)
     return {"group": WINDOWS_GROUP, "prefix": "%s - %s (" % (WINDOWS_GROUP, row["title"])}
 
 

@@ -48,7 +48,7 @@ __metaclass__ = type
 import ipaddress
 import re
 
-from ansible_collections.webroot.enterprise.plugins.plugin_utils import rules as R
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import rules as rules_lib
 from ansible_collections.webroot.enterprise.plugins.plugin_utils.catalog import (
     TABLE_11,
     WINDOWS_GROUP,
@@ -62,7 +62,7 @@ WINDOWS_MAX_ADDRESSES = 1000
 CHAINS = {"in": "INPUT", "out": "OUTPUT"}
 
 
-class ForeignConflict(R.RuleError):
+class ForeignConflict(rules_lib.RuleError):
     """A change of ours would touch or break an object that is not ours."""
 
 
@@ -88,7 +88,7 @@ def _net(text):
 
 
 def _marker_of(component, port, protocol, direction):
-    return R.marker(component, port, protocol, direction)
+    return rules_lib.marker(component, port, protocol, direction)
 
 
 def _exact_component(comment, port, protocol, direction):
@@ -131,7 +131,7 @@ def _ours_iptables(read, mgmt):
         if comp is None or (s.get("type") or "hash:net") != "hash:net":
             continue
         found[comp]["sets"][name] = {"family": s.get("family") or "ipv4",
-                                     "entries": R.aggregate([_net(e) for e in s.get("entries") or [] if _net(e)])}
+                                     "entries": rules_lib.aggregate([_net(e) for e in s.get("entries") or [] if _net(e)])}
         if s.get("nomatch"):
             found[comp].setdefault("nomatch", {})[name] = sorted(set(_net(e) for e in s["nomatch"] if _net(e)))
     found["_foreign_refs"] = sorted(n for n in refs if _set_component(n))
@@ -291,7 +291,7 @@ def ops(backend, plan, found, zone=None):
         out.update(_fwd_extra(plan, part, want))
     refs = set(found.get("_foreign_refs") or [])
     blocked = sorted(refs & (set(s["name"] for s in sets_absent)
-                             | (set([R.service_name(plan["component"])]) if out.get("service_remove") else set())))
+                             | (set([rules_lib.service_name(plan["component"])]) if out.get("service_remove") else set())))
     if blocked:
         raise ForeignConflict(
             "%s: a rule that is not ours (not the exact accept rule webroot.enterprise writes: a deny, "
@@ -322,7 +322,7 @@ def ops(backend, plan, found, zone=None):
     if backend == "ufw":
         _moves(out, "ufw", part, want_keys, lambda r: ufw_peer_denies(found, r))
     if backend == "firewalld":
-        service = R.service_name(plan["component"])
+        service = rules_lib.service_name(plan["component"])
         if part.get("service_ports") is not None:
             out["diff"]["before"] = sorted(out["diff"]["before"] + ["service %s: %s" % (
                 service, " ".join(part["service_ports"]))])
@@ -366,7 +366,7 @@ def _ours_firewalld(read, mgmt):
     exact = {}
     for comp in COMPONENTS:
         for fam, _v in FAMILIES:
-            exact[rich_rule(fam, set_name(comp, fam), R.service_name(comp))] = (comp, fam)
+            exact[rich_rule(fam, set_name(comp, fam), rules_lib.service_name(comp))] = (comp, fam)
     refs = set()
     for zone, both in sorted((fwd.get("zones") or {}).items()):
         perm = (both or {}).get("permanent") or {}
@@ -377,7 +377,7 @@ def _ours_firewalld(read, mgmt):
                 continue
             comp, fam = hit
             found[comp]["rules"].append({"component": comp, "zone": zone, "family": fam,
-                                         "ipset": set_name(comp, fam), "service": R.service_name(comp),
+                                         "ipset": set_name(comp, fam), "service": rules_lib.service_name(comp),
                                          "rich_rule": text.strip()})
         for service in perm.get("services") or []:
             comp = _service_component(service)
@@ -406,7 +406,7 @@ def _ours_firewalld(read, mgmt):
             if comp is None:
                 continue
             found[comp][where][name] = {"family": "ipv6" if name.endswith("-v6") else "ipv4",
-                                        "entries": R.aggregate([_net(e) for e in s.get("entries") or [] if _net(e)])}
+                                        "entries": rules_lib.aggregate([_net(e) for e in s.get("entries") or [] if _net(e)])}
     found["_foreign_refs"] = sorted(refs)
     found["_default_zone"] = fwd.get("default_zone")
     found["_drift"] = list(fwd.get("drift") or [])
@@ -416,14 +416,14 @@ def _ours_firewalld(read, mgmt):
 
 def _service_component(name):
     for comp in COMPONENTS:
-        if name == R.service_name(comp):
+        if name == rules_lib.service_name(comp):
             return comp
     return None
 
 
 def want_firewalld(plan, zone=None):
     rules, sets = [], {}
-    service = R.service_name(plan["component"])
+    service = rules_lib.service_name(plan["component"])
     for rule in plan.get("rules", []):
         if rule["direction"] != "in":
             continue  # zones do not filter outbound traffic
@@ -538,7 +538,7 @@ def _ufw_key(rule):
 # --- Windows --------------------------------------------------------------
 
 def _prefix(component):
-    return ("%s - %s (" % (WINDOWS_GROUP, R.component(component)["title"])).lower()
+    return ("%s - %s (" % (WINDOWS_GROUP, rules_lib.component(component)["title"])).lower()
 
 
 def is_ours_windows(rule, component):
@@ -678,17 +678,17 @@ def hold_peers(backend, plan, found):
     for rule in plan["rules"]:
         if rule.get("unknown") and not rule.get("any_peer"):
             wanted = [ipaddress.ip_network(p) for p in rule["peers"]]
-            extra = [p for p in sorted(set(have.get(rule["direction"], [])), key=R._cidr_key)  # pylint: disable=protected-access
+            extra = [p for p in sorted(set(have.get(rule["direction"], [])), key=rules_lib._cidr_key)  # pylint: disable=protected-access
                      if not any(ipaddress.ip_network(p).version == w.version and ipaddress.ip_network(p).subnet_of(w)
                                 for w in wanted)]
             if extra:
                 kept[rule["direction"]] = extra
                 if backend in ("iptables", "firewalld"):
-                    peers = R.aggregate(rule["peers"] + extra)
+                    peers = rules_lib.aggregate(rule["peers"] + extra)
                 else:
-                    peers = sorted(rule["peers"] + extra, key=R._cidr_key)  # pylint: disable=protected-access
+                    peers = sorted(rule["peers"] + extra, key=rules_lib._cidr_key)  # pylint: disable=protected-access
                 # What is kept never adds up to every address (the any-source opt-in only does).
-                R.check_not_any(peers, "%s on this host (the addresses kept for hosts unknown this run)"
+                rules_lib.check_not_any(peers, "%s on this host (the addresses kept for hosts unknown this run)"
                                 % plan["component"], "the role's any-source variable")
                 rule = dict(rule, peers=peers)
         rules.append(rule)
@@ -697,7 +697,7 @@ def hold_peers(backend, plan, found):
 
 def _uncovered(have, peers):
     wanted = [ipaddress.ip_network(p) for p in peers]
-    return [p for p in sorted(set(have), key=R._cidr_key)  # pylint: disable=protected-access
+    return [p for p in sorted(set(have), key=rules_lib._cidr_key)  # pylint: disable=protected-access
             if not any(ipaddress.ip_network(p).version == w.version and ipaddress.ip_network(p).subnet_of(w)
                        for w in wanted)]
 
@@ -709,9 +709,9 @@ def _bound_removals(plan, rule, have):
     admitted = sorted(set(have))
     gone = [] if rule.get("any_peer") else _uncovered(admitted, rule["peers"])
     share = plan["max_removed_share"]
-    allowed = R.removals_allowed(len(admitted), share)
+    allowed = rules_lib.removals_allowed(len(admitted), share)
     if len(gone) > allowed:
-        raise R.RuleError(
+        raise rules_lib.RuleError(
             "%s %s %s/%s: this run would remove %d of the %d addresses or networks the rule admits from its "
             "scope (%s: %s%s), more than webroot_max_removed_share=%g%% allows at once (%d). An inventory can "
             "shrink by accident (an Active Directory sync cut short, an AWX job slice, one site's inventory), "
@@ -769,7 +769,7 @@ def found_plan(backend, found, zones=None):
                 keywords = [w for w in wider if w != "*"]
                 if keywords:
                     m["wider"] = sorted(set(m.get("wider", []) + keywords), key=lambda w: w.lower())
-            m["peers"] = R.aggregate(m["peers"] + peers)
+            m["peers"] = rules_lib.aggregate(m["peers"] + peers)
         if backend == "firewalld":
             for key in merged:
                 merged[key]["port"] = int((part.get("service_ports") or ["%s/tcp" % key[1]])[0].split("/")[0])

@@ -24,7 +24,7 @@ from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.plugins.action import ActionBase
 from ansible.module_utils.parsing.convert_bool import boolean
 
-from ansible_collections.webroot.enterprise.plugins.plugin_utils import rules as R
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import rules as rules_lib
 from ansible_collections.webroot.enterprise.plugins.plugin_utils import winread
 from ansible_collections.webroot.enterprise.plugins.plugin_utils.host_os import is_windows
 from ansible_collections.webroot.enterprise.plugins.plugin_utils.catalog import WINDOWS_GROUP
@@ -165,7 +165,7 @@ class Host(object):
 
 
 def management_ports(port):
-    ports = set(R.MANAGEMENT_PORTS)
+    ports = set(rules_lib.MANAGEMENT_PORTS)
     if port not in (None, ""):
         try:
             ports.add(int(port))

@@ -12,7 +12,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.webroot.enterprise.plugins.plugin_utils import rules as R
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import rules as rules_lib
 from ansible_collections.webroot.enterprise.plugins.plugin_utils.settings import component_settings, role_variables
 from ansible_collections.webroot.enterprise.plugins.plugin_utils.catalog import (
     GROUP_CLIENTS,
@@ -40,7 +40,7 @@ def components_of(host, groups):
 def peers_of(component, host, groups):
     """The inventory hosts on the other side of ``component``'s flows on ``host``."""
     out = set()
-    for flow in R.component(component)["flows"]:
+    for flow in rules_lib.component(component)["flows"]:
         inbound = flow["direction"] == "inbound"
         here, there = (flow["listeners"], flow["connectors"]) if inbound else (flow["connectors"], flow["listeners"])
         if any(host in (groups.get(g) or []) for g in here):
@@ -56,8 +56,8 @@ def names_to_resolve(groups, cache):
     out = {}
     for host in hosts:
         try:
-            name = R.name_to_resolve(host, cache)
-        except R.RuleError:
+            name = rules_lib.name_to_resolve(host, cache)
+        except rules_lib.RuleError:
             continue   # reported by the validation itself
         if name:
             out[host] = name
@@ -78,11 +78,11 @@ def validate(groups, hostvars, resolver=None, strict=False, client_networks=None
     derived address outside them is left out, named. ``duplicates``: {address:
     [hosts]} claimed by more than one host.
     """
-    cache = R.HostvarsCache(hostvars)
+    cache = rules_lib.HostvarsCache(hostvars)
     cache.not_in_run = set(not_in_run or ())
     try:
-        cache.allowed = R.allowed_networks(allowed_networks)
-    except R.RuleError as exc:
+        cache.allowed = rules_lib.allowed_networks(allowed_networks)
+    except rules_lib.RuleError as exc:
         return {"hosts": 0, "plans": 0, "errors": [str(exc)], "addresses": {}, "left_out": {}, "unknown": {},
                 "duplicates": {}}
     if resolver is not None:
@@ -98,27 +98,27 @@ def validate(groups, hostvars, resolver=None, strict=False, client_networks=None
             try:
                 s = component_settings(comp, hv)
                 s.update(strict=strict, client_networks=client_networks,
-                         max_removed_share=hv.get("webroot_max_removed_share", R.DEFAULT_MAX_REMOVED_SHARE))
-                if s["backend"] not in R.BACKEND_CHOICES:
-                    raise R.RuleError("%s must be one of: %s, got: %s" % (
-                        role_variables(comp)["backend"], ", ".join(R.BACKEND_CHOICES), s["backend"]))
+                         max_removed_share=hv.get("webroot_max_removed_share", rules_lib.DEFAULT_MAX_REMOVED_SHARE))
+                if s["backend"] not in rules_lib.BACKEND_CHOICES:
+                    raise rules_lib.RuleError("%s must be one of: %s, got: %s" % (
+                        role_variables(comp)["backend"], ", ".join(rules_lib.BACKEND_CHOICES), s["backend"]))
                 profiles = s["windows_profiles"]
                 if isinstance(profiles, str) or not isinstance(profiles, (list, tuple)) or not profiles or \
-                        any(str(p).lower() not in R.WINDOWS_PROFILES for p in profiles):
-                    raise R.RuleError("%s must be one or more of: %s, got: %r" % (
-                        role_variables(comp)["windows_profiles"], ", ".join(R.WINDOWS_PROFILES), profiles))
-                R.host_plan(comp, host, groups, cache, s,
+                        any(str(p).lower() not in rules_lib.WINDOWS_PROFILES for p in profiles):
+                    raise rules_lib.RuleError("%s must be one or more of: %s, got: %r" % (
+                        role_variables(comp)["windows_profiles"], ", ".join(rules_lib.WINDOWS_PROFILES), profiles))
+                rules_lib.host_plan(comp, host, groups, cache, s,
                             given_vars=[k for k in keys if k.startswith(comp + "_")],
                             known_vars=role_variables(comp).values(),
-                            management_port=[hv.get(v) for v in R.MANAGEMENT_PORT_VARS])
+                            management_port=[hv.get(v) for v in rules_lib.MANAGEMENT_PORT_VARS])
                 plans += 1
-            except R.RuleError as exc:
+            except rules_lib.RuleError as exc:
                 errors.append("host %s: %s" % (host, exc))
     for host in hosts:
         if host not in cache.addresses:
             try:
-                R.host_address(host, cache)
-            except R.RuleError as exc:
+                rules_lib.host_address(host, cache)
+            except rules_lib.RuleError as exc:
                 errors.append("host %s: %s" % (host, exc))
     unknown = dict((h, str(cache.unknown[h])) for h in hosts
                    if cache.addresses.get(h) is None and h in cache.unknown)

@@ -25,8 +25,8 @@ __metaclass__ = type
 
 from xml.sax.saxutils import escape
 
-from ansible_collections.webroot.enterprise.plugins.plugin_utils import backends as B
-from ansible_collections.webroot.enterprise.plugins.plugin_utils import rules as R
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import backends
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import rules as rules_lib
 
 FIREWALLD = "ansible.posix.firewalld"
 ADDRESS_SET = "webroot.enterprise.address_set"
@@ -42,11 +42,11 @@ def commands(plan, have, zone=None):
     those removed, the sets and the service no longer used) and ``after`` (``have``
     once they are made)."""
     zone = zone or have.get("_default_zone")
-    ops = B.ops("firewalld", plan, have, zone=zone)
+    ops = backends.ops("firewalld", plan, have, zone=zone)
     if not ops["changed"]:
         return dict(ops, commands=[], after=have)
     comp = plan["component"]
-    service = R.service_name(comp)
+    service = rules_lib.service_name(comp)
     out = []
     # ops["reload"]: also a service or ipset that an earlier run created and did not
     # get to reload (stopped in between): the runtime does not have it yet.
@@ -72,10 +72,10 @@ def commands(plan, have, zone=None):
             reload["when"] = "reload_required"
         out.append(reload)
     for r in ops["add"]:
-        out.append({"module": FIREWALLD, "args": rule_args(r, "enabled"), "label": "add %s" % B.describe("firewalld", r)})
+        out.append({"module": FIREWALLD, "args": rule_args(r, "enabled"), "label": "add %s" % backends.describe("firewalld", r)})
     for r in ops["remove"]:
         out.append({"module": FIREWALLD, "args": rule_args(r, "disabled"),
-                    "label": "remove %s" % B.describe("firewalld", r)})
+                    "label": "remove %s" % backends.describe("firewalld", r)})
     for s in ops["sets_absent"]:
         out.append({"module": ADDRESS_SET, "args": {
             "name": s["name"], "family": s["family"], "provider": "firewalld", "state": "absent"},
@@ -84,7 +84,7 @@ def commands(plan, have, zone=None):
         out.append({"module": "ansible.builtin.file",
                     "args": {"path": "/etc/firewalld/services/%s.xml" % service, "state": "absent"},
                     "label": "remove the service %s" % service})
-    return dict(ops, commands=out, after=B.remember(have, "firewalld", comp, ops))
+    return dict(ops, commands=out, after=backends.remember(have, "firewalld", comp, ops))
 
 
 def service_xml(rule):

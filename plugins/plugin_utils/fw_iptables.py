@@ -29,9 +29,9 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.webroot.enterprise.plugins.module_utils import fwread as FW
-from ansible_collections.webroot.enterprise.plugins.plugin_utils import backends as B
-from ansible_collections.webroot.enterprise.plugins.plugin_utils import rules as R
+from ansible_collections.webroot.enterprise.plugins.module_utils import fwread
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import backends
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import rules as rules_lib
 
 IPTABLES = "ansible.builtin.iptables"
 ADDRESS_SET = "webroot.enterprise.address_set"
@@ -50,10 +50,10 @@ def commands(plan, have, save_paths, check=False):
     (:func:`iptables_boot`). A save pending from an earlier run (its save failed, or
     it was stopped before it) is done even when nothing else changes.
     """
-    ops = B.ops("iptables", plan, have)
+    ops = backends.ops("iptables", plan, have)
     boot = iptables_boot(have.get("_boot"), save_paths)
     if boot["refuse"]:
-        raise R.RuleError(boot["refuse"])
+        raise rules_lib.RuleError(boot["refuse"])
     saving = any(save_paths.get(k) for k in ("ipv4", "ipv6", "ipset"))
     pending = saving and bool((have.get("_boot") or {}).get("save_pending"))
     if pending and not ops["changed"]:
@@ -66,30 +66,30 @@ def commands(plan, have, save_paths, check=False):
     out = []
     if saving and not pending and (ops["sets"] or ops["add"] or ops["remove"] or ops["sets_absent"]
                                    or ops.get("move")):
-        out.append({"module": COMMAND, "args": {"argv": ["sh", "-c", MARK_PENDING, "sh", FW.SAVE_PENDING]},
-                    "label": "note a save for boot pending (%s)" % FW.SAVE_PENDING})
+        out.append({"module": COMMAND, "args": {"argv": ["sh", "-c", MARK_PENDING, "sh", fwread.SAVE_PENDING]},
+                    "label": "note a save for boot pending (%s)" % fwread.SAVE_PENDING})
     for s in ops["sets"]:
         out.append({"module": ADDRESS_SET, "live": True, "args": {
             "name": s["name"], "family": s["family"], "entries": s["entries"], "provider": "ipset"},
             "label": "set %s to %d entries" % (s["name"], len(s["entries"]))})
     for r in ops["add"]:
-        out.append(_insert(have, r, "insert %s" % B.describe("iptables", r)))
+        out.append(_insert(have, r, "insert %s" % backends.describe("iptables", r)))
     for r in ops.get("move") or []:
         # Out and back in after the admin's rule that may drop one of its peers
         # (the module inserts nothing while the same rule is in the chain).
         out.append({"module": IPTABLES, "args": rule_args(r, "absent"), "live": True,
-                    "label": "remove %s (ahead of a rule that may drop a peer)" % B.describe("iptables", r)})
-        out.append(_insert(have, r, "insert %s after it" % B.describe("iptables", r)))
+                    "label": "remove %s (ahead of a rule that may drop a peer)" % backends.describe("iptables", r)})
+        out.append(_insert(have, r, "insert %s after it" % backends.describe("iptables", r)))
     for r in ops["remove"]:
         out.append({"module": IPTABLES, "args": rule_args(r, "absent"), "live": True,
-                    "label": "remove %s" % B.describe("iptables", r)})
+                    "label": "remove %s" % backends.describe("iptables", r)})
     for s in ops["sets_absent"]:
         out.append({"module": ADDRESS_SET, "live": True, "args": {
             "name": s["name"], "family": s["family"], "provider": "ipset", "state": "absent"},
             "label": "remove set %s" % s["name"]})
     if saving:
         out.append(save_command(save_paths))
-    after = B.remember(have, "iptables", plan["component"], ops)
+    after = backends.remember(have, "iptables", plan["component"], ops)
     if not check:
         after["_boot"] = dict(after.get("_boot") or {}, save_pending=False)
     return dict(ops, commands=out, after=after)
@@ -100,11 +100,11 @@ def _insert(have, r, label):
     its chain that may drop one of its peers; then the chain is read again right
     before the insert (earlier changes moved it: ``reread``) and ours goes right after
     the last such rule (``args`` is a callable of that read's stdout)."""
-    if not B.peer_denies(have, r):
+    if not backends.peer_denies(have, r):
         return {"module": IPTABLES, "args": rule_args(r, "present"), "label": label, "live": True}
 
     def args(text):
-        return rule_args(r, "present", B.insert_position({"_denies": {r["family"]: FW.iptables_order(text)}}, r))
+        return rule_args(r, "present", backends.insert_position({"_denies": {r["family"]: fwread.iptables_order(text)}}, r))
 
     return {"module": IPTABLES, "args": args, "label": label, "live": True,
             "reread": {"module": COMMAND, "args": {"argv": ["ip6tables" if r["family"] == "ipv6" else "iptables", "-S"]}}}
@@ -135,7 +135,7 @@ def save_command(save_paths):
     saved. Marked ``rescue`` (see the module's doc)."""
     return {"module": COMMAND, "rescue": True, "args": {"argv": [
         "sh", "-c", SAVE_FOR_BOOT, "sh", save_paths.get("ipset") or "", save_paths.get("ipv4") or "",
-        save_paths.get("ipv6") or "", FW.SAVE_PENDING]},
+        save_paths.get("ipv6") or "", fwread.SAVE_PENDING]},
         "label": "save for boot: ipsets to %s, rules to %s" % (
             save_paths.get("ipset") or "(not saved)",
             " and ".join(p for p in (save_paths.get("ipv4"), save_paths.get("ipv6")) if p) or "(not saved)")}

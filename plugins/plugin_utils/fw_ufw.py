@@ -20,8 +20,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.webroot.enterprise.plugins.module_utils import fwread as FW
-from ansible_collections.webroot.enterprise.plugins.plugin_utils import backends as B
+from ansible_collections.webroot.enterprise.plugins.module_utils import fwread
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import backends
 
 UFW = "community.general.ufw"
 
@@ -31,7 +31,7 @@ def commands(plan, have):
     ``have``: ``backends.ops``'s result (add, remove, move, changed, diff, kept) with
     ``commands`` (the moves and the new rules first, each inserted where it belongs,
     then the stale rules deleted) and ``after`` (``have`` once they are made)."""
-    ops = B.ops("ufw", plan, have)
+    ops = backends.ops("ufw", plan, have)
     if not ops["changed"]:
         return dict(ops, commands=[], after=have)
     out = []
@@ -39,14 +39,14 @@ def commands(plan, have):
         # An allow of ours ahead of an admin's later deny of a peer: out, then in
         # again right after it (that peer's port is closed in between).
         out.append({"module": UFW, "args": dict(rule_args(r), delete=True),
-                    "label": "move (remove) %s" % B.describe("ufw", r)})
+                    "label": "move (remove) %s" % backends.describe("ufw", r)})
         out.append(_insert(have, r))
     for r in ops["add"]:
         out.append(_insert(have, r))
     for r in ops["remove"]:
         out.append({"module": UFW, "args": dict(rule_args(r), delete=True),
-                    "label": "remove %s" % B.describe("ufw", r)})
-    return dict(ops, commands=out, after=B.remember(have, "ufw", plan["component"], ops))
+                    "label": "remove %s" % backends.describe("ufw", r)})
+    return dict(ops, commands=out, after=backends.remember(have, "ufw", plan["component"], ops))
 
 
 def _insert(have, r):
@@ -54,15 +54,15 @@ def _insert(have, r):
     the admin's that denies one of its peers; then ufw's numbers are read again right
     before it (each insert moves them: ``reread``) and ours goes right after the last
     such rule (``args`` is a callable of that read's stdout)."""
-    label = "insert %s" % B.describe("ufw", r)
-    if not B.ufw_peer_denies(have, r):
+    label = "insert %s" % backends.describe("ufw", r)
+    if not backends.ufw_peer_denies(have, r):
         return {"module": UFW, "args": dict(rule_args(r), **_first_of_family(r)), "label": label}
 
     def args(text):
-        position = B.ufw_insert_position({"_denies": FW.parse_ufw_denies(text)}, r)
+        position = backends.ufw_insert_position({"_denies": fwread.parse_ufw_denies(text)}, r)
         if position is None:
             where = _first_of_family(r)
-        elif position > FW.ufw_last_numbers(text)[r["family"]]:
+        elif position > fwread.ufw_last_numbers(text)[r["family"]]:
             where = {}   # after the last rule of its family: ufw cannot insert there, so appended
         else:
             where = dict(insert=position, insert_relative_to="zero")

@@ -19,9 +19,9 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.webroot.enterprise.plugins.plugin_utils import backends as B
-from ansible_collections.webroot.enterprise.plugins.plugin_utils import rules as R
-from ansible_collections.webroot.enterprise.plugins.plugin_utils import winfw as W
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import backends
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import rules as rules_lib
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import winfw
 
 MODULE = "community.windows.win_firewall_rule"
 
@@ -42,18 +42,18 @@ def commands(plan, have, profiles, program, module=MODULE, host_name="this host"
     comp = plan["component"]
 
     def args_of(chunk):
-        return W.module_args(chunk, profiles, program)
+        return winfw.module_args(chunk, profiles, program)
 
-    ops = windows_ops(plan, have, comp, args_of, W.differences, com_values=W.new_values, com_options=W.COMPARED)
+    ops = windows_ops(plan, have, comp, args_of, winfw.differences, com_values=winfw.new_values, com_options=winfw.COMPARED)
     if ops["foreign"]:
-        raise R.RuleError(_refusal(host_name, ops))
+        raise rules_lib.RuleError(_refusal(host_name, ops))
     out = []
     for chunk, args in ops["write"]:
         out.append({"module": module, "args": args, "label": "%s rule '%s'" % (
             "remove the duplicates of" if args.get("state") == "absent" else "write", chunk["windows_name"])})
     for name in ops["stale"]:
         out.append({"module": module, "args": {"name": name, "state": "absent"}, "label": "remove rule '%s'" % name})
-    after = windows_remember(have, comp, ops, lambda c: W.com_rule(args_of(c))) if ops["changed"] else have
+    after = windows_remember(have, comp, ops, lambda c: winfw.com_rule(args_of(c))) if ops["changed"] else have
     return dict(ops, commands=out, after=after)
 
 
@@ -67,7 +67,7 @@ def _refusal(name, ops):
         % (name, "; ".join(ops["foreign"])))
 
 
-def windows_chunks(plan, current=None, max_addresses=B.WINDOWS_MAX_ADDRESSES):
+def windows_chunks(plan, current=None, max_addresses=backends.WINDOWS_MAX_ADDRESSES):
     """One Windows rule per ``max_addresses`` remote addresses: the first keeps the
     rule's name, the next ones add ' #2', ' #3'...
 
@@ -111,12 +111,12 @@ def windows_chunks(plan, current=None, max_addresses=B.WINDOWS_MAX_ADDRESSES):
         for i in sorted(slots):
             if not slots[i]:
                 continue  # emptied: removed as stale
-            addrs = sorted(slots[i], key=R._cidr_key)  # pylint: disable=protected-access
+            addrs = sorted(slots[i], key=rules_lib._cidr_key)  # pylint: disable=protected-access
             out.append(dict(rule, windows_name=name_of(i), remoteip=",".join(addrs), addresses=addrs))
     return out
 
 
-def windows_ops(plan, read, component, module_args, differences, max_addresses=B.WINDOWS_MAX_ADDRESSES,
+def windows_ops(plan, read, component, module_args, differences, max_addresses=backends.WINDOWS_MAX_ADDRESSES,
                 com_values=None, com_options=()):
     """What to do on Windows for one component, from the one read of the host.
 
@@ -144,16 +144,16 @@ def windows_ops(plan, read, component, module_args, differences, max_addresses=B
     that one rule are out of force between the two calls. A name that a rule of
     someone else's also carries is ``foreign`` and refused, never removed.
     """
-    rules = B.windows_rules(read)
+    rules = backends.windows_rules(read)
     by_name = {}
     for r in rules:
         by_name.setdefault((r.get("Name") or "").lower(), []).append(r)
-    mine = [r for r in rules if B.is_ours_windows(r, component)]
+    mine = [r for r in rules if backends.is_ours_windows(r, component)]
     current = {}
     for r in mine:  # duplicates of ours: the union of what they admit (held, see hold_peers)
         have_now = current.setdefault((r.get("Name") or "").lower(), [])
-        have_now.extend(n for n in B.remote_networks(r.get("RemoteAddresses")) if n not in have_now)
-    plan, kept = B.hold_peers("windows", plan, {component: {"rules": mine, "sets": {}}})
+        have_now.extend(n for n in backends.remote_networks(r.get("RemoteAddresses")) if n not in have_now)
+    plan, kept = backends.hold_peers("windows", plan, {component: {"rules": mine, "sets": {}}})
     chunks = windows_chunks(plan, current, max_addresses)
     wanted = set(c["windows_name"].lower() for c in chunks)
     stale = sorted(set(r["Name"] for r in mine if r["Name"].lower() not in wanted), key=lambda n: n.lower())
@@ -162,10 +162,10 @@ def windows_ops(plan, read, component, module_args, differences, max_addresses=B
         "has a rule named '%s' in group '%s'%s" % (
             r["Name"], r.get("Grouping") or "",
             " that Group Policy supplies" if r.get("PolicyStore") else
-            "" if B.action_allow(r.get("Action")) else " that blocks (not an allow rule of ours)")
-        for n in names for r in by_name.get(n, []) if not B.is_ours_windows(r, component)))
+            "" if backends.action_allow(r.get("Action")) else " that blocks (not an allow rule of ours)")
+        for n in names for r in by_name.get(n, []) if not backends.is_ours_windows(r, component)))
     heal = sorted(set(by_name[n][0]["Name"] for n in wanted if len(by_name.get(n, [])) > 1
-                      and all(B.is_ours_windows(r, component) for r in by_name[n])), key=lambda n: n.lower())
+                      and all(backends.is_ours_windows(r, component) for r in by_name[n])), key=lambda n: n.lower())
     write, drift_before, drift_after = [], [], []
     for c in chunks:
         have = by_name.get(c["windows_name"].lower()) or []
@@ -177,7 +177,7 @@ def windows_ops(plan, read, component, module_args, differences, max_addresses=B
         if len(have) > 1:
             # Duplicates of ours (``heal``): every rule of the name removed, then one created.
             write.append((1 if lost else 0, c, {"name": c["windows_name"], "state": "absent"}))
-        first = W.protocol_first(args, have[0]) if len(have) == 1 else None
+        first = winfw.protocol_first(args, have[0]) if len(have) == 1 else None
         if first:
             # Protocol before ports: the module's update loop sets them the other way
             # round, which COM refuses on a protocol-any rule (winfw.protocol_first).
@@ -196,7 +196,7 @@ def windows_ops(plan, read, component, module_args, differences, max_addresses=B
     before = sorted(r["Name"] for r in mine)
     return {"chunks": chunks, "write": write, "stale": stale, "heal": heal, "foreign": foreign,
             "changed": bool(stale or write), "kept": kept,
-            "diff": {"before": sorted(["%s: %s" % (r["Name"], B.remote_text(r.get("RemoteAddresses")))
+            "diff": {"before": sorted(["%s: %s" % (r["Name"], backends.remote_text(r.get("RemoteAddresses")))
                                        for r in mine] + drift_before),
                      "after": sorted(["%s: %s" % (c["windows_name"], c["remoteip"]) for c in chunks] + drift_after)},
             "before": before}
@@ -205,7 +205,7 @@ def windows_ops(plan, read, component, module_args, differences, max_addresses=B
 def windows_remember(read, component, result, com_of):
     """The read once ``result`` (``windows_ops``) has been applied: the
     component's rules replaced by the chunks (``com_of``: chunk -> COM rule)."""
-    keep = [r for r in B.windows_rules(read) if not B.is_ours_windows(r, component)]
+    keep = [r for r in backends.windows_rules(read) if not backends.is_ours_windows(r, component)]
     out = dict(read) if isinstance(read, dict) else {}
     out["Rules"] = keep + [com_of(c) for c in result["chunks"]]
     return out

@@ -47,7 +47,7 @@ import hashlib
 import ipaddress
 import operator
 
-from ansible_collections.webroot.enterprise.plugins.plugin_utils import rules as R
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import rules as rules_lib
 from ansible_collections.webroot.enterprise.plugins.plugin_utils.settings import (
     SettingError,
     boolean,
@@ -86,9 +86,9 @@ def rule_settings(role, host, hostvars):
     names = role_variables(role)
     try:
         cfg = component_settings(role, _hv(hostvars, host))
-        port = R.component(role)["port"] if cfg["port"] in ("", None) else R.check_port(cfg["port"], names["port"])
-        peers = R.check_cidrs(cfg["peers"], names["peers"])
-    except R.RuleError as exc:
+        port = rules_lib.component(role)["port"] if cfg["port"] in ("", None) else rules_lib.check_port(cfg["port"], names["port"])
+        peers = rules_lib.check_cidrs(cfg["peers"], names["peers"])
+    except rules_lib.RuleError as exc:
         raise FlowError("host %s: %s" % (host, exc))
     return {"state": cfg["state"], "port": port, "peers": peers, "any_peer": cfg["any_peer"],
             "peers_var": names["peers"], "any_var": names["any_peer"]}
@@ -105,8 +105,8 @@ def _bool(value, where):
 def address(host, hostvars):
     """``(address, connect_to)`` of ``host``: its IP (None if unknown) and what to connect to."""
     try:
-        cidr = R.host_address(host, hostvars)
-    except R.RuleError as exc:
+        cidr = rules_lib.host_address(host, hostvars)
+    except rules_lib.RuleError as exc:
         raise FlowError(str(exc))
     if cidr:
         # host_address gives one address as a /32 or /128 (or None): no need to parse it again.
@@ -237,8 +237,8 @@ def _plan_scope(host, component, direction, plan_vars, hostvars, cache=None):
         port = rules[0].get("port") or entry.get("port")
         if not (port.__class__ is int and 1 <= port <= 65535):  # (a plan holds a number: checked once)
             try:
-                port = R.check_port(port, where + ".rules[].port")
-            except R.RuleError as exc:
+                port = rules_lib.check_port(port, where + ".rules[].port")
+            except rules_lib.RuleError as exc:
                 raise FlowError(str(exc))
         any_peer = False
         cidrs = []

@@ -13,10 +13,10 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.webroot.enterprise.plugins.action import component_rules as A
-from ansible_collections.webroot.enterprise.plugins.plugin_utils import backends as B
-from ansible_collections.webroot.enterprise.plugins.module_utils import fwread as F
-from ansible_collections.webroot.enterprise.plugins.plugin_utils import rules as R
+from ansible_collections.webroot.enterprise.plugins.action import component_rules
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import backends
+from ansible_collections.webroot.enterprise.plugins.module_utils import fwread
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import rules as rules_lib
 
 GROUPS = {"webroot_distributors": ["d1"], "webroot_servers": ["s1"], "webroot_clients": ["c1", "c2"],
           "webroot_update_endpoints": ["u1"]}
@@ -52,25 +52,25 @@ class FakeHost(object):
 def plan(comp="client_service", host="c1", **settings):
     s = {"state": "present", "port": None, "peers": [], "any_peer": False}
     s.update(settings)
-    return R.host_plan(comp, host, GROUPS, HOSTVARS, s)
+    return rules_lib.host_plan(comp, host, GROUPS, HOSTVARS, s)
 
 
 def linux(backend, read, p=None, check=False, zone=None):
     host = FakeHost()
-    found = B.ours(backend, read)
-    ops, _after = A.apply_linux(host, backend, p or plan(), found, zone, check, SAVE)
+    found = backends.ours(backend, read)
+    ops, _after = component_rules.apply_linux(host, backend, p or plan(), found, zone, check, SAVE)
     return host.sent, ops
 
 
 # --- iptables -----------------------------------------------------------------
 
-IPT_FRESH = {"iptables": {"ipv4": F.parse_iptables_rules("-P INPUT DROP\n-A INPUT -p tcp -m tcp --dport 22 -j ACCEPT\n"),
+IPT_FRESH = {"iptables": {"ipv4": fwread.parse_iptables_rules("-P INPUT DROP\n-A INPUT -p tcp -m tcp --dport 22 -j ACCEPT\n"),
                           "ipv6": []}, "ipsets": {}, "boot": WITH_IPSET}
 IPT_DONE_TEXT = ("-P INPUT DROP\n"
                  '-A INPUT -p tcp -m tcp --dport 50000 -m set --match-set webroot-client-service-v4 src '
                  '-m comment --comment "webroot.enterprise client_service 50000/tcp in" -j ACCEPT\n'
                  "-A INPUT -p tcp -m tcp --dport 22 -j ACCEPT\n")
-IPT_DONE = {"iptables": {"ipv4": F.parse_iptables_rules(IPT_DONE_TEXT), "ipv6": []},
+IPT_DONE = {"iptables": {"ipv4": fwread.parse_iptables_rules(IPT_DONE_TEXT), "ipv6": []},
             "ipsets": {"webroot-client-service-v4": {"type": "hash:net", "family": "ipv4", "entries": ["10.0.2.1"]}},
             "boot": WITH_IPSET}
 
@@ -80,7 +80,7 @@ def test_iptables_first_run_commands():
     names = [n for n, _a in sent]
     assert names == ["ansible.builtin.command", "webroot.enterprise.address_set", "ansible.builtin.iptables",
                      "ansible.builtin.command"]
-    assert sent[0][1]["argv"][:3] == ["sh", "-c", A.MARK_PENDING]
+    assert sent[0][1]["argv"][:3] == ["sh", "-c", component_rules.MARK_PENDING]
     assert sent[1][1] == {"name": "webroot-client-service-v4", "family": "ipv4", "entries": ["10.0.2.1/32"],
                           "provider": "ipset"}
     assert sent[2][1] == {"chain": "INPUT", "protocol": "tcp", "destination_port": "50000", "jump": "ACCEPT",
@@ -112,7 +112,7 @@ def test_iptables_absent_removes_rule_then_set():
 
 # --- ufw ----------------------------------------------------------------------
 
-UFW_DONE = {"ufw": F.parse_ufw_added("ufw allow from 10.0.2.1 to any port 50000 proto tcp comment '%s'\n" % CS)}
+UFW_DONE = {"ufw": fwread.parse_ufw_added("ufw allow from 10.0.2.1 to any port 50000 proto tcp comment '%s'\n" % CS)}
 
 
 def test_ufw_first_run_commands():
@@ -128,7 +128,7 @@ def test_ufw_idempotent_twin():
 
 
 def test_ufw_a_peer_that_left_is_deleted():
-    stale = F.parse_ufw_added("ufw allow from 10.0.2.1 to any port 50000 proto tcp comment '%s'\n"
+    stale = fwread.parse_ufw_added("ufw allow from 10.0.2.1 to any port 50000 proto tcp comment '%s'\n"
                               "ufw allow from 10.0.9.9 to any port 50000 proto tcp comment '%s'\n" % (CS, CS))
     sent, _ops = linux("ufw", {"ufw": stale})
     assert sent == [("community.general.ufw", {
@@ -177,20 +177,20 @@ NAME = "Webroot Enterprise - Client Service (TCP 50000 in)"
 
 def windows(read, p=None, check=False):
     host = FakeHost()
-    ops, _after = A.apply_windows(host, p or plan(), read, ["domain", "private"], "", check)
+    ops, _after = component_rules.apply_windows(host, p or plan(), read, ["domain", "private"], "", check)
     return host.sent, ops
 
 
 def our_com_rule(name=NAME, remote="10.0.2.1/255.255.255.255"):
     """The rule as Windows holds it after win_firewall_rule created it (COM properties)."""
-    return {"Name": name, "Description": R.component("client_service")["vendor"], "ApplicationName": None,
+    return {"Name": name, "Description": rules_lib.component("client_service")["vendor"], "ApplicationName": None,
             "ServiceName": None, "Protocol": 6, "LocalPorts": "50000", "RemotePorts": "*", "LocalAddresses": "*",
             "RemoteAddresses": remote, "IcmpTypesAndCodes": None, "Direction": 1, "Enabled": True,
             "Profiles": 3, "Grouping": "Webroot Enterprise", "InterfaceTypes": "All", "Action": 1,
             "EdgeTraversal": False, "EdgeTraversalOptions": 0, "SecureFlags": 0}
 
 
-WANTED = {"name": NAME, "group": "Webroot Enterprise", "description": R.component("client_service")["vendor"],
+WANTED = {"name": NAME, "group": "Webroot Enterprise", "description": rules_lib.component("client_service")["vendor"],
           "direction": "in", "action": "allow", "protocol": "tcp", "localport": "50000", "remoteport": "any",
           "localip": "any", "remoteip": "10.0.2.1/32", "program": "any", "service": "any",
           "profiles": ["domain", "private"], "interfacetypes": "any", "edge": "no", "enabled": True,

@@ -16,7 +16,7 @@ import copy
 
 import pytest
 
-from ansible_collections.webroot.enterprise.plugins.module_utils import fwdreload as R
+from ansible_collections.webroot.enterprise.plugins.module_utils import fwdreload
 
 BAN = 'rule family="ipv4" source address="198.18.110.99" port port="ssh" protocol="tcp" reject'
 OURS = 'rule family="ipv4" source ipset="webroot-sweep-now-v4" service name="webroot-sweep-now" accept'
@@ -99,9 +99,9 @@ class FakeFirewalld(object):
 
 
 def reload_and_restore(fw):
-    snap = R.snapshot(fw)
+    snap = fwdreload.snapshot(fw)
     fw.reload()
-    return R.restore(fw, snap, settings_of=lambda kind: Settings)
+    return fwdreload.restore(fw, snap, settings_of=lambda kind: Settings)
 
 
 def test_runtime_only_settings_are_in_force_again_after_the_reload():
@@ -134,13 +134,13 @@ def test_runtime_only_settings_are_in_force_again_after_the_reload():
 def test_a_zone_not_loaded_yet_refuses_before_the_reload():
     fw = FakeFirewalld()
     fw.permanent["lab"] = dict(fw.permanent["trusted"])
-    with pytest.raises(R.ReloadRefused) as exc:
-        R.reload_keeping_runtime(fw)
+    with pytest.raises(fwdreload.ReloadRefused) as exc:
+        fwdreload.reload_keeping_runtime(fw)
     assert exc.value.args[0] == ["zone lab is in the permanent configuration only (not loaded yet)"]
     assert fw.reloads == 0
 
 
 def test_check_mode_reads_and_never_reloads():
     fw = FakeFirewalld()
-    assert R.reload_keeping_runtime(fw, check_mode=True) == {"restored": [], "problems": []}
+    assert fwdreload.reload_keeping_runtime(fw, check_mode=True) == {"restored": [], "problems": []}
     assert fw.reloads == 0

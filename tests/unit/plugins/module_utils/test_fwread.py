@@ -10,7 +10,7 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.webroot.enterprise.plugins.module_utils import fwread as F
+from ansible_collections.webroot.enterprise.plugins.module_utils import fwread
 
 # --- recorded outputs ---------------------------------------------------------
 # Ours (comment 'webroot.enterprise ...') mixed with foreign rules, as `iptables -S`
@@ -108,7 +108,7 @@ def ipt(chain, line, **kw):
 
 def test_iptables_only_ours_any_chain_in_order():
     lines = [l for l in IPTABLES_S.splitlines() if "webroot.enterprise" in l]
-    assert F.parse_iptables_rules(IPTABLES_S) == [
+    assert fwread.parse_iptables_rules(IPTABLES_S) == [
         ipt("INPUT", lines[0], protocol="tcp", dport=50000, match_set="webroot-client-service-v4",
             match_set_flags="src", jump="ACCEPT", comment=CS),
         ipt("INPUT", lines[1], protocol="tcp", dport=50001, source="198.18.10.31/32", jump="ACCEPT",
@@ -122,41 +122,41 @@ def test_iptables_only_ours_any_chain_in_order():
 
 
 def test_ip6tables():
-    assert F.parse_iptables_rules(IP6TABLES_S) == [
+    assert fwread.parse_iptables_rules(IP6TABLES_S) == [
         ipt("INPUT", IP6TABLES_S.splitlines()[3], protocol="tcp", dport=50000,
             match_set="webroot-client-service-v6", match_set_flags="src", jump="ACCEPT", comment=CS)]
 
 
 def test_iptables_any_rule_and_non_rules():
-    assert F.parse_iptables_rule("-P INPUT DROP") is None
-    assert F.parse_iptables_rule("-N WEBROOT-EXTRA") is None
-    assert F.parse_iptables_rule("") is None
-    assert F.parse_iptables_rule('-A INPUT --comment "unterminated') is None
+    assert fwread.parse_iptables_rule("-P INPUT DROP") is None
+    assert fwread.parse_iptables_rule("-N WEBROOT-EXTRA") is None
+    assert fwread.parse_iptables_rule("") is None
+    assert fwread.parse_iptables_rule('-A INPUT --comment "unterminated') is None
     line = "-A INPUT -p tcp -m tcp --dport 8080 -j REJECT --reject-with tcp-reset"
-    assert F.parse_iptables_rule(line) == ipt("INPUT", line, protocol="tcp", dport=8080, jump="REJECT",
+    assert fwread.parse_iptables_rule(line) == ipt("INPUT", line, protocol="tcp", dport=8080, jump="REJECT",
                                               extra=["--reject-with"])
     line = "-A INPUT -m set --match-set fail2ban-sshd src -j DROP"
-    assert F.parse_iptables_rule(line) == ipt("INPUT", line, match_set="fail2ban-sshd",
+    assert fwread.parse_iptables_rule(line) == ipt("INPUT", line, match_set="fail2ban-sshd",
                                               match_set_flags="src", jump="DROP")
     # A port range is not one port.
-    rule = F.parse_iptables_rule('-A INPUT -p tcp -m tcp --dport 6000:6010 -m comment --comment "webroot.enterprise x" -j ACCEPT')
+    rule = fwread.parse_iptables_rule('-A INPUT -p tcp -m tcp --dport 6000:6010 -m comment --comment "webroot.enterprise x" -j ACCEPT')
     assert rule["dport"] is None and rule["comment"] == "webroot.enterprise x"
 
 
 def test_iptables_empty():
-    assert F.parse_iptables_rules("-P INPUT ACCEPT\n-P FORWARD ACCEPT\n-P OUTPUT ACCEPT\n") == []
-    assert F.parse_iptables_rules("") == []
+    assert fwread.parse_iptables_rules("-P INPUT ACCEPT\n-P FORWARD ACCEPT\n-P OUTPUT ACCEPT\n") == []
+    assert fwread.parse_iptables_rules("") == []
 
 
 def test_ipset_save_only_ours():
-    assert F.parse_ipset_save(IPSET_SAVE) == {
+    assert fwread.parse_ipset_save(IPSET_SAVE) == {
         "webroot-client-service-v4": {"type": "hash:net", "family": "ipv4",
                                       "entries": ["198.18.10.0/28", "198.18.10.21"]},
         "webroot-client-service-v6": {"type": "hash:net", "family": "ipv6",
                                       "entries": ["2001:db8:1::/64", "2001:db8::5"]},
         "webroot-sweep-now-v4": {"type": "hash:net", "family": "ipv4", "entries": []},
     }
-    assert F.parse_ipset_save("") == {}
+    assert fwread.parse_ipset_save("") == {}
 
 
 # --- ufw --------------------------------------------------------------------
@@ -170,7 +170,7 @@ def ufw(line, **kw):
 
 def test_ufw_only_ours_in_order():
     lines = UFW_ADDED.splitlines()
-    assert F.parse_ufw_added(UFW_ADDED) == [
+    assert fwread.parse_ufw_added(UFW_ADDED) == [
         ufw(lines[1], **{"from": "198.18.10.22"}),
         ufw(lines[3], **{"from": "198.18.10.21"}),
         ufw(lines[4], **{"from": "198.18.10.0/24"}),
@@ -188,31 +188,31 @@ def test_ufw_only_ours_in_order():
 
 def test_ufw_foreign_rules_parse_but_are_not_ours():
     lines = UFW_ADDED.splitlines()
-    assert F.parse_ufw_rule(lines[0]) is None  # the header
-    assert F.parse_ufw_rule(lines[11]) is None  # ufw route
-    assert F.parse_ufw_rule(lines[2]) == ufw(lines[2], port=22, comment="lab: management")
-    assert F.parse_ufw_rule(lines[7]) == ufw(lines[7], protocol="any", port=8080, comment="app, not ours")
-    assert F.parse_ufw_rule(lines[8]) == ufw(lines[8], action="deny", protocol="any", port=None, comment=None,
+    assert fwread.parse_ufw_rule(lines[0]) is None  # the header
+    assert fwread.parse_ufw_rule(lines[11]) is None  # ufw route
+    assert fwread.parse_ufw_rule(lines[2]) == ufw(lines[2], port=22, comment="lab: management")
+    assert fwread.parse_ufw_rule(lines[7]) == ufw(lines[7], protocol="any", port=8080, comment="app, not ours")
+    assert fwread.parse_ufw_rule(lines[8]) == ufw(lines[8], action="deny", protocol="any", port=None, comment=None,
                                              **{"from": "203.0.113.9"})
-    assert F.parse_ufw_rule(lines[9]) == ufw(lines[9], action="limit", port=2222, comment=None)
-    assert F.parse_ufw_rule(lines[14]) == ufw(lines[14], port=2223, comment=None)
-    assert F.parse_ufw_rule(lines[16]) == ufw(lines[16], direction="out", interface="eth0", protocol="udp",
+    assert fwread.parse_ufw_rule(lines[9]) == ufw(lines[9], action="limit", port=2222, comment=None)
+    assert fwread.parse_ufw_rule(lines[14]) == ufw(lines[14], port=2223, comment=None)
+    assert fwread.parse_ufw_rule(lines[16]) == ufw(lines[16], direction="out", interface="eth0", protocol="udp",
                                               port=53, to="2001:db8::1", comment=None)
 
 
 def test_ufw_empty():
-    assert F.parse_ufw_added(UFW_EMPTY) == []
-    assert F.parse_ufw_added("") == []
+    assert fwread.parse_ufw_added(UFW_EMPTY) == []
+    assert fwread.parse_ufw_added("") == []
 
 
 # --- firewalld --------------------------------------------------------------
 
 def test_rich_rules_of_ours():
     rules = FIREWALLD_PUBLIC_RICH.splitlines()
-    assert [F.is_webroot_rich_rule(r) for r in rules] == [True, False, True, True, False]
-    assert F.is_webroot_rich_rule('rule family="ipv4" source address="198.18.10.31" service name="webroot-sweep-now" accept')
-    assert not F.is_webroot_rich_rule('rule service name="ssh" accept')
-    assert not F.is_webroot_rich_rule("")
+    assert [fwread.is_webroot_rich_rule(r) for r in rules] == [True, False, True, True, False]
+    assert fwread.is_webroot_rich_rule('rule family="ipv4" source address="198.18.10.31" service name="webroot-sweep-now" accept')
+    assert not fwread.is_webroot_rich_rule('rule service name="ssh" accept')
+    assert not fwread.is_webroot_rich_rule("")
 
 
 class FakeSettings(object):
@@ -324,7 +324,7 @@ class FakeFirewallClient(object):
 def test_read_firewalld_client():
     rich = FIREWALLD_PUBLIC_RICH.splitlines()
     none = {"services": [], "rich_rules": []}
-    assert F.read_firewalld_client(FakeFirewallClient()) == {
+    assert fwread.read_firewalld_client(FakeFirewallClient()) == {
         "default_zone": "public",
         "zones": {
             "public": {"permanent": {"services": ["webroot-sweep-now"], "rich_rules": sorted([rich[2], rich[3]])},
@@ -395,16 +395,16 @@ def merged(*dicts):
 
 
 def code(host, backend="auto"):
-    with pytest.raises(F.ReadError) as exc:
-        F.read(host, backend)
+    with pytest.raises(fwread.ReadError) as exc:
+        fwread.read(host, backend)
     return exc.value.code
 
 
 def test_detect_running_firewalld_wins():
     fw = FakeFirewallClient()
     host = FakeHost(tools=["firewall-cmd", "ufw", "iptables", "ipset"], firewalld=fw, commands=UFW_ACTIVE)
-    assert F.detect(host) == ("firewalld", fw)
-    assert F.read(host)["backend"] == "firewalld"
+    assert fwread.detect(host) == ("firewalld", fw)
+    assert fwread.read(host)["backend"] == "firewalld"
     assert host.ran == []
 
 
@@ -419,7 +419,7 @@ def test_detect_firewalld_configured_but_stopped(files, dirs, enabled):
     host = FakeHost(tools=["firewall-cmd", "systemctl", "ufw", "iptables", "ipset"], files=files, dirs=dirs,
                     commands=cmds)
     assert code(host) == "auto-firewalld-stopped"
-    assert "is not running, so no rule was changed on this host" in str(F.ReadError("auto-firewalld-stopped"))
+    assert "is not running, so no rule was changed on this host" in str(fwread.ReadError("auto-firewalld-stopped"))
 
 
 def test_detect_firewalld_installed_not_configured_nor_enabled():
@@ -427,17 +427,17 @@ def test_detect_firewalld_installed_not_configured_nor_enabled():
     cmds[("systemctl", "is-enabled", "--quiet", "firewalld")] = (1, "", "")
     host = FakeHost(tools=["firewall-cmd", "systemctl", "ufw"], files=["/etc/firewalld/services/other.xml"],
                     dirs=["/run/systemd/system"], commands=cmds)
-    assert F.detect(host) == ("ufw", None)
+    assert fwread.detect(host) == ("ufw", None)
     # Without systemd running, is-enabled is not asked.
     host = FakeHost(tools=["firewall-cmd", "systemctl", "ufw"], commands=dict(UFW_ACTIVE))
-    assert F.detect(host) == ("ufw", None)
+    assert fwread.detect(host) == ("ufw", None)
     assert ("systemctl", "is-enabled", "--quiet", "firewalld") not in host.ran
 
 
 def test_detect_ufw_inactive_falls_to_iptables():
     host = FakeHost(tools=["ufw", "iptables", "ip6tables", "ipset"], commands=merged(UFW_INACTIVE, IPT_CMDS))
-    assert F.detect(host) == ("iptables", None)
-    got = F.read(host)
+    assert fwread.detect(host) == ("iptables", None)
+    got = fwread.read(host)
     assert got["backend"] == "iptables"
     assert [r["comment"] for r in got["iptables"]["ipv4"]] == [
         CS, "webroot.enterprise sweep_now 50001/tcp in", "webroot.enterprise update_service 443/tcp out",
@@ -448,21 +448,21 @@ def test_detect_ufw_inactive_falls_to_iptables():
 
 def test_read_ufw():
     host = FakeHost(tools=["ufw", "iptables"], commands=merged(UFW_ACTIVE, {("ufw", "show", "added"): (0, UFW_ADDED, "")}))
-    got = F.read(host)
+    got = fwread.read(host)
     assert got["backend"] == "ufw" and len(got["ufw"]) == 9 and set(got) == {"backend", "ufw"}
 
 
 def test_no_firewall():
     assert code(FakeHost()) == "no-firewall"
     assert code(FakeHost(tools=["ufw"], commands=UFW_INACTIVE)) == "no-firewall"
-    assert str(F.ReadError("no-firewall")).startswith("No firewall found on this host: firewalld is not running")
+    assert str(fwread.ReadError("no-firewall")).startswith("No firewall found on this host: firewalld is not running")
 
 
 def test_iptables_needs_ipset():
     host = FakeHost(tools=["iptables"], commands=IPT_CMDS)
     assert code(host) == "no-ipset"
     assert code(host, "iptables") == "no-ipset"
-    assert str(F.ReadError("no-ipset")).startswith("ipset is not installed on this host: on iptables hosts")
+    assert str(fwread.ReadError("no-ipset")).startswith("ipset is not installed on this host: on iptables hosts")
 
 
 def test_ip6tables_missing_or_failing_is_no_ipv6():
@@ -470,7 +470,7 @@ def test_ip6tables_missing_or_failing_is_no_ipv6():
     cmds[("ip6tables", "-S")] = (1, "", "ip6tables v1.8.9 (legacy): can't initialize ip6tables table `filter'")
     for host in (FakeHost(tools=["iptables", "ipset"], commands=IPT_CMDS),
                  FakeHost(tools=["iptables", "ip6tables", "ipset"], commands=cmds)):
-        got = F.read(host, "iptables")
+        got = fwread.read(host, "iptables")
         assert got["iptables"]["ipv6"] == [] and len(got["iptables"]["ipv4"]) == 4
 
 
@@ -478,22 +478,22 @@ def test_iptables_failing_is_an_error():
     cmds = dict(IPT_CMDS)
     cmds[("iptables", "-S")] = (4, "", "iptables: Permission denied (you must be root).")
     host = FakeHost(tools=["iptables", "ipset"], commands=cmds)
-    with pytest.raises(F.ReadError) as exc:
-        F.read(host, "iptables")
+    with pytest.raises(fwread.ReadError) as exc:
+        fwread.read(host, "iptables")
     assert exc.value.code == "command-failed" and "Permission denied" in str(exc.value)
 
 
 def test_firewalld_given_but_stopped():
     host = FakeHost(tools=["firewall-cmd", "iptables", "ipset"], commands=IPT_CMDS)
     assert code(host, "firewalld") == "firewalld-stopped"
-    assert "firewalld is not running" in str(F.ReadError("firewalld-stopped"))
+    assert "firewalld is not running" in str(fwread.ReadError("firewalld-stopped"))
 
 
 def test_backend_given_skips_detection():
     host = FakeHost(tools=["firewall-cmd", "ufw", "iptables", "ipset"], firewalld=FakeFirewallClient(),
                     commands=merged(IPT_CMDS, {("ufw", "show", "added"): (0, UFW_EMPTY, "")}))
-    assert F.read(host, "ufw") == {"backend": "ufw", "ufw": []}
-    assert F.read(host, "iptables")["backend"] == "iptables"
+    assert fwread.read(host, "ufw") == {"backend": "ufw", "ufw": []}
+    assert fwread.read(host, "iptables")["backend"] == "iptables"
     assert code(FakeHost(), "ufw") == "no-ufw"
     assert code(FakeHost(), "iptables") == "no-iptables"
 
@@ -516,7 +516,7 @@ def test_firewalld_drift_names_what_a_reload_would_drop_or_bring_in():
                                   "webroot-client-service-v4": ["198.18.10.99"]}[name]
     # Written by hand: the port opened by hand at runtime, the pending permanent port,
     # the ban only in the running set; never our service, rule or set.
-    assert F.firewalld_drift(fw) == [
+    assert fwread.firewalld_drift(fw) == [
         "zone public: port 2222/tcp is in the runtime configuration only",
         "zone public: port 8080/tcp is in the permanent configuration only",
         "ipset blocklist: 1 entries in the runtime configuration only (e.g. 198.51.100.7)",
@@ -562,7 +562,7 @@ def test_firewalld_drift_covers_interfaces_policies_and_passthroughs():
     fw.getAllChains = lambda: []
     fw.getAllRules = lambda: []
     fw.getAllPassthroughs = lambda: [("ipv4", ["-I", "FORWARD", "-j", "NETAVARK_FORWARD"])]
-    assert F.firewalld_drift(fw) == [
+    assert fwread.firewalld_drift(fw) == [
         "zone public: interface cni-podman0 is in the runtime configuration only",
         "policy lab-out: port 8443/tcp is in the runtime configuration only",
         "passthroughs: 1 in the runtime configuration only, 0 in the permanent only",

@@ -13,9 +13,9 @@ import time
 
 import pytest
 
-from ansible_collections.webroot.enterprise.plugins.plugin_utils import estate as S
-from ansible_collections.webroot.enterprise.plugins.plugin_utils import rules as R
-from ansible_collections.webroot.enterprise.plugins.plugin_utils import resolve as N
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import estate as estate_lib
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import rules as rules_lib
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import resolve as resolve_lib
 
 # ansible.windows.setup's interfaces of a laptop on LAN and VPN (shape of setup.ps1's
 # ansible_interfaces: one dict per adapter, ipv4 a dict or a list of dicts).
@@ -33,9 +33,9 @@ WIN_INTERFACES = [
 
 
 def test_windows_facts_give_the_adapter_with_an_ipv4_gateway_lowest_index_never_link_local():
-    assert R.windows_fact_address(WIN_INTERFACES) == "198.18.90.23/32"
-    assert R.windows_fact_address([WIN_INTERFACES[2]]) is None
-    assert R.windows_fact_address([]) is None
+    assert rules_lib.windows_fact_address(WIN_INTERFACES) == "198.18.90.23/32"
+    assert rules_lib.windows_fact_address([WIN_INTERFACES[2]]) is None
+    assert rules_lib.windows_fact_address([]) is None
 
 
 def test_the_documented_order():
@@ -48,19 +48,19 @@ def test_the_documented_order():
         "f": {"ansible_host": "f.corp.example"},
         "g": {"ansible_host": "198.51.100.0/24"},
     }
-    cache = R.HostvarsCache(hv, resolved={"e": ("198.18.90.5/32", None), "f": (None, "f.corp.example does not resolve")})
-    assert [R.host_address(h, cache) for h in "abcdefg"] == [
+    cache = rules_lib.HostvarsCache(hv, resolved={"e": ("198.18.90.5/32", None), "f": (None, "f.corp.example does not resolve")})
+    assert [rules_lib.host_address(h, cache) for h in "abcdefg"] == [
         "198.18.90.1/32", "198.18.90.23/32", "198.18.90.3/32", "10.0.0.4/32", "198.18.90.5/32", None, None]
     assert cache.why["f"] == "f.corp.example does not resolve"
     # Only the hosts whose address nothing else gives are resolved; a network is a name
     # to nobody and never one address.
-    assert [R.name_to_resolve(h, R.HostvarsCache(hv)) for h in "abcdefg"] == [
+    assert [rules_lib.name_to_resolve(h, rules_lib.HostvarsCache(hv)) for h in "abcdefg"] == [
         None, None, None, None, "e.corp.example", "f.corp.example", "198.51.100.0/24"]
 
 
 def test_webroot_address_as_a_network_is_refused():
-    with pytest.raises(R.RuleError, match="is a network, not one address"):
-        R.host_address("a", {"a": {"webroot_address": "198.18.90.0/24"}})
+    with pytest.raises(rules_lib.RuleError, match="is a network, not one address"):
+        rules_lib.host_address("a", {"a": {"webroot_address": "198.18.90.0/24"}})
 
 
 def fake_resolver(answers, delay=None):
@@ -76,7 +76,7 @@ def fake_resolver(answers, delay=None):
 def test_resolution_picks_ipv4_then_ipv6_never_loopback_or_link_local():
     resolver = fake_resolver({"a": ["2001:db8::5", "198.18.90.5"], "b": ["fe80::1", "2001:db8::6"],
                               "c": ["127.0.1.1"], "d": None})
-    assert N.resolve(["a", "b", "c", "d"], resolver=resolver) == {
+    assert resolve_lib.resolve(["a", "b", "c", "d"], resolver=resolver) == {
         "a": ("198.18.90.5/32", None),
         "b": ("2001:db8::6/128", None),
         "c": (None, "c resolves to no usable address"),
@@ -90,7 +90,7 @@ def test_resolution_of_many_names_is_concurrent_and_bounded_in_time():
     delay = dict((n, 0.2) for n in names)
     delay["ws0007"] = 30   # a name whose DNS server never answers
     start = time.time()
-    out = N.resolve(names, timeout=3, resolver=fake_resolver(answers, delay))
+    out = resolve_lib.resolve(names, timeout=3, resolver=fake_resolver(answers, delay))
     took = time.time() - start
     # 300 lookups of 0.2 s each: about 1 s with 64 at a time, never 60 s in a row,
     # and the hanging one costs its own two tries of 3 s, nobody else's time.
@@ -111,24 +111,24 @@ def test_estate_validation_leaves_out_and_names_hosts_without_an_address():
     def resolver(names):
         assert names == ["c2.corp.example", "c3.corp.example"]
         return {"c2.corp.example": ("198.18.90.32/32", None), "c3.corp.example": (None, "c3.corp.example does not resolve")}
-    out = S.validate(GROUPS, HV, resolver=resolver)
+    out = estate_lib.validate(GROUPS, HV, resolver=resolver)
     assert out["errors"] == []
     assert out["left_out"] == {"c3": "c3.corp.example does not resolve"}
     assert out["addresses"]["c2"] == "198.18.90.32/32"
-    strict = S.validate(GROUPS, HV, resolver=resolver, strict=True)
+    strict = estate_lib.validate(GROUPS, HV, resolver=resolver, strict=True)
     assert strict["errors"] and all("cannot tell the address of c3" in e for e in strict["errors"])
 
 
 def test_client_networks_take_the_place_of_the_workstations_and_sources_win():
     settings = {"state": "present", "client_networks": ["198.18.90.0/24"]}
-    (rule,) = R.host_plan("client_service", "s1", GROUPS, HV, settings)["rules"]
+    (rule,) = rules_lib.host_plan("client_service", "s1", GROUPS, HV, settings)["rules"]
     assert rule["peers"] == ["198.18.90.0/24"]
-    (rule,) = R.host_plan("update_distributor", "d1", GROUPS, HV, settings)["rules"]
+    (rule,) = rules_lib.host_plan("update_distributor", "d1", GROUPS, HV, settings)["rules"]
     assert rule["peers"] == ["198.18.90.0/24"]
     # Sweep Now on a workstation comes from the company servers: their addresses.
-    (rule,) = R.host_plan("sweep_now", "c1", GROUPS, HV, settings)["rules"]
+    (rule,) = rules_lib.host_plan("sweep_now", "c1", GROUPS, HV, settings)["rules"]
     assert rule["peers"] == ["198.18.90.21/32"]
-    (rule,) = R.host_plan("client_service", "s1", GROUPS, HV, dict(settings, peers=["198.18.91.0/24"]))["rules"]
+    (rule,) = rules_lib.host_plan("client_service", "s1", GROUPS, HV, dict(settings, peers=["198.18.91.0/24"]))["rules"]
     assert rule["peers"] == ["198.18.91.0/24"]
-    with pytest.raises(R.RuleError, match="webroot_client_networks"):
-        R.host_plan("client_service", "s1", GROUPS, HV, dict(settings, client_networks=["198.18.90.1/24"]))
+    with pytest.raises(rules_lib.RuleError, match="webroot_client_networks"):
+        rules_lib.host_plan("client_service", "s1", GROUPS, HV, dict(settings, client_networks=["198.18.90.1/24"]))

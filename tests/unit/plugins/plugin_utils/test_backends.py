@@ -9,9 +9,9 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.webroot.enterprise.plugins.plugin_utils import backends as B
-from ansible_collections.webroot.enterprise.plugins.plugin_utils import fw_windows as WIN
-from ansible_collections.webroot.enterprise.plugins.plugin_utils import rules as R
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import backends
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import fw_windows
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import rules as rules_lib
 
 GROUPS = {
     "webroot_distributors": ["d1"],
@@ -30,14 +30,14 @@ HOSTVARS = {
 def plan(comp, host, **settings):
     s = {"state": "present", "port": None, "peers": [], "any_peer": False}
     s.update(settings)
-    return R.host_plan(comp, host, GROUPS, HOSTVARS, s)
+    return rules_lib.host_plan(comp, host, GROUPS, HOSTVARS, s)
 
 
 def test_aggregate_is_exact():
-    assert R.aggregate(["10.0.0.1/32", "10.0.0.2/32", "10.0.0.3/32", "10.0.0.4/32", "10.0.0.9/32"]) == [
+    assert rules_lib.aggregate(["10.0.0.1/32", "10.0.0.2/32", "10.0.0.3/32", "10.0.0.4/32", "10.0.0.9/32"]) == [
         "10.0.0.1/32", "10.0.0.2/31", "10.0.0.4/32", "10.0.0.9/32"]
-    assert R.aggregate(["10.0.0.0/32", "10.0.0.1/32", "10.0.0.2/32", "10.0.0.3/32"]) == ["10.0.0.0/30"]
-    assert R.aggregate(["2001:db8::1/128", "10.0.0.0/24", "10.0.0.7/32"]) == ["10.0.0.0/24", "2001:db8::1/128"]
+    assert rules_lib.aggregate(["10.0.0.0/32", "10.0.0.1/32", "10.0.0.2/32", "10.0.0.3/32"]) == ["10.0.0.0/30"]
+    assert rules_lib.aggregate(["2001:db8::1/128", "10.0.0.0/24", "10.0.0.7/32"]) == ["10.0.0.0/24", "2001:db8::1/128"]
 
 
 def test_plan_of_a_distributor_aggregates_the_workstations():
@@ -50,25 +50,25 @@ def test_plan_of_a_distributor_aggregates_the_workstations():
 
 def test_absent_needs_no_peer_address():
     hv = dict(HOSTVARS, c1={})   # c1's address is unknown
-    p = R.host_plan("update_distributor", "d1", GROUPS, hv,
+    p = rules_lib.host_plan("update_distributor", "d1", GROUPS, hv,
                     {"state": "absent", "port": None, "peers": [], "any_peer": False})
     assert p["rules"] == [] and p["state"] == "absent"
-    with pytest.raises(R.RuleError, match="cannot tell the address of c1"):
-        R.host_plan("update_distributor", "d1", GROUPS, hv,
+    with pytest.raises(rules_lib.RuleError, match="cannot tell the address of c1"):
+        rules_lib.host_plan("update_distributor", "d1", GROUPS, hv,
                     {"state": "present", "port": None, "peers": [], "any_peer": False})
 
 
 def test_plan_refuses_misspelt_variables_and_management_ports():
-    with pytest.raises(R.RuleError, match="Unknown variable.*sweep_now_source"):
-        R.host_plan("sweep_now", "c1", GROUPS, HOSTVARS, {"state": "present"},
+    with pytest.raises(rules_lib.RuleError, match="Unknown variable.*sweep_now_source"):
+        rules_lib.host_plan("sweep_now", "c1", GROUPS, HOSTVARS, {"state": "present"},
                     given_vars=["sweep_now_source"], known_vars=["sweep_now_sources", "sweep_now_state"])
-    with pytest.raises(R.RuleError, match="sweep_now_port 2222 is a management port"):
-        R.host_plan("sweep_now", "c1", GROUPS, HOSTVARS, {"state": "present", "port": "2222"},
+    with pytest.raises(rules_lib.RuleError, match="sweep_now_port 2222 is a management port"):
+        rules_lib.host_plan("sweep_now", "c1", GROUPS, HOSTVARS, {"state": "present", "port": "2222"},
                     management_port=2222)
-    with pytest.raises(R.RuleError, match="sweep_now_port 5986 is a management port"):
-        R.host_plan("sweep_now", "c1", GROUPS, HOSTVARS, {"state": "present", "port": 5986})
+    with pytest.raises(rules_lib.RuleError, match="sweep_now_port 5986 is a management port"):
+        rules_lib.host_plan("sweep_now", "c1", GROUPS, HOSTVARS, {"state": "present", "port": 5986})
     # Outbound only (443 from the distributors): the management port is not at stake.
-    assert R.host_plan("update_service", "d1", GROUPS, HOSTVARS, {"state": "present", "port": 22})["port"] == 22
+    assert rules_lib.host_plan("update_service", "d1", GROUPS, HOSTVARS, {"state": "present", "port": 22})["port"] == 22
 
 
 def ipt(chain, dport, comment, jump="ACCEPT", match_set=None, flags=None, source=None, destination=None):
@@ -93,8 +93,8 @@ IPT_READ = {"backend": "iptables", "iptables": {"ipv4": [
 
 
 def test_iptables_ops_from_one_read():
-    found = B.ours("iptables", IPT_READ)
-    ops = B.ops("iptables", plan("update_distributor", "d1"), found)
+    found = backends.ours("iptables", IPT_READ)
+    ops = backends.ops("iptables", plan("update_distributor", "d1"), found)
     # The set is brought to the plan's entries; the set rule stays; the 0.1.0
     # per-peer rule goes; nothing of anyone else's is named.
     assert ops["sets"] == [{"name": "webroot-update-distributor-v4", "family": "ipv4",
@@ -115,17 +115,17 @@ def test_iptables_ops_from_one_read():
 
 
 def test_iptables_ours_is_the_exact_marker_on_its_chain_and_port_never_a_management_port():
-    found = B.ours("iptables", IPT_READ)
+    found = backends.ours("iptables", IPT_READ)
     # Only the two ACCEPT rules on 50003 with the exact marker; the SSH rules stay foreign,
     # so state absent of sweep_now can never remove them.
     assert [(r["port"], r["peer"], r["match_set"]) for r in found["update_distributor"]["rules"]] == [
         (50003, "10.0.0.1/32", None), (50003, None, "webroot-update-distributor-v4")]
     assert found["sweep_now"]["rules"] == []
-    ops = B.ops("iptables", plan("sweep_now", "c1", state="absent"), found)
+    ops = backends.ops("iptables", plan("sweep_now", "c1", state="absent"), found)
     assert ops["remove"] == [] and not ops["changed"]
     # The exact marker on the wrong chain or port is not ours either.
     other = {"iptables": {"ipv4": [ipt("OUTPUT", 50003, MARK), ipt("INPUT", 50004, MARK)]}}
-    assert B.ours("iptables", other)["update_distributor"]["rules"] == []
+    assert backends.ours("iptables", other)["update_distributor"]["rules"] == []
 
 
 def test_iptables_a_foreign_rule_using_our_set_blocks_its_removal():
@@ -133,21 +133,21 @@ def test_iptables_a_foreign_rule_using_our_set_blocks_its_removal():
         ipt("INPUT", 50003, MARK, match_set="webroot-update-distributor-v4", flags="src"),
         ipt("INPUT", 50003, "admin: log them", jump="LOG", match_set="webroot-update-distributor-v4", flags="src"),
     ]}, "ipsets": {"webroot-update-distributor-v4": {"type": "hash:net", "family": "ipv4", "entries": ["10.0.0.1"]}}}
-    found = B.ours("iptables", read)
-    with pytest.raises(B.ForeignConflict, match="webroot-update-distributor-v4"):
-        B.ops("iptables", plan("update_distributor", "d1", state="absent"), found)
+    found = backends.ours("iptables", read)
+    with pytest.raises(backends.ForeignConflict, match="webroot-update-distributor-v4"):
+        backends.ops("iptables", plan("update_distributor", "d1", state="absent"), found)
 
 
 def test_iptables_nothing_to_do_when_the_read_matches():
     read = {"iptables": {"ipv4": [ipt("INPUT", 50003, MARK, match_set="webroot-update-distributor-v4", flags="src")]},
             "ipsets": {"webroot-update-distributor-v4": {"type": "hash:net", "family": "ipv4", "entries": [
                 "10.0.0.1", "10.0.0.2/31", "10.0.0.4", "10.0.0.9"]}}}
-    ops = B.ops("iptables", plan("update_distributor", "d1"), B.ours("iptables", read))
+    ops = backends.ops("iptables", plan("update_distributor", "d1"), backends.ours("iptables", read))
     assert not ops["changed"] and ops["add"] == [] and ops["remove"] == [] and ops["sets"] == []
 
 
 def test_iptables_absent_removes_rule_and_set():
-    ops = B.ops("iptables", plan("update_distributor", "d1", state="absent"), B.ours("iptables", IPT_READ))
+    ops = backends.ops("iptables", plan("update_distributor", "d1", state="absent"), backends.ours("iptables", IPT_READ))
     assert len(ops["remove"]) == 2 and ops["add"] == []
     assert [s["name"] for s in ops["sets_absent"]] == ["webroot-update-distributor-v4"]
 
@@ -166,9 +166,9 @@ def test_firewalld_ops():
         'rule family="ipv4" source address="10.0.0.1" service name="webroot-update-distributor" accept',
         'rule family="ipv4" source address="10.9.9.9" port port="50003" protocol="tcp" accept']}},
         services={"webroot-update-distributor": {"ports": ["50003/tcp"]}})
-    found = B.ours("firewalld", read)
+    found = backends.ours("firewalld", read)
     assert found["_default_zone"] == "public"
-    ops = B.ops("firewalld", plan("update_distributor", "d1"), found, zone="public")
+    ops = backends.ops("firewalld", plan("update_distributor", "d1"), found, zone="public")
     assert [r["rich_rule"] for r in ops["add"]] == [RICH]
     # The per-address rule naming our service is not the exact rule we write: foreign,
     # never removed (an admin's rule), and it keeps our service from being removed.
@@ -184,17 +184,17 @@ def test_firewalld_a_deny_rule_naming_our_service_is_kept_and_blocks_removal():
                     services={"webroot-update-distributor": {"ports": ["50003/tcp"]}},
                     ipsets={"webroot-update-distributor-v4": {"entries": ["10.0.0.1"]}},
                     runtime={"webroot-update-distributor-v4": {"entries": ["10.0.0.1"]}})
-    found = B.ours("firewalld", read)
+    found = backends.ours("firewalld", read)
     assert [r["rich_rule"] for r in found["update_distributor"]["rules"]] == [RICH]
-    with pytest.raises(B.ForeignConflict, match="webroot-update-distributor"):
-        B.ops("firewalld", plan("update_distributor", "d1", state="absent"), found, zone="public")
+    with pytest.raises(backends.ForeignConflict, match="webroot-update-distributor"):
+        backends.ops("firewalld", plan("update_distributor", "d1", state="absent"), found, zone="public")
 
 
 def test_firewalld_our_rule_in_another_zone_is_stale():
     read = fwd_read({"public": {"services": [], "rich_rules": []},
                      "internal": {"services": [], "rich_rules": [RICH]}},
                     services={"webroot-update-distributor": {"ports": ["50003/tcp"]}})
-    ops = B.ops("firewalld", plan("update_distributor", "d1"), B.ours("firewalld", read), zone="public")
+    ops = backends.ops("firewalld", plan("update_distributor", "d1"), backends.ours("firewalld", read), zone="public")
     assert [(r["zone"], r["rich_rule"]) for r in ops["add"]] == [("public", RICH)]
     assert [(r["zone"], r["rich_rule"]) for r in ops["remove"]] == [("internal", RICH)]
 
@@ -205,8 +205,8 @@ def test_ufw_ops_per_aggregated_peer():
                 "comment": comment, "line": "ufw ..."}
     read = {"ufw": [rule("any", "lab: management", port=22), rule("10.0.0.1"), rule("10.0.0.3"),
                     rule("10.0.0.5", action="deny"), rule("any", "webroot.enterprise sweep_now 22/tcp in", port=22)]}
-    found = B.ours("ufw", read)
-    ops = B.ops("ufw", plan("update_distributor", "d1"), found)
+    found = backends.ours("ufw", read)
+    ops = backends.ops("ufw", plan("update_distributor", "d1"), found)
     assert sorted(r["peer"] for r in ops["add"]) == ["10.0.0.2/31", "10.0.0.4/32", "10.0.0.9/32"]
     assert [r["peer"] for r in ops["remove"]] == ["10.0.0.3/32"]
     assert found["sweep_now"]["rules"] == []
@@ -216,7 +216,7 @@ def test_windows_chunks_at_1000_with_stable_names():
     peers = ["10.%d.%d.%d/32" % (i // 65536, (i // 256) % 256, i % 256) for i in range(0, 5000, 2)]  # 2,500, none adjacent
     p = {"component": "client_service", "rules": [dict(
         plan("client_service", "s1")["rules"][0], peers=peers)]}
-    chunks = WIN.windows_chunks(p)
+    chunks = fw_windows.windows_chunks(p)
     assert [c["windows_name"] for c in chunks] == [
         "Webroot Enterprise - Client Service (TCP 50000 in)",
         "Webroot Enterprise - Client Service (TCP 50000 in) #2",
@@ -230,7 +230,7 @@ def test_windows_chunks_are_sticky_so_no_address_moves():
         plan("client_service", "s1")["rules"][0], peers=["10.0.0.1/32", "10.0.0.3/32", "10.0.0.5/32", "10.0.0.7/32"])]}
     # On the host: .3 and .5 in the first rule, .7 in the second; .9 is gone; .1 is new.
     current = {name.lower(): ["10.0.0.3/32", "10.0.0.5/32", "10.0.0.9/32"], (name + " #2").lower(): ["10.0.0.7/32"]}
-    chunks = WIN.windows_chunks(p, current, max_addresses=3)
+    chunks = fw_windows.windows_chunks(p, current, max_addresses=3)
     assert [(c["windows_name"], c["remoteip"]) for c in chunks] == [
         (name, "10.0.0.1/32,10.0.0.3/32,10.0.0.5/32"), (name + " #2", "10.0.0.7/32")]
 
@@ -247,7 +247,7 @@ def test_windows_ops_case_insensitive_stale_and_foreign():
         com("webroot enterprise - client service (tcp 50000 in) #2", group="Theirs"),
         com("Webroot Enterprise - Sweep Now (TCP 50001 in)"),
     ]}
-    ops = WIN.windows_ops(p, read, "client_service", lambda c: {"remoteip": c["remoteip"]}, lambda a, r: [])
+    ops = fw_windows.windows_ops(p, read, "client_service", lambda c: {"remoteip": c["remoteip"]}, lambda a, r: [])
     assert ops["stale"] == ["Webroot Enterprise - Client Service (TCP 50000 in) #2"]
     # the foreign rule carries the stale name in another case: the module would remove it too
     assert ops["foreign"] == ["has a rule named 'webroot enterprise - client service (tcp 50000 in) #2' in group 'Theirs'"]
@@ -262,7 +262,7 @@ def test_windows_duplicates_of_ours_are_removed_then_created_once():
     # (the module's state=absent removes all it selects), then one is created.
     p = plan("client_service", "c1")
     read = {"Rules": [com(CS), com(CS.lower())]}
-    ops = WIN.windows_ops(p, read, "client_service", lambda c: {"name": c["windows_name"], "remoteip": c["remoteip"]},
+    ops = fw_windows.windows_ops(p, read, "client_service", lambda c: {"name": c["windows_name"], "remoteip": c["remoteip"]},
                           lambda a, r: [])
     assert ops["foreign"] == []
     assert ops["heal"] == [CS]
@@ -278,7 +278,7 @@ def test_windows_duplicates_of_ours_are_removed_then_created_once():
 def test_windows_duplicates_healed_once_give_no_call():
     # The idempotent twin: the read after those two calls.
     p = plan("client_service", "c1")
-    ops = WIN.windows_ops(p, {"Rules": [com(CS)]}, "client_service", lambda c: {"remoteip": c["remoteip"]},
+    ops = fw_windows.windows_ops(p, {"Rules": [com(CS)]}, "client_service", lambda c: {"remoteip": c["remoteip"]},
                           lambda a, r: [])
     assert (ops["write"], ops["stale"], ops["heal"], ops["changed"]) == ([], [], [], False)
 
@@ -286,7 +286,7 @@ def test_windows_duplicates_healed_once_give_no_call():
 def test_windows_duplicate_name_with_a_rule_of_someone_else_is_refused_not_healed():
     p = plan("client_service", "c1")
     read = {"Rules": [com(CS), com(CS, group="Contoso Tools")]}
-    ops = WIN.windows_ops(p, read, "client_service", lambda c: {"remoteip": c["remoteip"]}, lambda a, r: [])
+    ops = fw_windows.windows_ops(p, read, "client_service", lambda c: {"remoteip": c["remoteip"]}, lambda a, r: [])
     assert ops["heal"] == []
     assert ops["foreign"] == ["has a rule named '%s' in group 'Contoso Tools'" % CS]
 
@@ -296,7 +296,7 @@ def test_windows_duplicates_keep_every_address_either_admits_while_a_peer_is_unk
     p = plan("client_service", "c1")
     p["rules"][0]["unknown"] = ["s9"]
     read = {"Rules": [com(CS, remote="10.0.9.1/255.255.255.255"), com(CS, remote="10.0.9.2/255.255.255.255")]}
-    ops = WIN.windows_ops(p, read, "client_service", lambda c: {"remoteip": c["remoteip"]}, lambda a, r: [])
+    ops = fw_windows.windows_ops(p, read, "client_service", lambda c: {"remoteip": c["remoteip"]}, lambda a, r: [])
     assert [args for _c, args in ops["write"]] == [
         {"name": CS, "state": "absent"}, {"remoteip": "10.0.2.1/32,10.0.9.1/32,10.0.9.2/32"}]
 
@@ -304,7 +304,7 @@ def test_windows_duplicates_keep_every_address_either_admits_while_a_peer_is_unk
 def test_windows_a_block_rule_in_our_group_is_not_ours():
     p = plan("client_service", "s1")
     read = {"Rules": [com("Webroot Enterprise - Client Service (TCP 50000 in)", action=0)]}
-    ops = WIN.windows_ops(p, read, "client_service", lambda c: {}, lambda a, r: [])
+    ops = fw_windows.windows_ops(p, read, "client_service", lambda c: {}, lambda a, r: [])
     assert ops["stale"] == []
     assert ops["foreign"] == ["has a rule named 'Webroot Enterprise - Client Service (TCP 50000 in)' in group "
                               "'Webroot Enterprise' that blocks (not an allow rule of ours)"]
@@ -312,14 +312,14 @@ def test_windows_a_block_rule_in_our_group_is_not_ours():
 
 def test_ipv6_peers_get_their_own_set_and_rule():
     p = plan("sweep_now", "c1", peers=["2001:db8::/64", "198.18.1.0/24"])
-    want = B.want_iptables(p)
+    want = backends.want_iptables(p)
     assert want["sets"] == {
         "webroot-sweep-now-v4": {"family": "ipv4", "entries": ["198.18.1.0/24"]},
         "webroot-sweep-now-v6": {"family": "ipv6", "entries": ["2001:db8::/64"]},
     }
     assert [(r["family"], r["match_set"]) for r in want["rules"]] == [
         ("ipv4", "webroot-sweep-now-v4"), ("ipv6", "webroot-sweep-now-v6")]
-    fwd = B.want_firewalld(p)
+    fwd = backends.want_firewalld(p)
     assert [r["rich_rule"] for r in fwd["rules"]] == [
         'rule family="ipv4" source ipset="webroot-sweep-now-v4" service name="webroot-sweep-now" accept',
         'rule family="ipv6" source ipset="webroot-sweep-now-v6" service name="webroot-sweep-now" accept']
@@ -333,11 +333,11 @@ def test_firewalld_reloads_beside_runtime_only_settings_and_refuses_only_pending
     drift = ["zone public: port 2222/tcp is in the runtime configuration only"]
     fresh = fwd_read({"public": {"services": [], "rich_rules": []}})
     fresh["firewalld"]["drift"] = drift
-    ops = B.ops("firewalld", plan("update_distributor", "d1"), B.ours("firewalld", fresh), zone="public")
+    ops = backends.ops("firewalld", plan("update_distributor", "d1"), backends.ours("firewalld", fresh), zone="public")
     assert ops["reload"] and ops["changed"]
     fresh["firewalld"]["pending"] = ["zone lab is in the permanent configuration only (not loaded yet)"]
-    with pytest.raises(B.ForeignConflict, match="zone lab is in the permanent configuration only") as exc:
-        B.ops("firewalld", plan("update_distributor", "d1"), B.ours("firewalld", fresh), zone="public")
+    with pytest.raises(backends.ForeignConflict, match="zone lab is in the permanent configuration only") as exc:
+        backends.ops("firewalld", plan("update_distributor", "d1"), backends.ours("firewalld", fresh), zone="public")
     assert "runtime-to-permanent" not in str(exc.value)
     # Converged already: nothing new to load, so no reload and no refusal (a scope change
     # only changes set entries, which needs no reload either).
@@ -347,7 +347,7 @@ def test_firewalld_reloads_beside_runtime_only_settings_and_refuses_only_pending
                     runtime={"webroot-update-distributor-v4": {"entries": ["10.0.0.1"]}})
     done["firewalld"]["drift"] = drift
     done["firewalld"]["pending"] = ["zone lab is in the permanent configuration only (not loaded yet)"]
-    ops = B.ops("firewalld", plan("update_distributor", "d1"), B.ours("firewalld", done), zone="public")
+    ops = backends.ops("firewalld", plan("update_distributor", "d1"), backends.ours("firewalld", done), zone="public")
     assert ops["changed"] and not ops["reload"]
 
 
@@ -359,12 +359,12 @@ def test_firewalld_a_run_stopped_before_its_reload_is_reloaded_by_the_next():
                     services={"webroot-update-distributor": {"ports": ["50003/tcp"]}},
                     ipsets={"webroot-update-distributor-v4": {"entries": entries}})
     read["firewalld"]["runtime_services"] = {}
-    ops = B.ops("firewalld", plan("update_distributor", "d1"), B.ours("firewalld", read), zone="public")
+    ops = backends.ops("firewalld", plan("update_distributor", "d1"), backends.ours("firewalld", read), zone="public")
     assert ops["reload"] and ops["service_reload"] and not ops["service_define"] and ops["sets"] == []
     # Loaded: nothing to reload.
     read["firewalld"]["runtime_services"] = {"webroot-update-distributor": {"ports": ["50003/tcp"]}}
     read["firewalld"]["runtime_ipsets"] = {"webroot-update-distributor-v4": {"entries": entries}}
-    ops = B.ops("firewalld", plan("update_distributor", "d1"), B.ours("firewalld", read), zone="public")
+    ops = backends.ops("firewalld", plan("update_distributor", "d1"), backends.ours("firewalld", read), zone="public")
     assert not ops["reload"] and not ops["service_reload"]
 
 
@@ -376,19 +376,19 @@ def test_firewalld_our_service_used_by_the_admin_elsewhere_is_kept():
                     services={"webroot-update-distributor": {"ports": ["50003/tcp"]}},
                     ipsets={"webroot-update-distributor-v4": {"entries": ["10.0.0.1"]}},
                     runtime={"webroot-update-distributor-v4": {"entries": ["10.0.0.1"]}})
-    ops = B.ops("firewalld", plan("update_distributor", "d1"), B.ours("firewalld", read), zone="public")
+    ops = backends.ops("firewalld", plan("update_distributor", "d1"), backends.ours("firewalld", read), zone="public")
     assert ops["remove"] == []
-    with pytest.raises(B.ForeignConflict, match="webroot-update-distributor"):
-        B.ops("firewalld", plan("update_distributor", "d1", state="absent"), B.ours("firewalld", read),
+    with pytest.raises(backends.ForeignConflict, match="webroot-update-distributor"):
+        backends.ops("firewalld", plan("update_distributor", "d1", state="absent"), backends.ours("firewalld", read),
               zone="public")
     read = fwd_read({"public": {"services": [], "rich_rules": [RICH]}},
                     services={"webroot-update-distributor": {"ports": ["50003/tcp"]}},
                     ipsets={"webroot-update-distributor-v4": {"entries": ["10.0.0.1"]}})
     read["firewalld"]["policies"] = {"lab-out": {"services": ["webroot-update-distributor"], "rich_rules": []}}
-    found = B.ours("firewalld", read)
+    found = backends.ours("firewalld", read)
     assert found["_foreign_refs"] == ["webroot-update-distributor"]
-    with pytest.raises(B.ForeignConflict, match="webroot-update-distributor"):
-        B.ops("firewalld", plan("update_distributor", "d1", state="absent"), found, zone="public")
+    with pytest.raises(backends.ForeignConflict, match="webroot-update-distributor"):
+        backends.ops("firewalld", plan("update_distributor", "d1", state="absent"), found, zone="public")
 
 
 # --- Windows rules as Windows may hold them (issue 23, item 5) ---------------------------
@@ -405,14 +405,14 @@ def test_firewalld_our_service_used_by_the_admin_elsewhere_is_kept():
     ("10.0.0.9-10.0.0.1,10.0.0.0/255.0.255.0,nonsense", [], ["10.0.0.0/255.0.255.0", "10.0.0.9-10.0.0.1", "nonsense"]),
 ])
 def test_windows_remote_addresses_in_every_form_never_raise(held, nets, wider):
-    assert B._remote_scope(held) == (nets, wider)  # pylint: disable=protected-access
-    assert B.remote_networks(held) == nets
+    assert backends._remote_scope(held) == (nets, wider)  # pylint: disable=protected-access
+    assert backends.remote_networks(held) == nets
 
 
 def _winfw_ops(read, comp="client_service", host="s1"):
-    from ansible_collections.webroot.enterprise.plugins.plugin_utils import winfw as W
-    return WIN.windows_ops(plan(comp, host), read, comp, lambda c: W.module_args(c, ["domain"], ""),
-                           W.differences, com_values=W.new_values, com_options=W.COMPARED)
+    from ansible_collections.webroot.enterprise.plugins.plugin_utils import winfw
+    return fw_windows.windows_ops(plan(comp, host), read, comp, lambda c: winfw.module_args(c, ["domain"], ""),
+                           winfw.differences, com_values=winfw.new_values, com_options=winfw.COMPARED)
 
 
 NAME_CS = "Webroot Enterprise - Client Service (TCP 50000 in)"
@@ -455,7 +455,7 @@ def test_found_plan_shows_a_keyword_rule_as_wider_than_a_list_of_peers():
         held_rule(Name="Webroot Enterprise - Sweep Now (TCP 50001 in)", LocalPorts="50001",
                   RemoteAddresses="2001:db8::5-2001:db8::5,10.0.0.1-10.0.0.2"),
     ]}
-    found = B.found_plan("windows", B.ours("windows", read))
+    found = backends.found_plan("windows", backends.ours("windows", read))
     assert found["client_service"]["rules"] == [
         {"direction": "in", "port": 50000, "protocol": "tcp", "any_peer": True, "peers": ["10.0.2.1/32"],
          "wider": ["LocalSubnet"]}]

@@ -13,9 +13,9 @@ import fnmatch
 
 import pytest
 
-from ansible_collections.webroot.enterprise.plugins.plugin_utils import backends as B
-from ansible_collections.webroot.enterprise.plugins.plugin_utils import fw_iptables as IPT
-from ansible_collections.webroot.enterprise.plugins.module_utils import fwread as F
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import backends
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import fw_iptables
+from ansible_collections.webroot.enterprise.plugins.module_utils import fwread
 
 DEFAULT_PATHS = {"ipv4": "/etc/iptables/rules.v4", "ipv6": "/etc/iptables/rules.v6", "ipset": "/etc/iptables/ipsets"}
 PLUGINS = "/usr/share/netfilter-persistent/plugins.d/"
@@ -37,23 +37,23 @@ class Host(object):
 def test_read_boot_lists_the_plugins_in_run_order_and_the_pending_note():
     host = Host([PLUGINS + "40-ipset", PLUGINS + "15-ip4tables", PLUGINS + "10-ipset", PLUGINS + "25-ip6tables",
                  "/var/lib/webroot-enterprise/iptables-save-pending"])
-    assert F.read_boot(host) == {"plugins": WITH_IPSET, "save_pending": True}
-    assert F.read_boot(Host()) == {"plugins": [], "save_pending": False}
+    assert fwread.read_boot(host) == {"plugins": WITH_IPSET, "save_pending": True}
+    assert fwread.read_boot(Host()) == {"plugins": [], "save_pending": False}
 
 
 def test_ours_keeps_the_boot_read():
-    found = B.ours("iptables", {"iptables": {"ipv4": [], "ipv6": []}, "ipsets": {},
+    found = backends.ours("iptables", {"iptables": {"ipv4": [], "ipv6": []}, "ipsets": {},
                                 "boot": {"plugins": ["10-ipset"], "save_pending": True}})
     assert found["_boot"] == {"plugins": ["10-ipset"], "save_pending": True}
-    assert B.ours("iptables", {})["_boot"] == {}
+    assert backends.ours("iptables", {})["_boot"] == {}
 
 
 def test_boot_with_ipset_persistent_is_fine():
-    assert IPT.iptables_boot({"plugins": WITH_IPSET}, DEFAULT_PATHS) == {"refuse": None, "warn": None}
+    assert fw_iptables.iptables_boot({"plugins": WITH_IPSET}, DEFAULT_PATHS) == {"refuse": None, "warn": None}
 
 
 def test_boot_with_iptables_persistent_alone_is_refused_naming_the_package():
-    got = IPT.iptables_boot({"plugins": IPTABLES_PERSISTENT}, DEFAULT_PATHS)
+    got = fw_iptables.iptables_boot({"plugins": IPTABLES_PERSISTENT}, DEFAULT_PATHS)
     assert got["warn"] is None
     assert got["refuse"].startswith(
         "this host restores its firewall at boot with netfilter-persistent (15-ip4tables, 25-ip6tables from "
@@ -62,12 +62,12 @@ def test_boot_with_iptables_persistent_alone_is_refused_naming_the_package():
         "15-ip4tables).")
     assert "Nothing was changed on this host. Install ipset-persistent" in got["refuse"]
     # An ipset plugin that runs after the rules does not count.
-    assert IPT.iptables_boot({"plugins": ["15-ip4tables", "50-ipset"]}, DEFAULT_PATHS)["refuse"]
+    assert fw_iptables.iptables_boot({"plugins": ["15-ip4tables", "50-ipset"]}, DEFAULT_PATHS)["refuse"]
 
 
 def test_boot_ipset_plugin_reads_another_file_than_ours():
     paths = dict(DEFAULT_PATHS, ipset="/srv/ipsets")
-    got = IPT.iptables_boot({"plugins": WITH_IPSET}, paths)
+    got = fw_iptables.iptables_boot({"plugins": WITH_IPSET}, paths)
     assert "webroot_ipset_save_path is /srv/ipsets, but the ipset plugin (ipset-persistent) restores " \
            "/etc/iptables/ipsets" in got["refuse"]
 
@@ -78,20 +78,20 @@ def test_boot_ipset_plugin_reads_another_file_than_ours():
     {"ipv4": None, "ipv6": None, "ipset": "/etc/iptables/ipsets"},   # the sets only
 ])
 def test_boot_not_refused_when_the_boot_does_not_read_our_rules(paths):
-    assert IPT.iptables_boot({"plugins": IPTABLES_PERSISTENT}, paths)["refuse"] is None
+    assert fw_iptables.iptables_boot({"plugins": IPTABLES_PERSISTENT}, paths)["refuse"] is None
 
 
 def test_boot_without_netfilter_persistent_warns_when_saving():
-    got = IPT.iptables_boot({"plugins": []}, DEFAULT_PATHS)
+    got = fw_iptables.iptables_boot({"plugins": []}, DEFAULT_PATHS)
     assert got["refuse"] is None
     assert got["warn"].startswith(
         "nothing restores the firewall at boot through netfilter-persistent (iptables-persistent and "
         "ipset-persistent are not installed): the rules were saved to /etc/iptables/rules.v4 and "
         "/etc/iptables/rules.v6 and the ipsets to /etc/iptables/ipsets")
-    assert IPT.iptables_boot({"plugins": []}, {"ipv4": None, "ipv6": None, "ipset": None}) == {
+    assert fw_iptables.iptables_boot({"plugins": []}, {"ipv4": None, "ipv6": None, "ipset": None}) == {
         "refuse": None, "warn": None}
     # ipset-persistent alone restores the sets, not the rules: still nothing of the rules at boot.
-    assert IPT.iptables_boot({"plugins": ["10-ipset", "40-ipset"]}, DEFAULT_PATHS)["warn"]
+    assert fw_iptables.iptables_boot({"plugins": ["10-ipset", "40-ipset"]}, DEFAULT_PATHS)["warn"]
 
 
 # --- a rule with our marker and a match we never write is foreign -----------------
@@ -106,7 +106,7 @@ CS = "webroot.enterprise client_service 50000/tcp in"
     '-A INPUT -s 198.18.10.21/32 -p tcp -m tcp --dport 50000 -m comment --comment "%s" -j ACCEPT' % CS,
 ])
 def test_iptables_our_exact_rules_are_ours(line):
-    found = B.ours("iptables", {"iptables": {"ipv4": F.parse_iptables_rules(line)}})
+    found = backends.ours("iptables", {"iptables": {"ipv4": fwread.parse_iptables_rules(line)}})
     assert len(found["client_service"]["rules"]) == 1
 
 
@@ -120,16 +120,16 @@ def test_iptables_our_exact_rules_are_ours(line):
     '-m comment --comment "%s" -j ACCEPT' % CS,
 ])
 def test_iptables_extra_match_rules_are_foreign(line):
-    rules = F.parse_iptables_rules(line)
+    rules = fwread.parse_iptables_rules(line)
     assert len(rules) == 1                      # read (it carries our marker)...
-    found = B.ours("iptables", {"iptables": {"ipv4": rules}})
+    found = backends.ours("iptables", {"iptables": {"ipv4": rules}})
     assert found["client_service"]["rules"] == []   # ...but not ours: never reported, changed or removed
     p = {"component": "client_service", "port": 50000, "protocol": "tcp", "rules": [{
         "direction": "in", "port": 50000, "protocol": "tcp", "any_peer": False, "peers": ["198.18.10.21/32"],
         "comment": CS}]}
-    ops = B.ops("iptables", p, found)
+    ops = backends.ops("iptables", p, found)
     assert ops["remove"] == [] and len(ops["add"]) == 1
-    assert B.found_plan("iptables", found)["client_service"]["rules"] == []
+    assert backends.found_plan("iptables", found)["client_service"]["rules"] == []
 
 
 UFW_CS = "'webroot.enterprise client_service 50000/tcp in'"
@@ -142,7 +142,7 @@ UFW_CS = "'webroot.enterprise client_service 50000/tcp in'"
     ("ufw allow from 198.18.10.21 to 198.18.10.31 port 50000 proto tcp comment %s" % UFW_CS, False),
 ])
 def test_ufw_extra_match_rules_are_foreign(line, ours):
-    found = B.ours("ufw", {"ufw": F.parse_ufw_added(line)})
+    found = backends.ours("ufw", {"ufw": fwread.parse_ufw_added(line)})
     assert len(found["client_service"]["rules"]) == (1 if ours else 0)
 
 
@@ -152,19 +152,19 @@ def test_nomatch_entries_are_read_apart_and_kept():
     text = ("create webroot-client-service-v4 hash:net family inet hashsize 1024 maxelem 65536\n"
             "add webroot-client-service-v4 198.18.10.0/24\n"
             "add webroot-client-service-v4 198.18.10.5 nomatch\n")
-    sets = F.parse_ipset_save(text)
+    sets = fwread.parse_ipset_save(text)
     assert sets == {"webroot-client-service-v4": {"type": "hash:net", "family": "ipv4",
                                                   "entries": ["198.18.10.0/24"], "nomatch": ["198.18.10.5"]}}
     line = ('-A INPUT -p tcp -m tcp --dport 50000 -m set --match-set webroot-client-service-v4 src '
             '-m comment --comment "%s" -j ACCEPT' % CS)
-    found = B.ours("iptables", {"iptables": {"ipv4": F.parse_iptables_rules(line)}, "ipsets": sets})
+    found = backends.ours("iptables", {"iptables": {"ipv4": fwread.parse_iptables_rules(line)}, "ipsets": sets})
     p = {"component": "client_service", "port": 50000, "protocol": "tcp", "rules": [{
         "direction": "in", "port": 50000, "protocol": "tcp", "any_peer": False, "peers": ["198.18.10.0/24"],
         "comment": CS}]}
-    assert not B.ops("iptables", p, found)["changed"]      # the exception is not a stale entry
+    assert not backends.ops("iptables", p, found)["changed"]      # the exception is not a stale entry
     # Wanting the excepted address itself: the exception stays (nothing to do).
     p["rules"][0]["peers"] = ["198.18.10.0/24", "198.18.10.5/32"]
-    assert not B.ops("iptables", p, found)["changed"]
+    assert not backends.ops("iptables", p, found)["changed"]
 
 
 # --- a peer's DROP further down the chain applies to our port too ------------------
@@ -192,7 +192,7 @@ ORDER_S = """\
 
 
 def test_iptables_order_finds_the_rules_that_may_drop_one_peer():
-    order = F.iptables_order(ORDER_S)
+    order = fwread.iptables_order(ORDER_S)
     lines = ORDER_S.splitlines()
     assert order["INPUT"] == [
         {"index": 3, "protocol": "tcp", "ports": [[50003, 50003]], "line": lines[7]},
@@ -212,32 +212,32 @@ def ours(port, chain="INPUT", family="ipv4", direction="in"):
 
 
 def test_insert_position_is_after_the_last_rule_that_may_drop_a_peer_of_ours():
-    order = F.iptables_order(ORDER_S)
+    order = fwread.iptables_order(ORDER_S)
     order.pop("index")
     found = {"_denies": {"ipv4": order}}
-    assert B.insert_position(found, ours(50000)) == 7   # after the blocklist set (6), before the rest
-    assert B.insert_position(found, ours(50003)) == 7
-    assert B.insert_position(found, ours(443, "OUTPUT", direction="out")) == 2
-    assert B.insert_position({"_denies": {"ipv4": {"INPUT": [
+    assert backends.insert_position(found, ours(50000)) == 7   # after the blocklist set (6), before the rest
+    assert backends.insert_position(found, ours(50003)) == 7
+    assert backends.insert_position(found, ours(443, "OUTPUT", direction="out")) == 2
+    assert backends.insert_position({"_denies": {"ipv4": {"INPUT": [
         {"index": 3, "protocol": "udp", "ports": None, "line": "-A INPUT -s 1.2.3.4 -p udp -j DROP"}]}}},
         ours(50000)) == 1                                 # another protocol: the top
-    assert B.insert_position({}, ours(50000)) == 1
-    assert B.insert_position(found, ours(50000, family="ipv6")) == 1
+    assert backends.insert_position({}, ours(50000)) == 1
+    assert backends.insert_position(found, ours(50000, family="ipv6")) == 1
 
 
 def test_our_rule_ahead_of_a_peers_drop_is_moved_after_it():
     line = ('-A INPUT -p tcp -m tcp --dport 50000 -m set --match-set webroot-client-service-v4 src '
             '-m comment --comment "%s" -j ACCEPT' % CS)
     text = "-P INPUT DROP\n%s\n-A INPUT -s 198.18.10.21/32 -p tcp -m tcp --dport 50000 -j DROP\n" % line
-    read = {"iptables": {"ipv4": F.parse_iptables_rules(text), "denies": {"ipv4": F.iptables_order(text)}},
+    read = {"iptables": {"ipv4": fwread.parse_iptables_rules(text), "denies": {"ipv4": fwread.iptables_order(text)}},
             "ipsets": {"webroot-client-service-v4": {"type": "hash:net", "family": "ipv4",
                                                      "entries": ["198.18.10.21"]}}}
     read["iptables"]["ipv4"][0]["index"] = 1
-    found = B.ours("iptables", read)
+    found = backends.ours("iptables", read)
     p = {"component": "client_service", "port": 50000, "protocol": "tcp", "rules": [{
         "direction": "in", "port": 50000, "protocol": "tcp", "any_peer": False, "peers": ["198.18.10.21/32"],
         "comment": CS}]}
-    ops = B.ops("iptables", p, found)
+    ops = backends.ops("iptables", p, found)
     assert ops["changed"] and ops["add"] == [] and ops["remove"] == []
     assert [r["index"] for r in ops["move"]] == [1]
     assert ops["diff"]["after"][-1] == (
@@ -246,7 +246,7 @@ def test_our_rule_ahead_of_a_peers_drop_is_moved_after_it():
     # Once after it: nothing to do.
     read["iptables"]["ipv4"][0]["index"] = 2
     read["iptables"]["denies"]["ipv4"]["INPUT"][0]["index"] = 1
-    assert not B.ops("iptables", p, B.ours("iptables", read))["changed"]
+    assert not backends.ops("iptables", p, backends.ours("iptables", read))["changed"]
 
 
 UFW_NUMBERED = """\
@@ -267,7 +267,7 @@ Status: active
 
 
 def test_ufw_denies_of_one_peer_and_where_ours_go():
-    denies = F.parse_ufw_denies(UFW_NUMBERED)
+    denies = fwread.parse_ufw_denies(UFW_NUMBERED)
     lines = UFW_NUMBERED.splitlines()
     assert denies == [
         {"index": 2, "family": "ipv4", "direction": "in", "protocol": "tcp", "ports": [[50002, 50002]],
@@ -278,15 +278,15 @@ def test_ufw_denies_of_one_peer_and_where_ours_go():
         {"index": 9, "family": "ipv6", "direction": "in", "protocol": "tcp", "ports": [[50000, 50000]],
          "line": lines[12].strip()},
     ]   # not the port closed for everyone (7)
-    found = B.ours("ufw", {"ufw": [], "denies": denies})
+    found = backends.ours("ufw", {"ufw": [], "denies": denies})
 
     def rule(port, family="ipv4", direction="in"):
         return {"family": family, "direction": direction, "protocol": "tcp", "port": port}
-    assert B.ufw_insert_position(found, rule(50002)) == 7
-    assert B.ufw_insert_position(found, rule(443, direction="out")) == 6
-    assert B.ufw_insert_position(found, rule(50000, "ipv6")) == 10
-    assert B.ufw_insert_position(B.ours("ufw", {"ufw": []}), rule(50002)) is None
-    assert F.ufw_last_numbers(UFW_NUMBERED) == {"ipv4": 7, "ipv6": 9}
+    assert backends.ufw_insert_position(found, rule(50002)) == 7
+    assert backends.ufw_insert_position(found, rule(443, direction="out")) == 6
+    assert backends.ufw_insert_position(found, rule(50000, "ipv6")) == 10
+    assert backends.ufw_insert_position(backends.ours("ufw", {"ufw": []}), rule(50002)) is None
+    assert fwread.ufw_last_numbers(UFW_NUMBERED) == {"ipv4": 7, "ipv6": 9}
 
 
 UFW_ADDED = "ufw allow from 198.18.10.21 to any port 50000 proto tcp comment '%s'\n" % CS
@@ -316,16 +316,16 @@ def test_ufw_allow_of_ours_ahead_of_a_later_deny_is_moved_after_it():
         "comment": CS}]}
 
     def read(numbered):
-        return {"ufw": F.parse_ufw_added(UFW_ADDED), "denies": F.parse_ufw_denies(numbered),
-                "allows": F.parse_ufw_allows(numbered)}
-    assert F.parse_ufw_allows(UFW_OURS_AHEAD) == [
+        return {"ufw": fwread.parse_ufw_added(UFW_ADDED), "denies": fwread.parse_ufw_denies(numbered),
+                "allows": fwread.parse_ufw_allows(numbered)}
+    assert fwread.parse_ufw_allows(UFW_OURS_AHEAD) == [
         {"index": 2, "direction": "in", "peer": "198.18.10.21", "comment": CS}]
-    ops = B.ops("ufw", p, B.ours("ufw", read(UFW_OURS_AHEAD)))
+    ops = backends.ops("ufw", p, backends.ours("ufw", read(UFW_OURS_AHEAD)))
     assert ops["changed"] and ops["add"] == [] and ops["remove"] == []
     assert [(r["peer"], r["index"]) for r in ops["move"]] == [("198.18.10.21/32", 2)]
     assert ops["diff"]["after"][-1] == (
         "allow in 50000/tcp from 198.18.10.21/32: after "
         "'[ 3] 50000/tcp                  DENY IN     198.18.10.20/31            # acme: later'")
     # Once after it (the idempotent twin): nothing to do.
-    again = B.ops("ufw", p, B.ours("ufw", read(UFW_OURS_AFTER)))
+    again = backends.ops("ufw", p, backends.ours("ufw", read(UFW_OURS_AFTER)))
     assert not again["changed"] and again["move"] == []

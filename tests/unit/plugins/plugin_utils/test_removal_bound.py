@@ -12,9 +12,9 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.webroot.enterprise.plugins.plugin_utils import backends as B
-from ansible_collections.webroot.enterprise.plugins.plugin_utils import fw_windows as WIN
-from ansible_collections.webroot.enterprise.plugins.plugin_utils import rules as R
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import backends
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import fw_windows
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import rules as rules_lib
 
 WS = ["ws%02d" % i for i in range(1, 11)]
 # Ten workstations at .31, .33, ... .49 (never adjacent: one entry each).
@@ -32,7 +32,7 @@ def groups(clients):
 def plan(clients, **kw):
     s = {"state": "present", "port": None, "peers": [], "any_peer": False, "strict": False}
     s.update(kw)
-    return R.host_plan("client_service", "s1", groups(clients), HV, s)
+    return rules_lib.host_plan("client_service", "s1", groups(clients), HV, s)
 
 
 MARK = "webroot.enterprise client_service 50000/tcp in"
@@ -61,9 +61,9 @@ def ops(backend, p):
     if backend == "windows":
         read = {"Rules": [{"Name": NAME, "Grouping": "Webroot Enterprise", "Action": 1, "Direction": 1,
                            "RemoteAddresses": ",".join(a + "/255.255.255.255" for a in ALL)}]}
-        return WIN.windows_ops(p, read, "client_service", lambda c: {"remoteip": c["remoteip"]},
+        return fw_windows.windows_ops(p, read, "client_service", lambda c: {"remoteip": c["remoteip"]},
                                lambda a, r: ["remoteip"])
-    return B.ops(backend, p, B.ours(backend, reads()[backend]), zone="public")
+    return backends.ops(backend, p, backends.ours(backend, reads()[backend]), zone="public")
 
 
 BACKENDS = ("iptables", "firewalld", "ufw", "windows")
@@ -72,7 +72,7 @@ BACKENDS = ("iptables", "firewalld", "ufw", "windows")
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_an_inventory_that_lost_half_its_workstations_refuses(backend):
     assert not ops(backend, plan(WS))["changed"] or backend == "windows"   # the first run's state
-    with pytest.raises(R.RuleError) as err:
+    with pytest.raises(rules_lib.RuleError) as err:
         ops(backend, plan(WS[:5]))
     assert str(err.value) == (
         "client_service in 50000/tcp: this run would remove 5 of the 10 addresses or networks the rule admits "
@@ -111,5 +111,5 @@ def test_explicit_sources_and_client_networks_are_the_users_say():
 
 @pytest.mark.parametrize("value", [-1, 101, "many", None, True])
 def test_the_share_is_a_percentage(value):
-    with pytest.raises(R.RuleError, match="webroot_max_removed_share must be a percentage from 0 to 100"):
+    with pytest.raises(rules_lib.RuleError, match="webroot_max_removed_share must be a percentage from 0 to 100"):
         plan(WS, max_removed_share=value)

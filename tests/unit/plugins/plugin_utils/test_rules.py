@@ -6,7 +6,7 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.webroot.enterprise.plugins.plugin_utils import rules as R
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import rules as rules_lib
 
 GROUPS = {
     "webroot_distributors": ["dist1"],
@@ -24,7 +24,7 @@ HOSTVARS = {
 
 
 def rules(component, host, **settings):
-    return R.host_rules(component, host, GROUPS, HOSTVARS, settings)
+    return rules_lib.host_rules(component, host, GROUPS, HOSTVARS, settings)
 
 
 def test_client_admits_only_the_server_on_sweep_now():
@@ -57,7 +57,7 @@ def test_host_outside_the_flow_gets_nothing():
 
 def test_absent_wants_nothing_but_still_validates():
     assert rules("sweep_now", "client1", state="absent") == []
-    with pytest.raises(R.RuleError, match="sweep_now_port"):
+    with pytest.raises(rules_lib.RuleError, match="sweep_now_port"):
         rules("sweep_now", "client1", state="absent", port=70000)
 
 
@@ -82,18 +82,18 @@ def test_explicit_cidrs_and_any_source():
     ({"any_peer": True, "peers": ["198.18.10.0/24"]}, "sweep_now_sources"),
 ])
 def test_bad_input_names_the_variable(settings, var):
-    with pytest.raises(R.RuleError) as err:
+    with pytest.raises(rules_lib.RuleError) as err:
         rules("sweep_now", "client1", **settings)
     assert var in str(err.value)
 
 
 def test_empty_group_is_an_error_with_a_way_out():
     groups = dict(GROUPS, webroot_clients=[])
-    with pytest.raises(R.RuleError, match="update_distributor_sources"):
-        R.host_rules("update_distributor", "dist1", groups, HOSTVARS, {})
+    with pytest.raises(rules_lib.RuleError, match="update_distributor_sources"):
+        rules_lib.host_rules("update_distributor", "dist1", groups, HOSTVARS, {})
 
 
 def test_unknown_address_is_an_error():
     hostvars = dict(HOSTVARS, client1={"ansible_host": "client1.example.invalid"})
-    with pytest.raises(R.RuleError, match="client1"):
-        R.host_rules("update_distributor", "dist1", GROUPS, hostvars, {})
+    with pytest.raises(rules_lib.RuleError, match="client1"):
+        rules_lib.host_rules("update_distributor", "dist1", GROUPS, hostvars, {})

@@ -23,10 +23,10 @@ import subprocess
 import pytest
 import yaml
 
-from ansible_collections.webroot.enterprise.plugins.plugin_utils import estate as S
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import estate as estate_lib
 from ansible_collections.webroot.enterprise.plugins.plugin_utils import verify_common
 from ansible_collections.webroot.enterprise.plugins.plugin_utils import verify_plan
-from ansible_collections.webroot.enterprise.plugins.plugin_utils import rules as R
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import rules as rules_lib
 from ansible_collections.webroot.enterprise.plugins.plugin_utils.catalog import ROLE_VARIABLES, TABLE_11
 from ansible_collections.webroot.enterprise.plugins.plugin_utils.settings import component_settings
 
@@ -68,33 +68,33 @@ def with_vars(host, **values):
 @pytest.mark.parametrize("name, value", TRUE)
 def test_validation_takes_a_true_twin_for_true(name, value):
     # true and explicit sources are mutually exclusive: only a value read as true is refused so
-    assert S.validate(GROUPS, with_vars("cli1", sweep_now_any_source=value))["errors"] == []
-    errors = S.validate(GROUPS, with_vars("cli1", sweep_now_any_source=value,
+    assert estate_lib.validate(GROUPS, with_vars("cli1", sweep_now_any_source=value))["errors"] == []
+    errors = estate_lib.validate(GROUPS, with_vars("cli1", sweep_now_any_source=value,
                                           sweep_now_sources=["10.0.0.21"]))["errors"]
     assert errors == ["host cli1: sweep_now_sources and sweep_now_any_source are mutually exclusive"]
 
 
 @pytest.mark.parametrize("name, value", FALSE)
 def test_validation_takes_a_false_twin_for_false(name, value):
-    assert S.validate(GROUPS, with_vars("cli1", sweep_now_any_source=value))["errors"] == []
-    assert S.validate(GROUPS, with_vars("cli1", sweep_now_any_source=value,
+    assert estate_lib.validate(GROUPS, with_vars("cli1", sweep_now_any_source=value))["errors"] == []
+    assert estate_lib.validate(GROUPS, with_vars("cli1", sweep_now_any_source=value,
                                         sweep_now_sources=["10.0.0.21"]))["errors"] == []
 
 
 @pytest.mark.parametrize("name, value", NOT_BOOLEAN)
 def test_validation_refuses_a_non_boolean_naming_host_and_variable(name, value):
-    errors = S.validate(GROUPS, with_vars("cli1", sweep_now_any_source=value))["errors"]
+    errors = estate_lib.validate(GROUPS, with_vars("cli1", sweep_now_any_source=value))["errors"]
     assert len(errors) == 1
     assert errors[0].startswith("host cli1: sweep_now_any_source must be true or false")
     assert repr(value) in errors[0]
 
 
 def test_validation_reads_update_service_any_destination_the_same_way():
-    errors = S.validate(GROUPS, with_vars("dist1", update_service_any_destination="on",
+    errors = estate_lib.validate(GROUPS, with_vars("dist1", update_service_any_destination="on",
                                           update_service_destinations=["10.0.0.41"]))["errors"]
     assert errors == ["host dist1: update_service_destinations and update_service_any_destination are mutually "
                       "exclusive"]
-    errors = S.validate(GROUPS, with_vars("dist1", update_service_any_destination="maybe"))["errors"]
+    errors = estate_lib.validate(GROUPS, with_vars("dist1", update_service_any_destination="maybe"))["errors"]
     assert errors == ["host dist1: update_service_any_destination must be true or false (true, yes, on, 1 / "
                       "false, no, off, 0), got 'maybe'"]
 
@@ -223,8 +223,8 @@ def test_the_catalog_names_the_variables_the_role_declares(component):
     names = ROLE_VARIABLES[component]
     assert sorted(names.values()) == sorted(o for o in options if o.startswith(component + "_"))
     # rules.py words its messages with the same names
-    assert R._peers_var(component) == names["peers"]  # pylint: disable=protected-access
-    assert R._any_var(component) == names["any_peer"]  # pylint: disable=protected-access
+    assert rules_lib._peers_var(component) == names["peers"]  # pylint: disable=protected-access
+    assert rules_lib._any_var(component) == names["any_peer"]  # pylint: disable=protected-access
 
 
 def test_update_service_says_destinations():

@@ -9,7 +9,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.webroot.enterprise.plugins.plugin_utils import summary as U
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import summary as summary_lib
 
 GROUPS = {"webroot_distributors": ["d1"], "webroot_servers": ["s1"],
           "webroot_clients": ["asleep", "ws5", "noaddr", "ok1", "both"]}
@@ -23,7 +23,7 @@ LIVE = ["d1", "s1", "ws5", "noaddr", "ok1"]
 
 
 def test_off_unknown_and_no_address_are_told_apart_and_named():
-    s = U.summarize(GROUPS, HOSTVARS, ALL, LIVE, ESTATE)
+    s = summary_lib.summarize(GROUPS, HOSTVARS, ALL, LIVE, ESTATE)
     assert s["off"] == {"asleep": "unreachable: Failed to connect", "both": "unreachable: Failed to connect"}
     assert s["unknown"] == {
         "both": "address unknown, rules kept: its facts could not be gathered this run (unreachable: timed out)",
@@ -36,9 +36,9 @@ def test_off_unknown_and_no_address_are_told_apart_and_named():
 
 
 def test_max_left_out_counts_each_host_left_out_once():
-    s = U.summarize(GROUPS, HOSTVARS, ALL, LIVE, ESTATE)
-    assert U.verdict(s, 4)["passed"]
-    v = U.verdict(s, 3)
+    s = summary_lib.summarize(GROUPS, HOSTVARS, ALL, LIVE, ESTATE)
+    assert summary_lib.verdict(s, 4)["passed"]
+    v = summary_lib.verdict(s, 3)
     assert not v["passed"]
     assert v["text"] == (
         "3 of 7 hosts converged, 4 left out (asleep: unreachable: Failed to connect; both: unreachable: Failed to "
@@ -51,6 +51,6 @@ def test_max_left_out_counts_each_host_left_out_once():
 
 
 def test_a_clean_night_says_nothing_more():
-    s = U.summarize(GROUPS, {}, ALL, ALL, {"addresses": {}, "left_out": {}, "unknown": {}})
-    assert U.verdict(s, 0) == {"passed": True, "text": "7 of 7 hosts converged"}
+    s = summary_lib.summarize(GROUPS, {}, ALL, ALL, {"addresses": {}, "left_out": {}, "unknown": {}})
+    assert summary_lib.verdict(s, 0) == {"passed": True, "text": "7 of 7 hosts converged"}
     assert (s["off"], s["unknown"], s["no_address"]) == ({}, {}, {})

@@ -13,11 +13,11 @@ __metaclass__ = type
 
 import socket
 
-from ansible_collections.webroot.enterprise.plugins.plugin_utils import backends as B
-from ansible_collections.webroot.enterprise.plugins.plugin_utils import fw_windows as WIN
-from ansible_collections.webroot.enterprise.plugins.plugin_utils import estate as S
-from ansible_collections.webroot.enterprise.plugins.plugin_utils import rules as R
-from ansible_collections.webroot.enterprise.plugins.plugin_utils import resolve as N
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import backends
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import fw_windows
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import estate as estate_lib
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import rules as rules_lib
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import resolve as resolve_lib
 
 GROUPS = {"webroot_distributors": ["d1"], "webroot_servers": ["s1"],
           "webroot_clients": ["c1", "c2", "c3", "c4"], "webroot_update_endpoints": ["u1"]}
@@ -43,16 +43,16 @@ NONAME = socket.gaierror(socket.EAI_NONAME, "Name or service not known")
 
 
 def test_a_server_failure_is_unknown_and_nxdomain_is_left_out():
-    out = N.resolve(["a", "b", "c"], resolver=stand_in({"a": "198.18.120.5", "b": AGAIN, "c": NONAME}))
+    out = resolve_lib.resolve(["a", "b", "c"], resolver=stand_in({"a": "198.18.120.5", "b": AGAIN, "c": NONAME}))
     assert out["a"] == ("198.18.120.5/32", None)
-    assert isinstance(out["b"][1], R.Transient) and out["b"][0] is None
-    assert not isinstance(out["c"][1], R.Transient) and out["c"][0] is None
+    assert isinstance(out["b"][1], rules_lib.Transient) and out["b"][0] is None
+    assert not isinstance(out["c"][1], rules_lib.Transient) and out["c"][0] is None
 
 
 def validate_with(answers, **kw):
     def resolver(names):
-        return N.resolve(names, resolver=stand_in(answers))
-    return S.validate(GROUPS, HV, resolver=resolver, **kw)
+        return resolve_lib.resolve(names, resolver=stand_in(answers))
+    return estate_lib.validate(GROUPS, HV, resolver=resolver, **kw)
 
 
 def test_the_estate_tells_unknown_from_left_out():
@@ -66,19 +66,19 @@ def test_facts_that_could_not_be_gathered_are_unknown_and_a_host_outside_the_lim
     hv = dict(HV, c3={"ansible_host": "c3.corp.example", "webroot_facts": {"unreachable": True, "msg": "timed out"}},
               c4={"ansible_host": "c4.corp.example"})
     groups = GROUPS
-    out = S.validate(groups, hv, resolver=None, not_in_run=["c4"])
+    out = estate_lib.validate(groups, hv, resolver=None, not_in_run=["c4"])
     assert sorted(out["unknown"]) == ["c3", "c4"] and out["left_out"] == {}
     assert "could not be gathered this run (unreachable: timed out)" in out["unknown"]["c3"]
     assert "not in this run" in out["unknown"]["c4"]
     # Without facts wanted nor a resolver, nothing gives c4 an address: left out.
-    assert sorted(S.validate(groups, hv, resolver=None)["left_out"]) == ["c4"]
+    assert sorted(estate_lib.validate(groups, hv, resolver=None)["left_out"]) == ["c4"]
 
 
 def plan_of(comp, host, estate):
-    cache = R.HostvarsCache(HV, addresses=estate["addresses"])
+    cache = rules_lib.HostvarsCache(HV, addresses=estate["addresses"])
     cache.why.update(estate["left_out"])
     cache.unknown.update(estate["unknown"])
-    return R.host_plan(comp, host, GROUPS, cache, {"state": "present", "port": None, "peers": [],
+    return rules_lib.host_plan(comp, host, GROUPS, cache, {"state": "present", "port": None, "peers": [],
                                                    "any_peer": False, "strict": False})
 
 
@@ -105,7 +105,7 @@ IPT = {"iptables": {"ipv4": [ipt("INPUT", 50000, MARK, match_set=SET, flags="src
 def test_iptables_keeps_every_peer_of_a_scope_with_an_unknown_host_and_adds_the_known():
     estate = validate_with({"c3.corp.example": AGAIN, "c4.corp.example": AGAIN})
     plan = plan_of("client_service", "s1", estate)
-    ops = B.ops("iptables", plan, B.ours("iptables", IPT))
+    ops = backends.ops("iptables", plan, backends.ours("iptables", IPT))
     # .32 is added; .33, .34 (c3, c4 unknown) and even .40 stay: nothing removed.
     assert ops["sets"] == [{"name": SET, "family": "ipv4", "entries": [
         "198.18.120.31/32", "198.18.120.32/31", "198.18.120.34/32", "198.18.120.40/32"]}]
@@ -113,7 +113,7 @@ def test_iptables_keeps_every_peer_of_a_scope_with_an_unknown_host_and_adds_the_
     assert ops["kept"] == {"in": ["198.18.120.33/32", "198.18.120.34/32", "198.18.120.40/32"]}
     # The next night knows everyone: .40 (no host claims it) goes.
     estate = validate_with({"c3.corp.example": "198.18.120.33", "c4.corp.example": "198.18.120.34"})
-    ops = B.ops("iptables", plan_of("client_service", "s1", estate), B.ours("iptables", IPT))
+    ops = backends.ops("iptables", plan_of("client_service", "s1", estate), backends.ours("iptables", IPT))
     assert ops["sets"] == [{"name": SET, "family": "ipv4",
                             "entries": ["198.18.120.31/32", "198.18.120.32/31", "198.18.120.34/32"]}]
     assert ops["kept"] == {}
@@ -121,7 +121,7 @@ def test_iptables_keeps_every_peer_of_a_scope_with_an_unknown_host_and_adds_the_
 
 def test_a_left_out_host_does_not_hold_back_removals():
     estate = validate_with({"c3.corp.example": NONAME, "c4.corp.example": "198.18.120.34"})
-    ops = B.ops("iptables", plan_of("client_service", "s1", estate), B.ours("iptables", IPT))
+    ops = backends.ops("iptables", plan_of("client_service", "s1", estate), backends.ours("iptables", IPT))
     assert ops["sets"] == [{"name": SET, "family": "ipv4", "entries": [
         "198.18.120.31/32", "198.18.120.32/32", "198.18.120.34/32"]}]
 
@@ -129,20 +129,20 @@ def test_a_left_out_host_does_not_hold_back_removals():
 def test_every_peer_unknown_keeps_the_rule_and_its_set():
     # Sweep Now on a workstation: its only peer, the server, does not resolve this time.
     hv = dict(HV, s1={"ansible_host": "s1.corp.example"})
-    cache = R.HostvarsCache(hv, resolved={"s1": (None, R.Transient("s1.corp.example did not resolve within 10 s"))})
-    plan = R.host_plan("sweep_now", "c1", GROUPS, cache, {"state": "present", "peers": [], "any_peer": False,
+    cache = rules_lib.HostvarsCache(hv, resolved={"s1": (None, rules_lib.Transient("s1.corp.example did not resolve within 10 s"))})
+    plan = rules_lib.host_plan("sweep_now", "c1", GROUPS, cache, {"state": "present", "peers": [], "any_peer": False,
                                                           "strict": False})
     assert plan["rules"][0]["peers"] == [] and plan["rules"][0]["unknown"] == ["s1"]
     mark = "webroot.enterprise sweep_now 50001/tcp in"
     read = {"iptables": {"ipv4": [ipt("INPUT", 50001, mark, match_set="webroot-sweep-now-v4", flags="src")]},
             "ipsets": {"webroot-sweep-now-v4": {"type": "hash:net", "family": "ipv4", "entries": ["198.18.120.21"]}}}
-    ops = B.ops("iptables", plan, B.ours("iptables", read))
+    ops = backends.ops("iptables", plan, backends.ours("iptables", read))
     assert not ops["changed"] and ops["remove"] == [] and ops["sets_absent"] == []
     # The same with the definitive answer: the rule goes (a host with no address).
-    cache = R.HostvarsCache(hv, resolved={"s1": (None, "s1.corp.example does not resolve")})
-    plan = R.host_plan("sweep_now", "c1", GROUPS, cache, {"state": "present", "peers": [], "any_peer": False,
+    cache = rules_lib.HostvarsCache(hv, resolved={"s1": (None, "s1.corp.example does not resolve")})
+    plan = rules_lib.host_plan("sweep_now", "c1", GROUPS, cache, {"state": "present", "peers": [], "any_peer": False,
                                                           "strict": False})
-    ops = B.ops("iptables", plan, B.ours("iptables", read))
+    ops = backends.ops("iptables", plan, backends.ours("iptables", read))
     assert len(ops["remove"]) == 1 and [s["name"] for s in ops["sets_absent"]] == ["webroot-sweep-now-v4"]
 
 
@@ -153,7 +153,7 @@ def test_firewalld_keeps_the_set_entries():
                           "services": {"webroot-client-service": {"ports": ["50000/tcp"]}},
                           "ipsets": {SET: {"entries": HELD}}, "runtime_ipsets": {SET: {"entries": HELD}}}}
     estate = validate_with({"c3.corp.example": AGAIN, "c4.corp.example": AGAIN})
-    ops = B.ops("firewalld", plan_of("client_service", "s1", estate), B.ours("firewalld", read), zone="public")
+    ops = backends.ops("firewalld", plan_of("client_service", "s1", estate), backends.ours("firewalld", read), zone="public")
     assert ops["remove"] == [] and ops["sets_absent"] == []
     assert ops["sets"] == [{"name": SET, "family": "ipv4", "entries": [
         "198.18.120.31/32", "198.18.120.32/31", "198.18.120.34/32", "198.18.120.40/32"]}]
@@ -165,13 +165,13 @@ def test_ufw_removes_no_peer_rule():
                 "comment": MARK, "line": "ufw"}
     read = {"ufw": [rule(a) for a in HELD]}
     estate = validate_with({"c3.corp.example": AGAIN, "c4.corp.example": NONAME})
-    ops = B.ops("ufw", plan_of("client_service", "s1", estate), B.ours("ufw", read))
+    ops = backends.ops("ufw", plan_of("client_service", "s1", estate), backends.ours("ufw", read))
     assert [r["peer"] for r in ops["add"]] == ["198.18.120.32/32"]
     assert ops["remove"] == []
     # All known again (c3 answers, c4 has no address): .34 and .40 go, .32 and .33
     # become one rule (.32/31, added before .33's own rule goes).
     estate = validate_with({"c3.corp.example": "198.18.120.33", "c4.corp.example": NONAME})
-    ops = B.ops("ufw", plan_of("client_service", "s1", estate), B.ours("ufw", read))
+    ops = backends.ops("ufw", plan_of("client_service", "s1", estate), backends.ours("ufw", read))
     assert [r["peer"] for r in ops["add"]] == ["198.18.120.32/31"]
     assert sorted(r["peer"] for r in ops["remove"]) == ["198.18.120.33/32", "198.18.120.34/32", "198.18.120.40/32"]
 
@@ -190,9 +190,9 @@ def test_windows_rewrites_no_rule_to_fewer_addresses():
         return {"remoteip": chunk["remoteip"]}
 
     def differences(args, rule):
-        return [] if sorted(args["remoteip"].split(",")) == sorted(B.remote_networks(rule["RemoteAddresses"])) \
+        return [] if sorted(args["remoteip"].split(",")) == sorted(backends.remote_networks(rule["RemoteAddresses"])) \
             else ["remoteip"]
-    ops = WIN.windows_ops(plan_of("client_service", "s1", estate), read, "client_service", args_of, differences,
+    ops = fw_windows.windows_ops(plan_of("client_service", "s1", estate), read, "client_service", args_of, differences,
                           max_addresses=2)
     assert ops["stale"] == []
     # Each rule keeps what it holds; the new .32 gets a third rule.

@@ -15,11 +15,11 @@ import json
 
 import pytest
 
-from ansible_collections.webroot.enterprise.plugins.filter import verify as FF
+from ansible_collections.webroot.enterprise.plugins.filter import verify as verify_filters
 from ansible_collections.webroot.enterprise.plugins.plugin_utils import verify_common
 from ansible_collections.webroot.enterprise.plugins.plugin_utils import verify_plan
 from ansible_collections.webroot.enterprise.plugins.plugin_utils.catalog import TABLE_11
-from ansible_collections.webroot.enterprise.plugins.plugin_utils import resolve as N
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import resolve as resolve_lib
 
 GROUPS = {"webroot_distributors": ["dist1"], "webroot_servers": ["srv1"], "webroot_clients": ["ws1", "ws2"],
           "webroot_update_endpoints": ["upd1"]}
@@ -46,7 +46,7 @@ def by_pair(checks):
 
 def planned_checks(*args, **kwargs):
     """Every check of the verify_plan filter (its ``checks_json``), as dicts."""
-    return json.loads(FF.verify_plan(*args, **kwargs)["checks_json"])
+    return json.loads(verify_filters.verify_plan(*args, **kwargs)["checks_json"])
 
 
 def test_without_the_estate_a_dns_addressed_estate_cannot_be_planned():
@@ -67,7 +67,7 @@ def test_the_estate_gives_the_addresses_and_an_unknown_workstation_is_expected_a
 
 def test_a_sleeping_workstation_without_an_address_is_not_run_host_down():
     estate = dict(ESTATE, unknown={}, left_out={"ws2": "no address"})
-    plan = FF.verify_plan(TABLE_11, GROUPS, HOSTVARS, estate=estate, sources=["dist1", "srv1", "ws1"],
+    plan = verify_filters.verify_plan(TABLE_11, GROUPS, HOSTVARS, estate=estate, sources=["dist1", "srv1", "ws1"],
                           down=["ws2"])
     checks = [c for c in json.loads(plan["checks_json"]) if "ws2" in (c["source"], c["destination"])]
     assert checks and all(c["down"] == ["ws2"] for c in checks)
@@ -82,7 +82,7 @@ def test_without_the_estate_verify_resolves_as_the_apply_does(monkeypatch):
         asked.extend(names)
         return dict((n, ("198.18.120.%d/32" % {"dist1": 11, "srv1": 21, "ws1": 31, "ws2": 32}[n.split(".")[0]], None))
                     for n in names)
-    monkeypatch.setattr(N, "resolve", standin)
+    monkeypatch.setattr(resolve_lib, "resolve", standin)
     checks = by_pair(planned_checks(TABLE_11, GROUPS, HOSTVARS, resolve=True, resolve_timeout=3))
     assert sorted(asked) == ["dist1.corp.example", "srv1.corp.example", "ws1.corp.example", "ws2.corp.example"]
     assert checks[("ws2", "dist1", 50003)]["source_address"] == "198.18.120.32"

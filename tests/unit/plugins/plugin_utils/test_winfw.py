@@ -19,7 +19,7 @@ import os
 
 import pytest
 
-from ansible_collections.webroot.enterprise.plugins.plugin_utils import winfw as W
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import winfw
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__))))))
@@ -65,15 +65,15 @@ def _sim_changed(rule, args):
 
 
 def test_module_args_inbound():
-    assert W.module_args(CHUNK, ["domain", "private"], "") == ARGS
-    assert W.module_args(CHUNK, ("domain", "private"), None)["program"] == "any"
+    assert winfw.module_args(CHUNK, ["domain", "private"], "") == ARGS
+    assert winfw.module_args(CHUNK, ("domain", "private"), None)["program"] == "any"
 
 
 def test_module_args_outbound_with_program():
     chunk = {"windows_name": "Webroot Enterprise - Update Service (TCP 443 out)",
              "description": "Webroot updates", "direction": "out", "protocol": "tcp", "port": 443,
              "remoteip": "any"}
-    assert W.module_args(chunk, ["domain"], r"C:\Program Files\Webroot\WRSA.exe") == {
+    assert winfw.module_args(chunk, ["domain"], r"C:\Program Files\Webroot\WRSA.exe") == {
         "name": "Webroot Enterprise - Update Service (TCP 443 out)", "group": "Webroot Enterprise",
         "description": "Webroot updates", "direction": "out", "action": "allow", "protocol": "tcp",
         "localport": "any", "remoteport": "443", "localip": "any", "remoteip": "any",
@@ -82,7 +82,7 @@ def test_module_args_outbound_with_program():
 
 
 def test_the_rule_as_created_is_no_difference():
-    assert W.differences(ARGS, BASE) == []
+    assert winfw.differences(ARGS, BASE) == []
     assert _sim_changed(BASE, ARGS) is False
 
 
@@ -125,18 +125,18 @@ def test_the_rule_as_created_is_no_difference():
 ])
 def test_each_compared_option_drifts(props, option):
     drifted = _with(**props)
-    assert W.differences(ARGS, drifted) == [option]
+    assert winfw.differences(ARGS, drifted) == [option]
     assert _sim_changed(drifted, ARGS) is True
     # After the module's change, nothing is left to do.
     rules = [copy.deepcopy(drifted)]
     sim.run(rules, dict(ARGS))
-    assert W.differences(ARGS, rules[0]) == []
+    assert winfw.differences(ARGS, rules[0]) == []
     assert sim.run(rules, dict(ARGS))["changed"] is False
 
 
 def test_several_drifts_are_all_named_sorted():
     drifted = _with(Enabled=False, Profiles=4, RemotePorts="443", Description="x")
-    assert W.differences(ARGS, drifted) == ["description", "enabled", "profiles", "remoteport"]
+    assert winfw.differences(ARGS, drifted) == ["description", "enabled", "profiles", "remoteport"]
     assert _sim_changed(drifted, ARGS) is True
 
 
@@ -151,7 +151,7 @@ def test_several_drifts_are_all_named_sorted():
 ])
 def test_what_the_module_does_not_see_as_a_change(props):
     same = _with(**props)
-    assert W.differences(ARGS, same) == []
+    assert winfw.differences(ARGS, same) == []
     assert _sim_changed(same, ARGS) is False
 
 
@@ -162,13 +162,13 @@ def test_what_the_module_does_not_see_as_a_change(props):
 ])
 def test_wanted_addresses_in_other_notations_are_no_difference(remoteip):
     args = dict(ARGS, remoteip=remoteip)
-    assert W.differences(args, BASE) == []
+    assert winfw.differences(args, BASE) == []
     assert _sim_changed(BASE, args) is False
 
 
 def test_any_in_other_case_is_any():
     args = dict(ARGS, program="ANY", service="Any", localip="Any", remoteport="ANY")
-    assert W.differences(args, BASE) == []
+    assert winfw.differences(args, BASE) == []
     assert _sim_changed(BASE, args) is False
 
 
@@ -176,41 +176,41 @@ def test_profiles_as_the_module_counts_them():
     """ConvertTo-Profile: Select-Object -Unique is case-sensitive, switch is not, so
     [domain, Domain] is bit 1 twice = 2 (private) on the host (CW lines 50-64)."""
     args = dict(ARGS, profiles=["domain", "Domain"])
-    assert W.differences(args, _with(Profiles=3)) == ["profiles"]
-    assert W.differences(args, _with(Profiles=2)) == []
+    assert winfw.differences(args, _with(Profiles=3)) == ["profiles"]
+    assert winfw.differences(args, _with(Profiles=2)) == []
     assert _sim_changed(_with(Profiles=2), args) is False
     every = dict(ARGS, profiles=["public", "domain", "private"])
-    assert W.differences(every, _with(Profiles=0x7FFFFFFF)) == []
+    assert winfw.differences(every, _with(Profiles=0x7FFFFFFF)) == []
     assert _sim_changed(_with(Profiles=0x7FFFFFFF), every) is False
 
 
 def test_program_is_compared_without_case_and_unset_for_any():
     path = r"C:\Program Files\Webroot\WRSA.exe"
     args = dict(ARGS, program=path)
-    assert W.differences(args, _with(ApplicationName=r"c:\program files\webroot\wrsa.exe")) == []
-    assert W.differences(args, BASE) == ["program"]
+    assert winfw.differences(args, _with(ApplicationName=r"c:\program files\webroot\wrsa.exe")) == []
+    assert winfw.differences(args, BASE) == ["program"]
     assert _sim_changed(BASE, args) is True
-    assert W.differences(ARGS, _with(ApplicationName=path)) == ["program"]
+    assert winfw.differences(ARGS, _with(ApplicationName=path)) == ["program"]
     assert _sim_changed(_with(ApplicationName=path), ARGS) is True
 
 
 def test_program_with_environment_variables_is_always_sent():
     """The module expands %VAR% on the host (CW line 196): the controller cannot."""
     args = dict(ARGS, program=r"%ProgramFiles%\Webroot\WRSA.exe")
-    assert W.differences(args, _with(ApplicationName=r"C:\Program Files\Webroot\WRSA.exe")) == ["program"]
+    assert winfw.differences(args, _with(ApplicationName=r"C:\Program Files\Webroot\WRSA.exe")) == ["program"]
 
 
 def test_null_and_empty_string_differ_as_in_powershell():
     """``"" -ne $null`` is true in PowerShell."""
-    assert W.differences(ARGS, _with(Description=None)) == ["description"]
-    assert W.differences(dict(ARGS, description=""), _with(Description=None)) == ["description"]
-    assert W.differences(dict(ARGS, description=""), _with(Description="")) == []
+    assert winfw.differences(ARGS, _with(Description=None)) == ["description"]
+    assert winfw.differences(dict(ARGS, description=""), _with(Description=None)) == ["description"]
+    assert winfw.differences(dict(ARGS, description=""), _with(Description="")) == []
 
 
 def test_missing_rule_and_state_absent():
-    assert W.differences(ARGS, None) == ["name"]
-    assert W.differences({"name": NAME, "state": "absent"}, None) == []
-    assert W.differences({"name": NAME, "state": "absent"}, BASE) == ["state"]
+    assert winfw.differences(ARGS, None) == ["name"]
+    assert winfw.differences({"name": NAME, "state": "absent"}, None) == []
+    assert winfw.differences({"name": NAME, "state": "absent"}, BASE) == ["state"]
     assert sim.run([copy.deepcopy(BASE)], {"name": NAME, "state": "absent"})["changed"] is True
     assert sim.run([], {"name": NAME, "state": "absent"})["changed"] is False
 
@@ -218,15 +218,15 @@ def test_missing_rule_and_state_absent():
 def test_options_not_passed_are_not_compared():
     args = {"name": NAME, "enabled": True}
     drifted = _with(Description="x", Profiles=4, RemoteAddresses="*", Protocol=17)
-    assert W.differences(args, drifted) == []
+    assert winfw.differences(args, drifted) == []
     assert _sim_changed(drifted, args) is False
 
 
 def test_options_it_cannot_compare_are_refused():
     with pytest.raises(ValueError, match="icmp_type_code"):
-        W.differences(dict(ARGS, icmp_type_code=["8:0"]), BASE)
+        winfw.differences(dict(ARGS, icmp_type_code=["8:0"]), BASE)
     with pytest.raises(ValueError, match="security"):
-        W.differences(dict(ARGS, security="authenticate"), BASE)
+        winfw.differences(dict(ARGS, security="authenticate"), BASE)
 
 
 @pytest.mark.parametrize("chunk, profiles, program", [
@@ -239,21 +239,21 @@ def test_options_it_cannot_compare_are_refused():
 def test_a_rule_created_by_the_module_reads_back_as_no_difference(tmp_path, chunk, profiles, program):
     """module_args -> simulated win_firewall_rule creates the rule -> the read's
     answer (COM form) -> differences() == [] and a second run changes nothing."""
-    args = W.module_args(chunk, profiles, program)
+    args = winfw.module_args(chunk, profiles, program)
     rules = []
     assert sim.run(rules, dict(args))["changed"] is True
     store = {"rules": rules, "profiles": sim.load_store(str(tmp_path / "none.json"))["profiles"],
              "current_profiles": ["domain"]}
     (read,) = sim.read_firewall(store, "Webroot Enterprise", "Webroot Enterprise - ")["Rules"]
-    assert W.differences(args, read) == []
+    assert winfw.differences(args, read) == []
     assert sim.run(rules, dict(args))["changed"] is False
     # com_rule(): what the engine remembers after writing is what the read gives.
-    assert W.com_rule(args) == read
-    assert W.differences(args, W.com_rule(args)) == []
+    assert winfw.com_rule(args) == read
+    assert winfw.differences(args, winfw.com_rule(args)) == []
 
 
 def test_com_rule_by_hand():
-    assert W.com_rule(ARGS) == dict((k, v) for k, v in BASE.items() if k not in (
+    assert winfw.com_rule(ARGS) == dict((k, v) for k, v in BASE.items() if k not in (
         "Id", "IcmpTypesAndCodes", "Interfaces", "EdgeTraversalOptions", "SecureFlags"))
 
 
@@ -273,7 +273,7 @@ V6_ARGS = dict(ARGS, remoteip="2001:db8::5/128,198.18.10.0/24")
 def test_addresses_held_in_another_form_are_no_difference(held):
     """The host's tokens are taken as the addresses they admit: whichever of these
     forms COM keeps for our value, the rule converges (no call every run)."""
-    assert W.differences(V6_ARGS, _with(RemoteAddresses=held)) == []
+    assert winfw.differences(V6_ARGS, _with(RemoteAddresses=held)) == []
 
 
 def test_a_redundant_entry_inside_our_networks_is_left_alone():
@@ -282,32 +282,32 @@ def test_a_redundant_entry_inside_our_networks_is_left_alone():
     (3 tokens against 2, CW lines 294-300); the simulator says so."""
     held = _with(RemoteAddresses="198.18.10.21/255.255.255.255,198.18.10.0/255.255.255.0,"
                                  "198.18.10.99/255.255.255.255")
-    assert W.differences(ARGS, held) == []
+    assert winfw.differences(ARGS, held) == []
     assert _sim_changed(held, ARGS) is True
 
 
 @pytest.mark.parametrize("answer", ["*", None])
 def test_the_unused_port_side_converges_whether_windows_answers_star_or_null(answer, monkeypatch):
     """Inbound: RemotePorts unused; outbound: LocalPorts unused (we pass 'any')."""
-    assert W.differences(ARGS, _with(RemotePorts=answer)) == []
+    assert winfw.differences(ARGS, _with(RemotePorts=answer)) == []
     outbound = dict(ARGS, direction="out", localport="any", remoteport="443")
-    assert W.differences(outbound, _with(Direction=2, LocalPorts=answer, RemotePorts="443")) == []
+    assert winfw.differences(outbound, _with(Direction=2, LocalPorts=answer, RemotePorts="443")) == []
     # The simulator switched to answer null (WEBROOT_WINFW_SIMULATOR_UNUSED_PORTS):
     # the rule the module creates reads null, and both sides agree it is no change.
     monkeypatch.setenv(sim.UNUSED_PORTS_ENV, "null" if answer is None else "*")
     rules = []
     sim.run(rules, dict(ARGS))
     assert (rules[0]["LocalPorts"], rules[0]["RemotePorts"]) == ("50001", answer)
-    assert W.differences(ARGS, rules[0]) == []
+    assert winfw.differences(ARGS, rules[0]) == []
     assert sim.run(rules, dict(ARGS))["changed"] is False
 
 
 def test_the_edge_option_from_the_read_s_boolean():
     """The read returns EdgeTraversal (bool); EdgeTraversalOptions only where given."""
     read = dict((k, v) for k, v in BASE.items() if k != "EdgeTraversalOptions")
-    assert W.differences(ARGS, read) == []
-    assert W.differences(ARGS, dict(read, EdgeTraversal=True)) == ["edge"]
-    assert W.differences(ARGS, dict(read, EdgeTraversal=None)) == ["edge"]
+    assert winfw.differences(ARGS, read) == []
+    assert winfw.differences(ARGS, dict(read, EdgeTraversal=True)) == ["edge"]
+    assert winfw.differences(ARGS, dict(read, EdgeTraversal=None)) == ["edge"]
 
 
 @pytest.mark.parametrize("value, expected", [
@@ -316,16 +316,16 @@ def test_the_edge_option_from_the_read_s_boolean():
 ])
 def test_interface_types_as_the_module_converts_them(value, expected):
     """CW lines 66-77, 208-210 (Select-Object -Unique with case, switch without)."""
-    assert W.interface_types(value) == expected
-    assert W.new_values(dict(ARGS, interfacetypes=value))["InterfaceTypes"] == expected
+    assert winfw.interface_types(value) == expected
+    assert winfw.new_values(dict(ARGS, interfacetypes=value))["InterfaceTypes"] == expected
 
 
 def test_interface_types_and_edge_refused_as_the_module_refuses_them():
     with pytest.raises(ValueError, match="Unknown interface type 'any'"):
-        W.interface_types(["any", "lan"])
+        winfw.interface_types(["any", "lan"])
     with pytest.raises(ValueError, match="Unknown edge"):
-        W.edge_option("sometimes")
-    assert [W.edge_option(v) for v in ("no", "NO", "yes", "deferapp", "DeferUser")] == [0, 0, 1, 2, 3]
+        winfw.edge_option("sometimes")
+    assert [winfw.edge_option(v) for v in ("no", "NO", "yes", "deferapp", "DeferUser")] == [0, 0, 1, 2, 3]
 
 
 @pytest.mark.parametrize("protocol", [256, 1, 58, 47])
@@ -334,23 +334,23 @@ def test_a_rule_without_ports_gets_its_protocol_first(protocol):
     226-228, 288-319); COM refuses a port on a rule whose protocol has none. One
     call with name and protocol first, then the full call, converges."""
     drifted = _with(Protocol=protocol, LocalPorts=None, RemotePorts=None)
-    assert W.differences(ARGS, drifted) == ["localport", "protocol"]
+    assert winfw.differences(ARGS, drifted) == ["localport", "protocol"]
     rules = [copy.deepcopy(drifted)]
     with pytest.raises(sim.SimulatorError, match="LocalPorts"):
         sim.run(rules, dict(ARGS))
-    first = W.protocol_first(ARGS, drifted)
+    first = winfw.protocol_first(ARGS, drifted)
     assert first == {"name": NAME, "protocol": "tcp"}
     rules = [copy.deepcopy(drifted)]
     assert sim.run(rules, first)["changed"] is True
     assert sim.run(rules, dict(ARGS))["changed"] is True
-    assert W.differences(ARGS, rules[0]) == []
+    assert winfw.differences(ARGS, rules[0]) == []
     assert sim.run(rules, dict(ARGS))["changed"] is False
 
 
 def test_no_protocol_call_first_where_none_is_needed():
-    assert W.protocol_first(ARGS, BASE) is None                       # TCP already
-    assert W.protocol_first(ARGS, _with(Protocol=17)) is None          # UDP has ports
-    assert W.protocol_first(ARGS, None) is None                        # created: $new_rule order
-    assert W.protocol_first({"name": NAME, "state": "absent"}, _with(Protocol=256)) is None
-    assert W.protocol_first({"name": NAME, "protocol": "tcp"}, _with(Protocol=256)) is None
-    assert W.protocol_first(dict(ARGS, protocol="icmpv4"), _with(Protocol=256)) is None
+    assert winfw.protocol_first(ARGS, BASE) is None                       # TCP already
+    assert winfw.protocol_first(ARGS, _with(Protocol=17)) is None          # UDP has ports
+    assert winfw.protocol_first(ARGS, None) is None                        # created: $new_rule order
+    assert winfw.protocol_first({"name": NAME, "state": "absent"}, _with(Protocol=256)) is None
+    assert winfw.protocol_first({"name": NAME, "protocol": "tcp"}, _with(Protocol=256)) is None
+    assert winfw.protocol_first(dict(ARGS, protocol="icmpv4"), _with(Protocol=256)) is None

@@ -11,7 +11,7 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.webroot.enterprise.plugins.plugin_utils import backends as B
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import backends
 from ansible_collections.webroot.enterprise.plugins.plugin_utils import winread
 
 NAME = "Webroot Enterprise - Sweep Now (TCP 50001 in)"
@@ -73,7 +73,7 @@ def test_a_group_policy_rule_listed_by_com_is_marked_and_never_ours():
     policy = [{"Name": NAME.upper(), "Grouping": "Webroot Enterprise", "Action": 1, "Direction": 1}]
     read = winread.checked(result(PolicyRules=policy), "ws3")
     assert read["Rules"] == [dict(RULE, PolicyStore="GroupPolicy")]
-    assert B.ours("windows", read)["sweep_now"]["rules"] == []
+    assert backends.ours("windows", read)["sweep_now"]["rules"] == []
 
 
 def test_a_group_policy_rule_not_listed_by_com_is_added_as_foreign():
@@ -83,5 +83,5 @@ def test_a_group_policy_rule_not_listed_by_com_is_added_as_foreign():
     assert read["Rules"] == [RULE, {"Name": "Webroot Enterprise - Poll Now (TCP 50002 in)",
                                     "Grouping": "Webroot Enterprise", "Action": 1, "Direction": 1,
                                     "PolicyStore": "GroupPolicy"}]
-    assert [r["Name"] for r in B.ours("windows", read)["sweep_now"]["rules"]] == [NAME]
-    assert B.ours("windows", read)["poll_now"]["rules"] == []
+    assert [r["Name"] for r in backends.ours("windows", read)["sweep_now"]["rules"]] == [NAME]
+    assert backends.ours("windows", read)["poll_now"]["rules"] == []
