@@ -42,8 +42,8 @@ class ActionModule(engine.Action):
             for host in hosts:
                 counted[host] = counted.get(host, 0) + 1
         merged = shard_lib.merge(parts, expected, args["max_left_out"], limit=args["max_names"],
-                         unassigned=sorted(managed - set(counted)),
-                         twice=sorted(h for h, n in counted.items() if n > 1))
+                                 unassigned=sorted(managed - set(counted)),
+                                 twice=sorted(h for h, n in counted.items() if n > 1))
         result.update(changed=False, summary=merged, msg=merged["verdict"]["text"],
                       ansible_stats={"data": {args["stats_key"]: merged}, "per_host": False, "aggregate": False})
         if not merged["verdict"]["passed"] and args["fail"]:

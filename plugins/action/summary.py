@@ -27,12 +27,12 @@ class ActionModule(engine.Action):
 
     def act(self, result, args, task_vars):
         summary = summary_lib.summarize(task_vars.get("groups") or {}, task_vars.get("hostvars") or {},
-                              task_vars.get("ansible_play_hosts_all") or [], task_vars.get("ansible_play_hosts") or [],
-                              task_vars.get("webroot_estate"))
+                                        task_vars.get("ansible_play_hosts_all") or [], task_vars.get("ansible_play_hosts") or [],
+                                        task_vars.get("webroot_estate"))
         if args["progress"]:
             # The hosts of this play only, as one line; never fails, hands nothing over.
             result.update(changed=False, msg=summary_lib.progress(summary, task_vars.get("ansible_play_hosts_all") or [],
-                                                        task_vars.get("ansible_play_name") or "this play"))
+                                                                  task_vars.get("ansible_play_name") or "this play"))
             return result
         verdict = summary_lib.verdict(summary, args["max_left_out"])
         summary["verdict"] = verdict

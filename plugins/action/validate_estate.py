@@ -44,8 +44,8 @@ class ActionModule(engine.Action):
             not_in_run = set(h for g in estate_lib.MANAGED + (estate_lib.GROUP_UPDATE_ENDPOINTS,)
                              for h in (groups.get(g) or []) if h not in in_run)
         summary = estate_lib.validate(groups, task_vars.get("hostvars") or {}, resolver=resolver,
-                             strict=settings["strict"], client_networks=settings["client_networks"],
-                             not_in_run=not_in_run, allowed_networks=self._templar.template(
+                                      strict=settings["strict"], client_networks=settings["client_networks"],
+                                      not_in_run=not_in_run, allowed_networks=self._templar.template(
                                  task_vars.get("webroot_allowed_networks", [])))
         result.update(changed=False, hosts=summary["hosts"], plans=summary["plans"],
                       errors=summary["errors"], addresses=summary["addresses"], left_out=summary["left_out"],

@@ -108,9 +108,9 @@ def validate(groups, hostvars, resolver=None, strict=False, client_networks=None
                     raise rules_lib.RuleError("%s must be one or more of: %s, got: %r" % (
                         role_variables(comp)["windows_profiles"], ", ".join(rules_lib.WINDOWS_PROFILES), profiles))
                 rules_lib.host_plan(comp, host, groups, cache, s,
-                            given_vars=[k for k in keys if k.startswith(comp + "_")],
-                            known_vars=role_variables(comp).values(),
-                            management_port=[hv.get(v) for v in rules_lib.MANAGEMENT_PORT_VARS])
+                                    given_vars=[k for k in keys if k.startswith(comp + "_")],
+                                    known_vars=role_variables(comp).values(),
+                                    management_port=[hv.get(v) for v in rules_lib.MANAGEMENT_PORT_VARS])
                 plans += 1
             except rules_lib.RuleError as exc:
                 errors.append("host %s: %s" % (host, exc))

@@ -134,10 +134,10 @@ def test_iptables_any_rule_and_non_rules():
     assert fwread.parse_iptables_rule('-A INPUT --comment "unterminated') is None
     line = "-A INPUT -p tcp -m tcp --dport 8080 -j REJECT --reject-with tcp-reset"
     assert fwread.parse_iptables_rule(line) == ipt("INPUT", line, protocol="tcp", dport=8080, jump="REJECT",
-                                              extra=["--reject-with"])
+                                                   extra=["--reject-with"])
     line = "-A INPUT -m set --match-set fail2ban-sshd src -j DROP"
     assert fwread.parse_iptables_rule(line) == ipt("INPUT", line, match_set="fail2ban-sshd",
-                                              match_set_flags="src", jump="DROP")
+                                                   match_set_flags="src", jump="DROP")
     # A port range is not one port.
     rule = fwread.parse_iptables_rule('-A INPUT -p tcp -m tcp --dport 6000:6010 -m comment --comment "webroot.enterprise x" -j ACCEPT')
     assert rule["dport"] is None and rule["comment"] == "webroot.enterprise x"
@@ -193,11 +193,11 @@ def test_ufw_foreign_rules_parse_but_are_not_ours():
     assert fwread.parse_ufw_rule(lines[2]) == ufw(lines[2], port=22, comment="lab: management")
     assert fwread.parse_ufw_rule(lines[7]) == ufw(lines[7], protocol="any", port=8080, comment="app, not ours")
     assert fwread.parse_ufw_rule(lines[8]) == ufw(lines[8], action="deny", protocol="any", port=None, comment=None,
-                                             **{"from": "203.0.113.9"})
+                                                  **{"from": "203.0.113.9"})
     assert fwread.parse_ufw_rule(lines[9]) == ufw(lines[9], action="limit", port=2222, comment=None)
     assert fwread.parse_ufw_rule(lines[14]) == ufw(lines[14], port=2223, comment=None)
     assert fwread.parse_ufw_rule(lines[16]) == ufw(lines[16], direction="out", interface="eth0", protocol="udp",
-                                              port=53, to="2001:db8::1", comment=None)
+                                                   port=53, to="2001:db8::1", comment=None)
 
 
 def test_ufw_empty():

@@ -70,7 +70,7 @@ def test_validation_takes_a_true_twin_for_true(name, value):
     # true and explicit sources are mutually exclusive: only a value read as true is refused so
     assert estate_lib.validate(GROUPS, with_vars("cli1", sweep_now_any_source=value))["errors"] == []
     errors = estate_lib.validate(GROUPS, with_vars("cli1", sweep_now_any_source=value,
-                                          sweep_now_sources=["10.0.0.21"]))["errors"]
+                                                   sweep_now_sources=["10.0.0.21"]))["errors"]
     assert errors == ["host cli1: sweep_now_sources and sweep_now_any_source are mutually exclusive"]
 
 
@@ -78,7 +78,7 @@ def test_validation_takes_a_true_twin_for_true(name, value):
 def test_validation_takes_a_false_twin_for_false(name, value):
     assert estate_lib.validate(GROUPS, with_vars("cli1", sweep_now_any_source=value))["errors"] == []
     assert estate_lib.validate(GROUPS, with_vars("cli1", sweep_now_any_source=value,
-                                        sweep_now_sources=["10.0.0.21"]))["errors"] == []
+                                                 sweep_now_sources=["10.0.0.21"]))["errors"] == []
 
 
 @pytest.mark.parametrize("name, value", NOT_BOOLEAN)
@@ -91,7 +91,7 @@ def test_validation_refuses_a_non_boolean_naming_host_and_variable(name, value):
 
 def test_validation_reads_update_service_any_destination_the_same_way():
     errors = estate_lib.validate(GROUPS, with_vars("dist1", update_service_any_destination="on",
-                                          update_service_destinations=["10.0.0.41"]))["errors"]
+                                                   update_service_destinations=["10.0.0.41"]))["errors"]
     assert errors == ["host dist1: update_service_destinations and update_service_any_destination are mutually "
                       "exclusive"]
     errors = estate_lib.validate(GROUPS, with_vars("dist1", update_service_any_destination="maybe"))["errors"]

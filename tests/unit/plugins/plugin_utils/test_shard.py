@@ -72,8 +72,8 @@ def test_capped():
                "changed_hosts": ["b", "a"], "off": {"e": "x", "a": "y", "c": "z"}}
     # The lists the summary has are capped and counted; those it has not stay absent.
     assert shard_lib.capped(summary, 2) == {"hosts": 5, "converged": 2, "left_out": {"a": "y", "c": "z"}, "left_out_count": 3,
-                                    "failed": {}, "failed_count": 0, "changed_hosts": ["a", "b"], "changed_count": 2,
-                                    "off": {"a": "y", "c": "z"}, "off_count": 3}
+                                            "failed": {}, "failed_count": 0, "changed_hosts": ["a", "b"], "changed_count": 2,
+                                            "off": {"a": "y", "c": "z"}, "off_count": 3}
     assert shard_lib.capped(summary, 0) is summary
 
 

@@ -68,7 +68,7 @@ def test_the_estate_gives_the_addresses_and_an_unknown_workstation_is_expected_a
 def test_a_sleeping_workstation_without_an_address_is_not_run_host_down():
     estate = dict(ESTATE, unknown={}, left_out={"ws2": "no address"})
     plan = verify_filters.verify_plan(TABLE_11, GROUPS, HOSTVARS, estate=estate, sources=["dist1", "srv1", "ws1"],
-                          down=["ws2"])
+                                      down=["ws2"])
     checks = [c for c in json.loads(plan["checks_json"]) if "ws2" in (c["source"], c["destination"])]
     assert checks and all(c["down"] == ["ws2"] for c in checks)
     assert ("ws2", "srv1", 50000) in by_pair(checks) and ("ws2", "dist1", 50003) in by_pair(checks)
