@@ -23,10 +23,11 @@ class ActionModule(engine.Action):
     _VALID_ARGS = frozenset(ARGUMENT_SPEC)
 
     def act(self, result, args, task_vars):
-        settings = engine.collection_settings(self._templar, task_vars)
         resolver = None
         try:
-            resolve_lib.check_timeout(settings["resolve_timeout"])
+            # The collection-wide settings, read as the roles read them: a bad yes/no or
+            # timeout is one bad value of the estate, named, before anything changes.
+            settings = engine.collection_settings(self._templar, task_vars)
         except resolve_lib.RuleError as exc:
             result.update(failed=True, msg="The estate has 1 bad value(s), so no firewall was changed anywhere: %s"
                           % exc)

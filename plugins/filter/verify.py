@@ -14,13 +14,13 @@ __metaclass__ = type
 
 import json
 
-from ansible.module_utils.parsing.convert_bool import boolean
 
 from ansible_collections.webroot.enterprise.plugins.plugin_utils import estate as estate_lib
 from ansible_collections.webroot.enterprise.plugins.plugin_utils import rules as rules_lib
 from ansible_collections.webroot.enterprise.plugins.plugin_utils import resolve as resolve_lib
 from ansible_collections.webroot.enterprise.plugins.plugin_utils.filters import wrap
 from ansible_collections.webroot.enterprise.plugins.plugin_utils.hostvars import HostvarsCache
+from ansible_collections.webroot.enterprise.plugins.plugin_utils.settings import boolean
 from ansible_collections.webroot.enterprise.plugins.plugin_utils.verify_common import FlowError
 from ansible_collections.webroot.enterprise.plugins.plugin_utils.verify_judge import merge_results, report, summary_line
 from ansible_collections.webroot.enterprise.plugins.plugin_utils.verify_plan import (
@@ -46,7 +46,7 @@ def addresses(groups, hostvars, estate=None, resolve=False, resolve_timeout=10):
         cache.addresses.update(found)
         cache.why.update(left_out)
         cache.unknown.update(unknown)
-    elif boolean(resolve, strict=False):
+    elif boolean(resolve, "webroot_resolve_names"):
         names = estate_lib.names_to_resolve(groups, cache)
         if names:
             answers = resolve_lib.resolve(sorted(set(names.values())), timeout=resolve_timeout)
@@ -58,7 +58,7 @@ def _plan(catalog, groups, hostvars, sources=None, listening=None, negative=True
           denied_hosts=None, negative_limit=0, down=None, estate=None, resolve=False, resolve_timeout=10):
     hostvars = addresses(groups, hostvars, estate, resolve, resolve_timeout)
     return plan_checks(catalog, groups, hostvars, sources=sources, listening=listening or [],
-                       negative=boolean(negative, strict=False), denied_sample=denied_sample,
+                       negative=boolean(negative, "verify_negative"), denied_sample=denied_sample,
                        denied_hosts=list(denied_hosts or []), negative_limit=negative_limit,
                        down=list(down or []))
 
@@ -101,7 +101,7 @@ def verify_reports(plan, hostvars, groups, result_var="__verify_portcheck", list
     results = merge_results(json.loads(plan["checks_json"]), hostvars, result_var, listener_var, down=down,
                             lines=False)
     rep = report(results, sampling=plan.get("sampling"), groups=groups,
-                 fail_on_down=boolean(fail_on_down, strict=False), matrix=False)
+                 fail_on_down=boolean(fail_on_down, "verify_fail_on_down"), matrix=False)
     return {
         "summary": rep["summary"],
         "mismatches": rep["mismatches"],

@@ -22,9 +22,10 @@ import os
 from ansible.errors import AnsibleError
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.plugins.action import ActionBase
-from ansible.module_utils.parsing.convert_bool import boolean
 
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import resolve as resolve_lib
 from ansible_collections.webroot.enterprise.plugins.plugin_utils import rules as rules_lib
+from ansible_collections.webroot.enterprise.plugins.plugin_utils.settings import boolean
 from ansible_collections.webroot.enterprise.plugins.plugin_utils import winread
 from ansible_collections.webroot.enterprise.plugins.plugin_utils.host_os import is_windows
 from ansible_collections.webroot.enterprise.plugins.plugin_utils.catalog import WINDOWS_GROUP
@@ -81,7 +82,10 @@ class Host(object):
         return self.action._templar.template(self.task_vars.get(name, default))
 
     def var_bool(self, name, default=False):
-        return boolean(self.var(name, default), strict=False)
+        """A yes/no host variable, read as everywhere (settings.boolean): a value that is
+        not a boolean raises SettingError (a RuleError) naming ``name``."""
+        value = self.var(name, default)
+        return default if value is None else boolean(value, name)
 
     @property
     def name(self):
@@ -175,14 +179,20 @@ def management_ports(port):
 
 
 def collection_settings(templar, task_vars):
-    """The collection-wide settings this run uses (README, "Collection-wide variables")."""
+    """The collection-wide settings this run uses (README, "Collection-wide variables").
+
+    Read as the roles' argument specs read them: a yes/no by settings.boolean, the
+    timeout by resolve.check_timeout. A bad value raises a RuleError naming the
+    variable, which the callers turn into a failure before anything changes (the
+    estate validation and every component task read these the same way).
+    """
     def var(name, default):
         value = templar.template(task_vars.get(name, default))
         return default if value is None else value
     return {
-        "resolve": boolean(var("webroot_resolve_names", True), strict=False),
-        "resolve_timeout": float(var("webroot_resolve_timeout", DEFAULT_RESOLVE_TIMEOUT)),
-        "strict": boolean(var("webroot_strict", False), strict=False),
+        "resolve": boolean(var("webroot_resolve_names", True), "webroot_resolve_names"),
+        "resolve_timeout": resolve_lib.check_timeout(var("webroot_resolve_timeout", DEFAULT_RESOLVE_TIMEOUT)),
+        "strict": boolean(var("webroot_strict", False), "webroot_strict"),
         "client_networks": list(var("webroot_client_networks", []) or []),
-        "gather_facts": boolean(var("webroot_gather_facts", False), strict=False),
+        "gather_facts": boolean(var("webroot_gather_facts", False), "webroot_gather_facts"),
     }

@@ -251,3 +251,75 @@ def test_the_defaults_are_the_roles(component):
                                                      "webroot_windows_profiles": ["public"]})
     assert (collection_wide["backend"], collection_wide["firewalld_zone"], collection_wide["windows_profiles"]) == (
         "ufw", "internal", ["public"])
+
+
+# --- the collection-wide yes/no settings, read by the estate validation -------
+# The roles' argument specs take webroot_strict as `type: bool`; the estate validation
+# (playbooks/validate.yml, the first play of every entry playbook) read it with Ansible's
+# lenient boolean, so `webroot_strict: "maybe"` passed as false there. Run for real:
+# ansible-playbook playbooks/validate.yml on an inventory whose workstation cli2 has no
+# address (strict: the validation stops naming it; not strict: left out, rc 0).
+
+
+@pytest.fixture(scope="module")
+def validation(tmp_path_factory):
+    """run(value) -> (rc, output) of playbooks/validate.yml with webroot_strict=value."""
+    if not os.access(PLAYBOOK_BIN, os.X_OK) or not os.path.isdir(os.path.join(COLLECTIONS, "ansible_collections")):
+        pytest.skip("needs .venv/bin/ansible-playbook and .cache/collections (scripts/setup.sh)")
+    tmp = tmp_path_factory.mktemp("validate")
+    inventory = {"all": {
+        "vars": {"ansible_connection": "local", "webroot_resolve_names": False},
+        "children": {
+            "webroot_distributors": {"hosts": {"dist1": {"webroot_address": "10.0.0.11"}}},
+            "webroot_servers": {"hosts": {"srv1": {"webroot_address": "10.0.0.21"}}},
+            "webroot_clients": {"hosts": {"cli1": {"webroot_address": "10.0.0.31"}, "cli2": {}}},
+            "webroot_update_endpoints": {"hosts": {"upd1": {"webroot_address": "10.0.0.41"}}}}}}
+    (tmp / "inventory.yml").write_text(yaml.safe_dump(inventory))
+    env = dict(os.environ)
+    env.pop("ANSIBLE_CONFIG", None)
+    env.update(HOME=str(tmp), ANSIBLE_COLLECTIONS_PATH=COLLECTIONS, ANSIBLE_NOCOLOR="1",
+               ANSIBLE_LOCAL_TEMP=str(tmp / "ansible-tmp"), ANSIBLE_RETRY_FILES_ENABLED="0")
+
+    def run(value):
+        (tmp / "extra.yml").write_text(yaml.safe_dump({"webroot_strict": value}))
+        proc = subprocess.run([PLAYBOOK_BIN, "-i", str(tmp / "inventory.yml"), "-e", "@" + str(tmp / "extra.yml"),
+                               os.path.join(ROOT, "playbooks", "validate.yml")], env=env, cwd=str(tmp),
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True,
+                              timeout=300, check=False)
+        return proc.returncode, proc.stdout
+    return run
+
+
+@pytest.mark.parametrize("name,value", [("on", "on"), ("1", 1), ("true", True)])
+def test_the_validation_takes_webroot_strict_on_as_true(validation, name, value):
+    rc, output = validation(value)
+    assert rc != 0, output[-3000:]
+    assert "webroot_strict is true, so no host is" in output and "cli2" in output, output[-3000:]
+    assert "webroot_strict must be" not in output, output[-3000:]
+
+
+@pytest.mark.parametrize("name,value", [("off", "off"), ("0", 0), ("false", False)])
+def test_the_validation_takes_webroot_strict_off_as_false(validation, name, value):
+    rc, output = validation(value)
+    assert rc == 0, output[-3000:]
+    assert "1 host(s) have no address and are left out" in output, output[-3000:]
+
+
+@pytest.mark.parametrize("name,value", [("maybe", "maybe"), ("2", 2)])
+def test_the_validation_refuses_a_non_boolean_webroot_strict(validation, name, value):
+    rc, output = validation(value)
+    assert rc != 0, output[-3000:]
+    assert "The estate has 1 bad value(s), so no firewall was changed anywhere: webroot_strict must be true or false" \
+        in output, output[-3000:]
+
+
+# --- ... and by verify's filter (webroot_resolve_names as the role passes it) ---
+
+
+@pytest.mark.parametrize("name,value", NOT_BOOLEAN)
+def test_verify_refuses_a_non_boolean_webroot_resolve_names(name, value):
+    from ansible.errors import AnsibleFilterError
+    from ansible_collections.webroot.enterprise.plugins.filter.verify import FilterModule
+    catalog = [dict(row) for row in TABLE_11]
+    with pytest.raises(AnsibleFilterError, match="webroot_resolve_names must be true or false"):
+        FilterModule().filters()["verify_plan"](catalog, GROUPS, copy.deepcopy(HOSTVARS), resolve=value)
