@@ -78,20 +78,16 @@ _MSG_ERRQUEUE = getattr(socket, "MSG_ERRQUEUE", 0x2000)
 _SO_EE_ORIGIN_ICMP = 2
 _SO_EE_ORIGIN_ICMP6 = 3
 
-_ICMP_TEXT = {
-    (_SO_EE_ORIGIN_ICMP, 3, 0): "ICMP network unreachable",
-    (_SO_EE_ORIGIN_ICMP, 3, 1): "ICMP host unreachable",
-    (_SO_EE_ORIGIN_ICMP, 3, 3): "ICMP port unreachable",
-    (_SO_EE_ORIGIN_ICMP, 3, 9): "ICMP network administratively prohibited",
-    (_SO_EE_ORIGIN_ICMP, 3, 10): "ICMP host administratively prohibited",
-    (_SO_EE_ORIGIN_ICMP, 3, 13): "ICMP communication administratively prohibited",
-    (_SO_EE_ORIGIN_ICMP6, 1, 0): "ICMPv6 no route to destination",
-    (_SO_EE_ORIGIN_ICMP6, 1, 1): "ICMPv6 communication administratively prohibited",
-    (_SO_EE_ORIGIN_ICMP6, 1, 3): "ICMPv6 address unreachable",
-    (_SO_EE_ORIGIN_ICMP6, 1, 4): "ICMPv6 port unreachable",
-    (_SO_EE_ORIGIN_ICMP6, 1, 5): "ICMPv6 source address failed ingress/egress policy",
-    (_SO_EE_ORIGIN_ICMP6, 1, 6): "ICMPv6 reject route to destination",
-}
+# (origin, ICMP type, code): what an error-queue entry says. Type 3 of ICMP and type 1
+# of ICMPv6 are "destination unreachable"; the codes are RFC 792/1812 and RFC 4443's.
+_ICMP_TEXT = dict(
+    [((_SO_EE_ORIGIN_ICMP, 3, code), "ICMP " + text) for code, text in (
+        (0, "network unreachable"), (1, "host unreachable"), (3, "port unreachable"),
+        (9, "network administratively prohibited"), (10, "host administratively prohibited"),
+        (13, "communication administratively prohibited"))]
+    + [((_SO_EE_ORIGIN_ICMP6, 1, code), "ICMPv6 " + text) for code, text in (
+        (0, "no route to destination"), (1, "communication administratively prohibited"), (3, "address unreachable"),
+        (4, "port unreachable"), (5, "source address failed ingress/egress policy"), (6, "reject route to destination"))])
 
 _monotonic = time.monotonic
 

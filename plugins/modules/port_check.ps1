@@ -98,20 +98,17 @@ Function Get-Summary {
             $tlsFailed += 1
         }
         if (-not $result.ok) {
-            $tlsError = $null
-            if ($result.tls) {
-                $tlsError = $result.tls_error
+            # A mismatch is the result's own fields (the record is built once, below),
+            # and tls_error only where TLS was asked for.
+            $mismatch = [ordered]@{}
+            foreach ($key in 'index', 'name', 'host', 'port', 'expected', 'state', 'error') {
+                $mismatch[$key] = $result[$key]
             }
-            $mismatches.Add([ordered]@{
-                    index = $result.index
-                    name = $result.name
-                    host = $result.host
-                    port = $result.port
-                    expected = $result.expected
-                    state = $result.state
-                    error = $result.error
-                    tls_error = $tlsError
-                })
+            $mismatch.tls_error = $null
+            if ($result.tls) {
+                $mismatch.tls_error = $result.tls_error
+            }
+            $mismatches.Add($mismatch)
         }
     }
     $summary.ok = $Results.Count - $mismatches.Count
