@@ -125,6 +125,7 @@ def measure(workstations, ks):
         entry["rules_identical"] = snapshot(awx, names) == reference
         if not entry["rules_identical"]:
             sys.exit("K=%d: the rules differ from the unsharded run's" % k)
+        print("K=%d: every host's rules identical to the unsharded run's (%d hosts)" % (k, len(names)), flush=True)
         out["sharded"].append(entry)
     return out
 
