@@ -20,7 +20,7 @@ workstations (default 200), 2 company servers, 1 distributor, 1 update endpoint
 * side B, "hand-written": one task per host, a loop of
   ``community.windows.win_firewall_rule`` items giving the same rules, with the
   names, group and description the roles use (plugins/plugin_utils/winfw.py
-  module_args, backends.windows_chunks: 1,000 remote addresses per rule at most,
+  module_args, fw_windows.windows_chunks: 1,000 remote addresses per rule at most,
   the next ones in '<name> #2', ...). The remote addresses come from the inventory
   groups in Jinja, as a user would write it.
 
@@ -59,7 +59,7 @@ SIM_COLLECTIONS = os.path.join(REPO, "tests", "simulators", "collections")
 SIM_UTILS = os.path.join(SIM_COLLECTIONS, "ansible_collections", "community", "windows", "plugins",
                          "module_utils", "windows_firewall_simulator.py")
 CATALOG = os.path.join(REPO, "plugins", "plugin_utils", "catalog.py")
-MAX_ADDRESSES = 1000   # backends.WINDOWS_MAX_ADDRESSES: Windows 10 / Server 2016-2019
+MAX_ADDRESSES = 1000   # fw_windows.WINDOWS_MAX_ADDRESSES: Windows 10 / Server 2016-2019
 
 
 def _load(name, path):
@@ -132,7 +132,7 @@ HAND_PLAYBOOK = """
 
 
 def windows_name(component, port, direction, index=1):
-    """rules.windows_name, plus the ' #N' of backends.windows_chunks."""
+    """rules.windows_name, plus the ' #N' of fw_windows.windows_chunks."""
     base = "%s - %s (TCP %s %s)" % (CAT.WINDOWS_GROUP, ROWS[component]["title"], port, direction)
     return base if index == 1 else "%s #%d" % (base, index)
 

@@ -19,6 +19,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.webroot.enterprise.plugins.plugin_utils import backends
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import fw_common
 from ansible_collections.webroot.enterprise.plugins.plugin_utils import fw_firewalld
 from ansible_collections.webroot.enterprise.plugins.plugin_utils import fw_iptables
 from ansible_collections.webroot.enterprise.plugins.plugin_utils import fw_ufw
@@ -34,7 +35,7 @@ from ansible_collections.webroot.enterprise.plugins.plugin_utils import resolve 
 MARK_PENDING = fw_iptables.MARK_PENDING
 
 ARGUMENT_SPEC = dict(
-    component=dict(type="str", required=True, choices=list(backends.COMPONENTS)),
+    component=dict(type="str", required=True, choices=list(fw_common.COMPONENTS)),
     state=dict(type="str", default="present", choices=list(rules_lib.STATES)),
     port=dict(type="raw", default=""),
     peers=dict(type="list", elements="str", default=[]),
@@ -66,7 +67,7 @@ class ActionModule(engine.Action):
             if args["backend"] == "windows" or host.is_windows(args["backend"]):
                 if not args["windows_profiles"]:
                     raise rules_lib.RuleError("%s_windows_profiles is empty: a Windows Firewall rule must apply to "
-                                      "at least one of domain, private, public." % comp)
+                                              "at least one of domain, private, public." % comp)
             backend, found, reads = self._found(host, args["backend"], previous)
             check = bool(self._task.check_mode)
             if backend == "windows":
@@ -198,7 +199,7 @@ def _kept_warnings(name, plan, kept):
 
 def _earlier_plans(previous):
     """The plans the earlier component roles of this run registered on the host."""
-    return dict((name, previous[name]) for name in backends.COMPONENTS if isinstance(previous.get(name), dict))
+    return dict((name, previous[name]) for name in fw_common.COMPONENTS if isinstance(previous.get(name), dict))
 
 
 def _save_paths(templar, task_vars):

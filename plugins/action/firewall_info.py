@@ -13,6 +13,7 @@ __metaclass__ = type
 
 
 from ansible_collections.webroot.enterprise.plugins.plugin_utils import backends
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import fw_common
 from ansible_collections.webroot.enterprise.plugins.plugin_utils import rules as rules_lib
 from ansible_collections.webroot.enterprise.plugins.plugin_utils import engine
 
@@ -60,7 +61,7 @@ class ActionModule(engine.Action):
         zones = args["zones"]
         if zones is None:
             default = host.var("webroot_firewalld_zone", "") or ""
-            zones = dict((c, host.var(c + "_firewalld_zone", default) or default) for c in backends.COMPONENTS)
+            zones = dict((c, host.var(c + "_firewalld_zone", default) or default) for c in fw_common.COMPONENTS)
         found = backends.ours(backend, raw, engine.management_ports(host.var("ansible_port")))
         if backend != "windows":
             result.update(dict((k, v) for k, v in raw.items() if k not in ("changed", "invocation")))

@@ -1,15 +1,27 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, webroot.enterprise contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""iptables, one unit: from one component's plan (want) and the host's read (have:
-``backends.ours("iptables", read)``) to the ready list of module calls (commands):
-``webroot.enterprise.address_set`` for our ipsets, ``ansible.builtin.iptables`` for
-our rules, ``ansible.builtin.command`` for the save for boot; and the read once they
-are made (after).
+"""iptables, one unit: what of the host's read is ours (have: :func:`ours`), what one
+component's plan needs (want: :func:`want`), what differs (:func:`ops`), and from
+them the ready list of module calls (commands): ``webroot.enterprise.address_set``
+for our ipsets, ``ansible.builtin.iptables`` for our rules, ``ansible.builtin.command``
+for the save for boot; and the read once they are made (after).
 
 Pure functions over plain data, used by the action plugin component_rules (which
-executes the commands, ``execute`` there) and the unit tests. Nothing here talks to a
-host. What is ours and what differs come from backends.py (``ours``, ``ops``).
+executes the commands, ``execute`` there; it reads through ``backends.ours``), and the
+unit tests. Nothing here talks to a host. What the backends share comes from
+fw_common.py.
+
+How a plan rule becomes native objects, so that the work per host does not grow with
+the number of peers: one ipset of ours per component and IP family
+(``webroot-<component>-v4`` / ``-v6``, type hash:net) holding the peers, matched by one
+ACCEPT rule (``-m set --match-set``) that carries our comment; ``any_peer`` is one
+rule without a set.
+
+What is ours (docs/safety.md): an ACCEPT rule whose comment is the exact marker of its
+component, port, protocol and direction, on the chain of that direction and that port
+(never a management port), with no match we never write; and the sets of our names.
+Anything else is foreign: kept, and removing a set it names is refused.
 
 A command is a dict: ``module``, ``args``, ``label`` (the change as the run shows
 it), and where it applies:
@@ -30,17 +42,142 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.webroot.enterprise.plugins.module_utils import fwread
-from ansible_collections.webroot.enterprise.plugins.plugin_utils import backends
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import fw_common
 from ansible_collections.webroot.enterprise.plugins.plugin_utils import rules as rules_lib
 
 IPTABLES = "ansible.builtin.iptables"
 ADDRESS_SET = "webroot.enterprise.address_set"
 COMMAND = "ansible.builtin.command"
+CHAINS = {"in": "INPUT", "out": "OUTPUT"}
 
+
+# --- have: what of the read is ours -------------------------------------------
+
+def ours(read, mgmt):
+    """The rules and sets of ours in one read (module firewall_info), keyed by
+    component, with ``_foreign_refs`` (our set names a foreign rule uses), ``_boot``
+    and ``_denies`` (the admin's rules that may drop a peer, per family and chain)."""
+    found = fw_common.empty()
+    tables = read.get("iptables") or {}
+    refs = set()
+    for fam in ("ipv4", "ipv6"):
+        for r in tables.get(fam) or []:
+            rule = _rule(r, fam, mgmt)
+            if rule:
+                found[rule["component"]]["rules"].append(rule)
+            elif r.get("match_set"):
+                refs.add(r["match_set"])
+    for name, s in sorted((read.get("ipsets") or {}).items()):
+        comp = fw_common.set_component(name)
+        if comp is None or (s.get("type") or "hash:net") != "hash:net":
+            continue
+        found[comp]["sets"][name] = {"family": s.get("family") or "ipv4",
+                                     "entries": rules_lib.aggregate([fw_common.canonical_net(e) for e in s.get("entries") or []
+                                                                     if fw_common.canonical_net(e)])}
+        if s.get("nomatch"):
+            found[comp].setdefault("nomatch", {})[name] = sorted(set(fw_common.canonical_net(e) for e in s["nomatch"]
+                                                                     if fw_common.canonical_net(e)))
+    found["_foreign_refs"] = sorted(n for n in refs if fw_common.set_component(n))
+    found["_boot"] = dict(read.get("boot") or {})
+    found["_denies"] = dict(tables.get("denies") or {})
+    return found
+
+
+def _rule(r, family, mgmt):
+    """One iptables rule of ours, or None (foreign)."""
+    direction = {"INPUT": "in", "OUTPUT": "out"}.get(r.get("chain"))
+    port, proto = r.get("dport"), r.get("protocol") or ""
+    if direction is None or r.get("jump") != "ACCEPT" or port is None:
+        return None
+    if r.get("extra") or r.get("destination" if direction == "in" else "source"):
+        return None   # a match we never write (an interface, a state...): it admits less, or other traffic
+    comp = fw_common.exact_component(r.get("comment"), port, proto, direction)
+    if comp is None or (direction == "in" and int(port) in mgmt):
+        return None
+    peer = r.get("source") if direction == "in" else r.get("destination")
+    if peer and str(peer).startswith("!"):
+        return None   # a negated address: we never write one
+    flag = "src" if direction == "in" else "dst"
+    if r.get("match_set") and (peer or r.get("match_set_flags") != flag or fw_common.set_component(r["match_set"]) != comp):
+        return None
+    return {"component": comp, "family": family, "chain": r["chain"], "direction": direction,
+            "protocol": proto, "port": int(port), "match_set": r.get("match_set"),
+            "peer": fw_common.canonical_net(peer), "comment": r["comment"], "index": r.get("index")}
+
+
+def peer_denies(found, rule):
+    """The admin's rules in the chain of ``rule`` (ours) that may drop one peer's
+    packet of it, from the read (``found["_denies"]``), in chain order."""
+    chain = ((found.get("_denies") or {}).get(rule["family"]) or {}).get(rule["chain"]) or []
+    return [d for d in chain if fw_common.deny_applies(d, rule)]
+
+
+def insert_position(found, rule):
+    """Where ``rule`` (ours) goes in its chain, as iptables -I counts (1 is the top):
+    right after the last rule of the admin's that may drop a peer's packet of it (a
+    DROP/REJECT naming an address or a set, a jump to a chain holding one such as
+    fail2ban's), else the top. ``found`` must be read after the last change."""
+    denies = peer_denies(found, rule)
+    return max(d["index"] for d in denies) + 1 if denies else 1
+
+
+# --- want, and what differs ----------------------------------------------------
+
+def want(plan):
+    """The ipsets and rules ``plan`` (one component's) needs on an iptables host."""
+    rules, sets = [], {}
+    for rule in plan.get("rules", []):
+        base = {"component": plan["component"], "chain": CHAINS[rule["direction"]],
+                "direction": rule["direction"], "protocol": rule["protocol"], "port": int(rule["port"]),
+                "peer": None, "comment": rule["comment"]}
+        if rule["any_peer"]:
+            rules.append(dict(base, family="ipv4", match_set=None))
+            continue
+        for fam, name, entries in fw_common.family_sets(plan["component"], rule["peers"]):
+            sets[name] = {"family": fam, "entries": entries}
+            rules.append(dict(base, family=fam, match_set=name))
+    return {"rules": rules, "sets": sets}
+
+
+def key(rule):
+    return (rule["family"], rule["chain"], rule["protocol"], int(rule["port"]),
+            rule.get("match_set"), rule.get("peer"), rule["comment"])
+
+
+def describe(rule):
+    """One of our rules as one line, for --diff."""
+    peer = rule.get("match_set") and "set " + rule["match_set"] or rule.get("peer") or "any"
+    where = "from" if rule["direction"] == "in" else "to"
+    return "%s %s %s/%s %s %s" % (rule["family"], rule["chain"], rule["port"], rule["protocol"], where, peer)
+
+
+def _keep_nomatch(wanted, part):
+    """``wanted`` without the set entries the admin made exceptions of (``nomatch``
+    entries of our set: the address_set module never adds over them, which would
+    clear the flag and admit what the admin excluded)."""
+    holes = part.get("nomatch") or {}
+    if not holes:
+        return wanted
+    sets = dict((n, dict(s, entries=[e for e in s["entries"] if e not in holes.get(n, [])]))
+                for n, s in wanted["sets"].items())
+    return dict(wanted, sets=sets)
+
+
+def ops(plan, found):
+    """What to change for one component: {add, remove, sets, sets_absent, want,
+    service_ports, kept, changed, diff, move} (``backends.ops``)."""
+    part = fw_common.part_of(plan, found)
+    plan, kept = fw_common.hold_peers(plan, lambda: fw_common.peers_now(plan["component"], part), in_sets=True)
+    wanted = _keep_nomatch(want(plan), part)
+    out = fw_common.settle(fw_common.difference(plan, part, found, wanted, key, kept), part, wanted, describe)
+    return fw_common.moves(out, part, wanted, key, describe, lambda r: peer_denies(found, r))
+
+
+# --- commands ------------------------------------------------------------------
 
 def commands(plan, have, save_paths, check=False):
     """The module calls that bring one component to its ``plan`` (want) on iptables,
-    from ``have``: ``backends.ops``'s result (add, remove, sets, sets_absent, move,
+    from ``have``: :func:`ops`'s result (add, remove, sets, sets_absent, move,
     changed, diff, kept) with ``warnings``, ``commands`` (in the order they run: the
     pending-save note, the sets, the new rules, the moves, the stale rules, the sets no
     longer used, the save for boot) and ``after`` (``have`` once they are made;
@@ -50,49 +187,49 @@ def commands(plan, have, save_paths, check=False):
     (:func:`iptables_boot`). A save pending from an earlier run (its save failed, or
     it was stopped before it) is done even when nothing else changes.
     """
-    ops = backends.ops("iptables", plan, have)
+    change = ops(plan, have)
     boot = iptables_boot(have.get("_boot"), save_paths)
     if boot["refuse"]:
         raise rules_lib.RuleError(boot["refuse"])
     saving = any(save_paths.get(k) for k in ("ipv4", "ipv6", "ipset"))
     pending = saving and bool((have.get("_boot") or {}).get("save_pending"))
-    if pending and not ops["changed"]:
-        ops = dict(ops, changed=True, diff={
-            "before": ops["diff"]["before"] + ["saved for boot: not since an earlier run changed the firewall"],
-            "after": ops["diff"]["after"] + ["saved for boot: what runs now"]})
-    ops["warnings"] = [boot["warn"]] if boot["warn"] and ops["changed"] else []
-    if not ops["changed"]:
-        return dict(ops, commands=[], after=have)
+    if pending and not change["changed"]:
+        change = dict(change, changed=True, diff={
+            "before": change["diff"]["before"] + ["saved for boot: not since an earlier run changed the firewall"],
+            "after": change["diff"]["after"] + ["saved for boot: what runs now"]})
+    change["warnings"] = [boot["warn"]] if boot["warn"] and change["changed"] else []
+    if not change["changed"]:
+        return dict(change, commands=[], after=have)
     out = []
-    if saving and not pending and (ops["sets"] or ops["add"] or ops["remove"] or ops["sets_absent"]
-                                   or ops.get("move")):
+    if saving and not pending and (change["sets"] or change["add"] or change["remove"] or change["sets_absent"]
+                                   or change.get("move")):
         out.append({"module": COMMAND, "args": {"argv": ["sh", "-c", MARK_PENDING, "sh", fwread.SAVE_PENDING]},
                     "label": "note a save for boot pending (%s)" % fwread.SAVE_PENDING})
-    for s in ops["sets"]:
+    for s in change["sets"]:
         out.append({"module": ADDRESS_SET, "live": True, "args": {
             "name": s["name"], "family": s["family"], "entries": s["entries"], "provider": "ipset"},
             "label": "set %s to %d entries" % (s["name"], len(s["entries"]))})
-    for r in ops["add"]:
-        out.append(_insert(have, r, "insert %s" % backends.describe("iptables", r)))
-    for r in ops.get("move") or []:
+    for r in change["add"]:
+        out.append(_insert(have, r, "insert %s" % describe(r)))
+    for r in change.get("move") or []:
         # Out and back in after the admin's rule that may drop one of its peers
         # (the module inserts nothing while the same rule is in the chain).
         out.append({"module": IPTABLES, "args": rule_args(r, "absent"), "live": True,
-                    "label": "remove %s (ahead of a rule that may drop a peer)" % backends.describe("iptables", r)})
-        out.append(_insert(have, r, "insert %s after it" % backends.describe("iptables", r)))
-    for r in ops["remove"]:
+                    "label": "remove %s (ahead of a rule that may drop a peer)" % describe(r)})
+        out.append(_insert(have, r, "insert %s after it" % describe(r)))
+    for r in change["remove"]:
         out.append({"module": IPTABLES, "args": rule_args(r, "absent"), "live": True,
-                    "label": "remove %s" % backends.describe("iptables", r)})
-    for s in ops["sets_absent"]:
+                    "label": "remove %s" % describe(r)})
+    for s in change["sets_absent"]:
         out.append({"module": ADDRESS_SET, "live": True, "args": {
             "name": s["name"], "family": s["family"], "provider": "ipset", "state": "absent"},
             "label": "remove set %s" % s["name"]})
     if saving:
         out.append(save_command(save_paths))
-    after = backends.remember(have, "iptables", plan["component"], ops)
+    after = fw_common.remember(have, plan["component"], change)
     if not check:
         after["_boot"] = dict(after.get("_boot") or {}, save_pending=False)
-    return dict(ops, commands=out, after=after)
+    return dict(change, commands=out, after=after)
 
 
 def _insert(have, r, label):
@@ -100,11 +237,11 @@ def _insert(have, r, label):
     its chain that may drop one of its peers; then the chain is read again right
     before the insert (earlier changes moved it: ``reread``) and ours goes right after
     the last such rule (``args`` is a callable of that read's stdout)."""
-    if not backends.peer_denies(have, r):
+    if not peer_denies(have, r):
         return {"module": IPTABLES, "args": rule_args(r, "present"), "label": label, "live": True}
 
     def args(text):
-        return rule_args(r, "present", backends.insert_position({"_denies": {r["family"]: fwread.iptables_order(text)}}, r))
+        return rule_args(r, "present", insert_position({"_denies": {r["family"]: fwread.iptables_order(text)}}, r))
 
     return {"module": IPTABLES, "args": args, "label": label, "live": True,
             "reread": {"module": COMMAND, "args": {"argv": ["ip6tables" if r["family"] == "ipv6" else "iptables", "-S"]}}}

@@ -1,30 +1,156 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, webroot.enterprise contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Windows Firewall, one unit: from one component's plan (want) and the host's read
-(have: the read script's object, plugins/plugin_utils/webroot_read.ps1) to the ready
-list of ``win_firewall_rule`` calls (commands), and the read once they are made
-(after).
+"""Windows Firewall, one unit: what of the host's read is ours (have: :func:`ours`,
+:func:`is_ours`; the read is the read script's object, plugins/plugin_utils/
+webroot_read.ps1), what differs (:func:`windows_ops`), and from them the ready list
+of ``win_firewall_rule`` calls (commands), and the read once they are made (after).
 
 Pure functions over plain data, used by the action plugin component_rules (which
-executes the commands) and the unit tests. Nothing here talks to a host. What is
-ours on Windows (``backends.is_ours_windows``) and the rule options with the module's
-own comparison (plugins/plugin_utils/winfw.py) are imported, never passed in.
+executes the commands) and the unit tests. Nothing here talks to a host. The rule
+options with the module's own comparison (plugins/plugin_utils/winfw.py) are
+imported, never passed in; what the backends share comes from fw_common.py.
 
-One rule per 1,000 remote addresses (Windows 10 / Server 2016-2019 refuse more in one
-rule), named ``<name>``, ``<name> #2``, ``<name> #3``... and sticky (an address stays
-in the rule that holds it).
+How a plan rule becomes native objects: one rule per 1,000 remote addresses
+(Windows 10 / Server 2016-2019 refuse more in one rule), named ``<name>``,
+``<name> #2``, ``<name> #3``... and sticky (an address stays in the rule that holds
+it).
+
+What is ours (docs/safety.md): an Allow rule of group "Webroot Enterprise" whose name
+starts with the component's prefix, in the local store (a rule Group Policy supplies
+is never ours). Anything else is foreign: kept, and writing or removing a name that
+Windows would match on it is refused.
 """
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.webroot.enterprise.plugins.plugin_utils import backends
+import ipaddress
+import re
+
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import fw_common
 from ansible_collections.webroot.enterprise.plugins.plugin_utils import rules as rules_lib
 from ansible_collections.webroot.enterprise.plugins.plugin_utils import winfw
+from ansible_collections.webroot.enterprise.plugins.plugin_utils.catalog import WINDOWS_GROUP
 
 MODULE = "community.windows.win_firewall_rule"
+# Windows Firewall refuses a rule with more than 1,000 remote addresses on Windows 10
+# and Server 2016-2019 (newer builds allow more); see docs/windows.md.
+WINDOWS_MAX_ADDRESSES = 1000
 
+
+# --- have: what of the read is ours -------------------------------------------
+
+def _prefix(component):
+    return ("%s - %s (" % (WINDOWS_GROUP, rules_lib.component(component)["title"])).lower()
+
+
+def is_ours(rule, component):
+    """An Allow rule (COM Action 1) of our group whose name has the component's prefix,
+    in the local store: a rule Group Policy supplies (marked by plugin_utils/winread.py)
+    is never ours."""
+    return (not rule.get("PolicyStore")
+            and (rule.get("Grouping") or "").lower() == WINDOWS_GROUP.lower()
+            and action_allow(rule.get("Action"))
+            and (rule.get("Name") or "").lower().startswith(_prefix(component)))
+
+
+def action_allow(value):
+    return str(value).lower() in ("1", "allow")
+
+
+def windows_rules(read):
+    if isinstance(read, dict):
+        return read.get("Rules") or read.get("rules") or []
+    return read or []
+
+
+def ours(read, mgmt):
+    """The rules of ours in one read, keyed by component (``mgmt`` is not used)."""
+    found = fw_common.empty()
+    for r in windows_rules(read):
+        for comp in fw_common.COMPONENTS:
+            if is_ours(r, comp):
+                found[comp]["rules"].append(r)
+    found["_foreign_refs"] = []
+    return found
+
+
+def _remote_scope(value):
+    """COM RemoteAddresses as Windows may hold them, never an error:
+    (canonical CIDRs, what is not a list of addresses).
+
+    ``'*'`` or empty: ([], ['*']) (any). An address in any notation (``a``, ``a/32``,
+    ``a/255.255.255.0``, IPv6 with or without prefix) is its CIDR; a range ``a-b``
+    (how COM may hold a bare IPv6 address, ``a-a``) is the CIDRs that cover exactly
+    that range. A keyword (``LocalSubnet``, ``DNS``, ``Intranet``...) or anything
+    that does not parse is kept as written in the second list: it admits addresses
+    that are not a list of peers (wider than one, for a report).
+    """
+    if isinstance(value, (list, tuple)):
+        value = ",".join(value)
+    nets, wider = [], []
+    items = [i.strip() for i in (value or "").split(",") if i.strip()]
+    for item in items or ["*"]:
+        if item.lower() in ("*", "any"):
+            wider.append("*")
+            continue
+        if "/" not in item and "-" in item:
+            first, last = item.split("-", 1)
+            try:
+                first, last = ipaddress.ip_address(u"%s" % first.strip()), ipaddress.ip_address(u"%s" % last.strip())
+                nets.extend(str(n) for n in ipaddress.summarize_address_range(first, last))
+            except (ValueError, TypeError):
+                wider.append(item)
+            continue
+        try:
+            net = fw_common.canonical_net(item)
+        except ValueError:
+            wider.append(item)
+            continue
+        if net:
+            nets.append(net)
+        else:
+            wider.append("*")
+    return nets, sorted(set(wider), key=lambda w: (w != "*", w.lower()))
+
+
+def remote_networks(value):
+    """COM RemoteAddresses as canonical CIDRs (the addresses it lists; keywords
+    and '*' left out: :func:`_remote_scope`)."""
+    return _remote_scope(value)[0]
+
+
+def remote_text(value):
+    """RemoteAddresses for a diff line: the CIDRs, then what is wider ('any' for '*')."""
+    nets, wider = _remote_scope(value)
+    if "*" in wider:
+        return "any"
+    return ",".join(nets + wider)
+
+
+def scope(rule, default_port):
+    """One rule of ours as (direction, port, peers, any_peer, keywords), for
+    fw_common.plan_rules: direction and port from its name; '*' or a keyword
+    (LocalSubnet, Intranet...) admits more than a list of peers: any peer (so verify
+    plans no denied check through it), and a keyword is named."""
+    m = re.search(r"\(TCP (\d+) (in|out)\)", rule.get("Name") or "")
+    direction = m.group(2) if m else "in"
+    port = int(m.group(1)) if m else default_port
+    peers, wider = _remote_scope(rule.get("RemoteAddresses"))
+    return direction, port, peers, not peers or bool(wider), [w for w in wider if w != "*"]
+
+
+def _admitted(rules):
+    """{direction: [CIDRs]}: the addresses our rules list, as they are."""
+    have = {}
+    for r in rules:
+        m = re.search(r"\(TCP \d+ (in|out)\)", r.get("Name") or "")
+        have.setdefault(m.group(1) if m else "in", []).extend(remote_networks(r.get("RemoteAddresses")))
+    return have
+
+
+# --- commands ------------------------------------------------------------------
 
 def commands(plan, have, profiles, program, module=MODULE, host_name="this host"):
     """The module calls that bring one component to its ``plan`` (want) on Windows,
@@ -67,7 +193,7 @@ def _refusal(name, ops):
         % (name, "; ".join(ops["foreign"])))
 
 
-def windows_chunks(plan, current=None, max_addresses=backends.WINDOWS_MAX_ADDRESSES):
+def windows_chunks(plan, current=None, max_addresses=WINDOWS_MAX_ADDRESSES):
     """One Windows rule per ``max_addresses`` remote addresses: the first keeps the
     rule's name, the next ones add ' #2', ' #3'...
 
@@ -116,7 +242,7 @@ def windows_chunks(plan, current=None, max_addresses=backends.WINDOWS_MAX_ADDRES
     return out
 
 
-def windows_ops(plan, read, component, module_args, differences, max_addresses=backends.WINDOWS_MAX_ADDRESSES,
+def windows_ops(plan, read, component, module_args, differences, max_addresses=WINDOWS_MAX_ADDRESSES,
                 com_values=None, com_options=()):
     """What to do on Windows for one component, from the one read of the host.
 
@@ -144,16 +270,16 @@ def windows_ops(plan, read, component, module_args, differences, max_addresses=b
     that one rule are out of force between the two calls. A name that a rule of
     someone else's also carries is ``foreign`` and refused, never removed.
     """
-    rules = backends.windows_rules(read)
+    rules = windows_rules(read)
     by_name = {}
     for r in rules:
         by_name.setdefault((r.get("Name") or "").lower(), []).append(r)
-    mine = [r for r in rules if backends.is_ours_windows(r, component)]
+    mine = [r for r in rules if is_ours(r, component)]
     current = {}
     for r in mine:  # duplicates of ours: the union of what they admit (held, see hold_peers)
         have_now = current.setdefault((r.get("Name") or "").lower(), [])
-        have_now.extend(n for n in backends.remote_networks(r.get("RemoteAddresses")) if n not in have_now)
-    plan, kept = backends.hold_peers("windows", plan, {component: {"rules": mine, "sets": {}}})
+        have_now.extend(n for n in remote_networks(r.get("RemoteAddresses")) if n not in have_now)
+    plan, kept = fw_common.hold_peers(plan, lambda: _admitted(mine))
     chunks = windows_chunks(plan, current, max_addresses)
     wanted = set(c["windows_name"].lower() for c in chunks)
     stale = sorted(set(r["Name"] for r in mine if r["Name"].lower() not in wanted), key=lambda n: n.lower())
@@ -162,10 +288,10 @@ def windows_ops(plan, read, component, module_args, differences, max_addresses=b
         "has a rule named '%s' in group '%s'%s" % (
             r["Name"], r.get("Grouping") or "",
             " that Group Policy supplies" if r.get("PolicyStore") else
-            "" if backends.action_allow(r.get("Action")) else " that blocks (not an allow rule of ours)")
-        for n in names for r in by_name.get(n, []) if not backends.is_ours_windows(r, component)))
+            "" if action_allow(r.get("Action")) else " that blocks (not an allow rule of ours)")
+        for n in names for r in by_name.get(n, []) if not is_ours(r, component)))
     heal = sorted(set(by_name[n][0]["Name"] for n in wanted if len(by_name.get(n, [])) > 1
-                      and all(backends.is_ours_windows(r, component) for r in by_name[n])), key=lambda n: n.lower())
+                      and all(is_ours(r, component) for r in by_name[n])), key=lambda n: n.lower())
     write, drift_before, drift_after = [], [], []
     for c in chunks:
         have = by_name.get(c["windows_name"].lower()) or []
@@ -196,7 +322,7 @@ def windows_ops(plan, read, component, module_args, differences, max_addresses=b
     before = sorted(r["Name"] for r in mine)
     return {"chunks": chunks, "write": write, "stale": stale, "heal": heal, "foreign": foreign,
             "changed": bool(stale or write), "kept": kept,
-            "diff": {"before": sorted(["%s: %s" % (r["Name"], backends.remote_text(r.get("RemoteAddresses")))
+            "diff": {"before": sorted(["%s: %s" % (r["Name"], remote_text(r.get("RemoteAddresses")))
                                        for r in mine] + drift_before),
                      "after": sorted(["%s: %s" % (c["windows_name"], c["remoteip"]) for c in chunks] + drift_after)},
             "before": before}
@@ -205,7 +331,7 @@ def windows_ops(plan, read, component, module_args, differences, max_addresses=b
 def windows_remember(read, component, result, com_of):
     """The read once ``result`` (``windows_ops``) has been applied: the
     component's rules replaced by the chunks (``com_of``: chunk -> COM rule)."""
-    keep = [r for r in backends.windows_rules(read) if not backends.is_ours_windows(r, component)]
+    keep = [r for r in windows_rules(read) if not is_ours(r, component)]
     out = dict(read) if isinstance(read, dict) else {}
     out["Rules"] = keep + [com_of(c) for c in result["chunks"]]
     return out

@@ -10,6 +10,9 @@ __metaclass__ = type
 import pytest
 
 from ansible_collections.webroot.enterprise.plugins.plugin_utils import backends
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import fw_common
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import fw_firewalld
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import fw_iptables
 from ansible_collections.webroot.enterprise.plugins.plugin_utils import fw_windows
 from ansible_collections.webroot.enterprise.plugins.plugin_utils import rules as rules_lib
 
@@ -51,20 +54,20 @@ def test_plan_of_a_distributor_aggregates_the_workstations():
 def test_absent_needs_no_peer_address():
     hv = dict(HOSTVARS, c1={})   # c1's address is unknown
     p = rules_lib.host_plan("update_distributor", "d1", GROUPS, hv,
-                    {"state": "absent", "port": None, "peers": [], "any_peer": False})
+                            {"state": "absent", "port": None, "peers": [], "any_peer": False})
     assert p["rules"] == [] and p["state"] == "absent"
     with pytest.raises(rules_lib.RuleError, match="cannot tell the address of c1"):
         rules_lib.host_plan("update_distributor", "d1", GROUPS, hv,
-                    {"state": "present", "port": None, "peers": [], "any_peer": False})
+                            {"state": "present", "port": None, "peers": [], "any_peer": False})
 
 
 def test_plan_refuses_misspelt_variables_and_management_ports():
     with pytest.raises(rules_lib.RuleError, match="Unknown variable.*sweep_now_source"):
         rules_lib.host_plan("sweep_now", "c1", GROUPS, HOSTVARS, {"state": "present"},
-                    given_vars=["sweep_now_source"], known_vars=["sweep_now_sources", "sweep_now_state"])
+                            given_vars=["sweep_now_source"], known_vars=["sweep_now_sources", "sweep_now_state"])
     with pytest.raises(rules_lib.RuleError, match="sweep_now_port 2222 is a management port"):
         rules_lib.host_plan("sweep_now", "c1", GROUPS, HOSTVARS, {"state": "present", "port": "2222"},
-                    management_port=2222)
+                            management_port=2222)
     with pytest.raises(rules_lib.RuleError, match="sweep_now_port 5986 is a management port"):
         rules_lib.host_plan("sweep_now", "c1", GROUPS, HOSTVARS, {"state": "present", "port": 5986})
     # Outbound only (443 from the distributors): the management port is not at stake.
@@ -134,7 +137,7 @@ def test_iptables_a_foreign_rule_using_our_set_blocks_its_removal():
         ipt("INPUT", 50003, "admin: log them", jump="LOG", match_set="webroot-update-distributor-v4", flags="src"),
     ]}, "ipsets": {"webroot-update-distributor-v4": {"type": "hash:net", "family": "ipv4", "entries": ["10.0.0.1"]}}}
     found = backends.ours("iptables", read)
-    with pytest.raises(backends.ForeignConflict, match="webroot-update-distributor-v4"):
+    with pytest.raises(fw_common.ForeignConflict, match="webroot-update-distributor-v4"):
         backends.ops("iptables", plan("update_distributor", "d1", state="absent"), found)
 
 
@@ -186,7 +189,7 @@ def test_firewalld_a_deny_rule_naming_our_service_is_kept_and_blocks_removal():
                     runtime={"webroot-update-distributor-v4": {"entries": ["10.0.0.1"]}})
     found = backends.ours("firewalld", read)
     assert [r["rich_rule"] for r in found["update_distributor"]["rules"]] == [RICH]
-    with pytest.raises(backends.ForeignConflict, match="webroot-update-distributor"):
+    with pytest.raises(fw_common.ForeignConflict, match="webroot-update-distributor"):
         backends.ops("firewalld", plan("update_distributor", "d1", state="absent"), found, zone="public")
 
 
@@ -263,7 +266,7 @@ def test_windows_duplicates_of_ours_are_removed_then_created_once():
     p = plan("client_service", "c1")
     read = {"Rules": [com(CS), com(CS.lower())]}
     ops = fw_windows.windows_ops(p, read, "client_service", lambda c: {"name": c["windows_name"], "remoteip": c["remoteip"]},
-                          lambda a, r: [])
+                                 lambda a, r: [])
     assert ops["foreign"] == []
     assert ops["heal"] == [CS]
     assert ops["write"] == [
@@ -279,7 +282,7 @@ def test_windows_duplicates_healed_once_give_no_call():
     # The idempotent twin: the read after those two calls.
     p = plan("client_service", "c1")
     ops = fw_windows.windows_ops(p, {"Rules": [com(CS)]}, "client_service", lambda c: {"remoteip": c["remoteip"]},
-                          lambda a, r: [])
+                                 lambda a, r: [])
     assert (ops["write"], ops["stale"], ops["heal"], ops["changed"]) == ([], [], [], False)
 
 
@@ -312,14 +315,14 @@ def test_windows_a_block_rule_in_our_group_is_not_ours():
 
 def test_ipv6_peers_get_their_own_set_and_rule():
     p = plan("sweep_now", "c1", peers=["2001:db8::/64", "198.18.1.0/24"])
-    want = backends.want_iptables(p)
+    want = fw_iptables.want(p)
     assert want["sets"] == {
         "webroot-sweep-now-v4": {"family": "ipv4", "entries": ["198.18.1.0/24"]},
         "webroot-sweep-now-v6": {"family": "ipv6", "entries": ["2001:db8::/64"]},
     }
     assert [(r["family"], r["match_set"]) for r in want["rules"]] == [
         ("ipv4", "webroot-sweep-now-v4"), ("ipv6", "webroot-sweep-now-v6")]
-    fwd = backends.want_firewalld(p)
+    fwd = fw_firewalld.want(p)
     assert [r["rich_rule"] for r in fwd["rules"]] == [
         'rule family="ipv4" source ipset="webroot-sweep-now-v4" service name="webroot-sweep-now" accept',
         'rule family="ipv6" source ipset="webroot-sweep-now-v6" service name="webroot-sweep-now" accept']
@@ -336,7 +339,7 @@ def test_firewalld_reloads_beside_runtime_only_settings_and_refuses_only_pending
     ops = backends.ops("firewalld", plan("update_distributor", "d1"), backends.ours("firewalld", fresh), zone="public")
     assert ops["reload"] and ops["changed"]
     fresh["firewalld"]["pending"] = ["zone lab is in the permanent configuration only (not loaded yet)"]
-    with pytest.raises(backends.ForeignConflict, match="zone lab is in the permanent configuration only") as exc:
+    with pytest.raises(fw_common.ForeignConflict, match="zone lab is in the permanent configuration only") as exc:
         backends.ops("firewalld", plan("update_distributor", "d1"), backends.ours("firewalld", fresh), zone="public")
     assert "runtime-to-permanent" not in str(exc.value)
     # Converged already: nothing new to load, so no reload and no refusal (a scope change
@@ -378,16 +381,16 @@ def test_firewalld_our_service_used_by_the_admin_elsewhere_is_kept():
                     runtime={"webroot-update-distributor-v4": {"entries": ["10.0.0.1"]}})
     ops = backends.ops("firewalld", plan("update_distributor", "d1"), backends.ours("firewalld", read), zone="public")
     assert ops["remove"] == []
-    with pytest.raises(backends.ForeignConflict, match="webroot-update-distributor"):
+    with pytest.raises(fw_common.ForeignConflict, match="webroot-update-distributor"):
         backends.ops("firewalld", plan("update_distributor", "d1", state="absent"), backends.ours("firewalld", read),
-              zone="public")
+                     zone="public")
     read = fwd_read({"public": {"services": [], "rich_rules": [RICH]}},
                     services={"webroot-update-distributor": {"ports": ["50003/tcp"]}},
                     ipsets={"webroot-update-distributor-v4": {"entries": ["10.0.0.1"]}})
     read["firewalld"]["policies"] = {"lab-out": {"services": ["webroot-update-distributor"], "rich_rules": []}}
     found = backends.ours("firewalld", read)
     assert found["_foreign_refs"] == ["webroot-update-distributor"]
-    with pytest.raises(backends.ForeignConflict, match="webroot-update-distributor"):
+    with pytest.raises(fw_common.ForeignConflict, match="webroot-update-distributor"):
         backends.ops("firewalld", plan("update_distributor", "d1", state="absent"), found, zone="public")
 
 
@@ -405,14 +408,14 @@ def test_firewalld_our_service_used_by_the_admin_elsewhere_is_kept():
     ("10.0.0.9-10.0.0.1,10.0.0.0/255.0.255.0,nonsense", [], ["10.0.0.0/255.0.255.0", "10.0.0.9-10.0.0.1", "nonsense"]),
 ])
 def test_windows_remote_addresses_in_every_form_never_raise(held, nets, wider):
-    assert backends._remote_scope(held) == (nets, wider)  # pylint: disable=protected-access
-    assert backends.remote_networks(held) == nets
+    assert fw_windows._remote_scope(held) == (nets, wider)  # pylint: disable=protected-access
+    assert fw_windows.remote_networks(held) == nets
 
 
 def _winfw_ops(read, comp="client_service", host="s1"):
     from ansible_collections.webroot.enterprise.plugins.plugin_utils import winfw
     return fw_windows.windows_ops(plan(comp, host), read, comp, lambda c: winfw.module_args(c, ["domain"], ""),
-                           winfw.differences, com_values=winfw.new_values, com_options=winfw.COMPARED)
+                                  winfw.differences, com_values=winfw.new_values, com_options=winfw.COMPARED)
 
 
 NAME_CS = "Webroot Enterprise - Client Service (TCP 50000 in)"

@@ -15,6 +15,7 @@ import pytest
 
 from ansible_collections.webroot.enterprise.plugins.plugin_utils import backends
 from ansible_collections.webroot.enterprise.plugins.plugin_utils import fw_iptables
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import fw_ufw
 from ansible_collections.webroot.enterprise.plugins.module_utils import fwread
 
 DEFAULT_PATHS = {"ipv4": "/etc/iptables/rules.v4", "ipv6": "/etc/iptables/rules.v6", "ipset": "/etc/iptables/ipsets"}
@@ -43,7 +44,7 @@ def test_read_boot_lists_the_plugins_in_run_order_and_the_pending_note():
 
 def test_ours_keeps_the_boot_read():
     found = backends.ours("iptables", {"iptables": {"ipv4": [], "ipv6": []}, "ipsets": {},
-                                "boot": {"plugins": ["10-ipset"], "save_pending": True}})
+                                       "boot": {"plugins": ["10-ipset"], "save_pending": True}})
     assert found["_boot"] == {"plugins": ["10-ipset"], "save_pending": True}
     assert backends.ours("iptables", {})["_boot"] == {}
 
@@ -215,14 +216,14 @@ def test_insert_position_is_after_the_last_rule_that_may_drop_a_peer_of_ours():
     order = fwread.iptables_order(ORDER_S)
     order.pop("index")
     found = {"_denies": {"ipv4": order}}
-    assert backends.insert_position(found, ours(50000)) == 7   # after the blocklist set (6), before the rest
-    assert backends.insert_position(found, ours(50003)) == 7
-    assert backends.insert_position(found, ours(443, "OUTPUT", direction="out")) == 2
-    assert backends.insert_position({"_denies": {"ipv4": {"INPUT": [
+    assert fw_iptables.insert_position(found, ours(50000)) == 7   # after the blocklist set (6), before the rest
+    assert fw_iptables.insert_position(found, ours(50003)) == 7
+    assert fw_iptables.insert_position(found, ours(443, "OUTPUT", direction="out")) == 2
+    assert fw_iptables.insert_position({"_denies": {"ipv4": {"INPUT": [
         {"index": 3, "protocol": "udp", "ports": None, "line": "-A INPUT -s 1.2.3.4 -p udp -j DROP"}]}}},
         ours(50000)) == 1                                 # another protocol: the top
-    assert backends.insert_position({}, ours(50000)) == 1
-    assert backends.insert_position(found, ours(50000, family="ipv6")) == 1
+    assert fw_iptables.insert_position({}, ours(50000)) == 1
+    assert fw_iptables.insert_position(found, ours(50000, family="ipv6")) == 1
 
 
 def test_our_rule_ahead_of_a_peers_drop_is_moved_after_it():
@@ -282,10 +283,10 @@ def test_ufw_denies_of_one_peer_and_where_ours_go():
 
     def rule(port, family="ipv4", direction="in"):
         return {"family": family, "direction": direction, "protocol": "tcp", "port": port}
-    assert backends.ufw_insert_position(found, rule(50002)) == 7
-    assert backends.ufw_insert_position(found, rule(443, direction="out")) == 6
-    assert backends.ufw_insert_position(found, rule(50000, "ipv6")) == 10
-    assert backends.ufw_insert_position(backends.ours("ufw", {"ufw": []}), rule(50002)) is None
+    assert fw_ufw.insert_position(found, rule(50002)) == 7
+    assert fw_ufw.insert_position(found, rule(443, direction="out")) == 6
+    assert fw_ufw.insert_position(found, rule(50000, "ipv6")) == 10
+    assert fw_ufw.insert_position(backends.ours("ufw", {"ufw": []}), rule(50002)) is None
     assert fwread.ufw_last_numbers(UFW_NUMBERED) == {"ipv4": 7, "ipv6": 9}
 
 

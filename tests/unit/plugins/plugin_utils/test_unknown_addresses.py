@@ -79,7 +79,7 @@ def plan_of(comp, host, estate):
     cache.why.update(estate["left_out"])
     cache.unknown.update(estate["unknown"])
     return rules_lib.host_plan(comp, host, GROUPS, cache, {"state": "present", "port": None, "peers": [],
-                                                   "any_peer": False, "strict": False})
+                                                           "any_peer": False, "strict": False})
 
 
 def test_the_plan_names_unknown_and_left_out_hosts_per_rule():
@@ -131,7 +131,7 @@ def test_every_peer_unknown_keeps_the_rule_and_its_set():
     hv = dict(HV, s1={"ansible_host": "s1.corp.example"})
     cache = rules_lib.HostvarsCache(hv, resolved={"s1": (None, rules_lib.Transient("s1.corp.example did not resolve within 10 s"))})
     plan = rules_lib.host_plan("sweep_now", "c1", GROUPS, cache, {"state": "present", "peers": [], "any_peer": False,
-                                                          "strict": False})
+                                                                  "strict": False})
     assert plan["rules"][0]["peers"] == [] and plan["rules"][0]["unknown"] == ["s1"]
     mark = "webroot.enterprise sweep_now 50001/tcp in"
     read = {"iptables": {"ipv4": [ipt("INPUT", 50001, mark, match_set="webroot-sweep-now-v4", flags="src")]},
@@ -141,7 +141,7 @@ def test_every_peer_unknown_keeps_the_rule_and_its_set():
     # The same with the definitive answer: the rule goes (a host with no address).
     cache = rules_lib.HostvarsCache(hv, resolved={"s1": (None, "s1.corp.example does not resolve")})
     plan = rules_lib.host_plan("sweep_now", "c1", GROUPS, cache, {"state": "present", "peers": [], "any_peer": False,
-                                                          "strict": False})
+                                                                  "strict": False})
     ops = backends.ops("iptables", plan, backends.ours("iptables", read))
     assert len(ops["remove"]) == 1 and [s["name"] for s in ops["sets_absent"]] == ["webroot-sweep-now-v4"]
 
@@ -190,10 +190,10 @@ def test_windows_rewrites_no_rule_to_fewer_addresses():
         return {"remoteip": chunk["remoteip"]}
 
     def differences(args, rule):
-        return [] if sorted(args["remoteip"].split(",")) == sorted(backends.remote_networks(rule["RemoteAddresses"])) \
+        return [] if sorted(args["remoteip"].split(",")) == sorted(fw_windows.remote_networks(rule["RemoteAddresses"])) \
             else ["remoteip"]
     ops = fw_windows.windows_ops(plan_of("client_service", "s1", estate), read, "client_service", args_of, differences,
-                          max_addresses=2)
+                                 max_addresses=2)
     assert ops["stale"] == []
     # Each rule keeps what it holds; the new .32 gets a third rule.
     assert [(c["windows_name"], c["remoteip"]) for c in ops["chunks"]] == [
