@@ -129,7 +129,7 @@ def test_ufw_idempotent_twin():
 
 def test_ufw_a_peer_that_left_is_deleted():
     stale = fwread.parse_ufw_added("ufw allow from 10.0.2.1 to any port 50000 proto tcp comment '%s'\n"
-                              "ufw allow from 10.0.9.9 to any port 50000 proto tcp comment '%s'\n" % (CS, CS))
+                                   "ufw allow from 10.0.9.9 to any port 50000 proto tcp comment '%s'\n" % (CS, CS))
     sent, _ops = linux("ufw", {"ufw": stale})
     assert sent == [("community.general.ufw", {
         "rule": "allow", "direction": "in", "proto": "tcp", "from_ip": "10.0.9.9/32", "to_ip": "any",

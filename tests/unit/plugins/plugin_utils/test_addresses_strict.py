@@ -53,7 +53,7 @@ def test_an_ansible_host_that_looks_like_an_ip_is_strict_and_never_sent_to_dns(v
 def test_a_strict_ip_and_a_name_are_taken():
     resolver = Recorder({"c2.corp.example": "198.18.120.32/32"})
     out = estate_lib.validate(GROUPS, hostvars(c1={"ansible_host": "198.18.120.31"}, c2={"ansible_host": "c2.corp.example"}),
-                     resolver=resolver)
+                              resolver=resolver)
     assert out["errors"] == [] and resolver.asked == ["c2.corp.example"]
     assert out["addresses"]["c1"] == "198.18.120.31/32" and out["addresses"]["c2"] == "198.18.120.32/32"
 
@@ -80,7 +80,7 @@ def test_the_any_source_guard_holds_after_aggregation(kw):
 
 def test_the_any_source_guard_holds_for_what_a_host_keeps():
     cache = rules_lib.HostvarsCache(hostvars(c2={"ansible_host": "c2.corp.example"}),
-                            resolved={"c2": (None, rules_lib.Transient("c2.corp.example did not resolve within 10 s"))})
+                                    resolved={"c2": (None, rules_lib.Transient("c2.corp.example did not resolve within 10 s"))})
     plan = rules_lib.host_plan("client_service", "s1", GROUPS, cache, settings())
     mark = "webroot.enterprise client_service 50000/tcp in"
     read = {"ufw": [{"action": "allow", "direction": "in", "protocol": "tcp", "port": 50000, "from": peer,

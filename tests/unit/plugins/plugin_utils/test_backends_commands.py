@@ -58,7 +58,7 @@ DONE_SETS = {"webroot-client-service-v4": {"type": "hash:net", "family": "ipv4",
 def test_iptables_a_save_left_pending_is_done_with_nothing_else_to_change():
     # An earlier run changed the firewall and its save failed: this one only saves.
     have = backends.ours("iptables", ipt_read("-P INPUT DROP\n%s\n" % OURS_S, dict(WITH_IPSET, save_pending=True),
-                                       DONE_SETS))
+                                              DONE_SETS))
     got = fw_iptables.commands(plan(), have, SAVE)
     assert calls(got) == [("ansible.builtin.command", {"argv": SAVE_ARGV}, SAVE_LABEL)]
     assert got["diff"]["after"][-1] == "saved for boot: what runs now"
@@ -281,8 +281,8 @@ MODULE = "community.windows.win_firewall_rule"
 
 def win_plan(peers):
     rule = rules_lib.host_plan("client_service", "c1", {"webroot_servers": ["s1"], "webroot_clients": ["c1"]},
-                       {"s1": {"ansible_host": "10.0.2.1"}, "c1": {"ansible_host": "10.0.0.1"}},
-                       {"state": "present", "port": None, "peers": [], "any_peer": False})
+                               {"s1": {"ansible_host": "10.0.2.1"}, "c1": {"ansible_host": "10.0.0.1"}},
+                               {"state": "present", "port": None, "peers": [], "any_peer": False})
     rule["rules"][0]["peers"] = list(peers)
     return rule
 
@@ -316,7 +316,7 @@ def test_windows_rules_of_1000_addresses_each_and_the_stale_one_last():
     # left from before goes last.
     stale = dict(com_of(winfw.module_args(dict(fw_windows.windows_chunks(p)[1], windows_name=NAME + " #3"), ["domain"], "")))
     smaller = fw_windows.commands(win_plan(peers[:900] + peers[1000:]), {"Rules": got["after"]["Rules"] + [stale]},
-                           ["domain"], "")
+                                  ["domain"], "")
     assert [(a["name"], a.get("state")) for _m, a, _l in calls(smaller)] == [
         (NAME, "present"), (NAME + " #3", "absent")]
 

@@ -62,7 +62,7 @@ def ops(backend, p):
         read = {"Rules": [{"Name": NAME, "Grouping": "Webroot Enterprise", "Action": 1, "Direction": 1,
                            "RemoteAddresses": ",".join(a + "/255.255.255.255" for a in ALL)}]}
         return fw_windows.windows_ops(p, read, "client_service", lambda c: {"remoteip": c["remoteip"]},
-                               lambda a, r: ["remoteip"])
+                                      lambda a, r: ["remoteip"])
     return backends.ops(backend, p, backends.ours(backend, reads()[backend]), zone="public")
 
 
