@@ -27,6 +27,7 @@ from ansible_collections.webroot.enterprise.plugins.plugin_utils import fw_windo
 from ansible_collections.webroot.enterprise.plugins.plugin_utils import rules as rules_lib
 from ansible_collections.webroot.enterprise.plugins.plugin_utils import winfw
 from ansible_collections.webroot.enterprise.plugins.plugin_utils.estate import peers_of
+from ansible_collections.webroot.enterprise.plugins.plugin_utils.hostvars import HostvarsCache
 from ansible_collections.webroot.enterprise.plugins.plugin_utils.settings import component_settings, role_variables
 from ansible_collections.webroot.enterprise.plugins.plugin_utils import engine
 from ansible_collections.webroot.enterprise.plugins.plugin_utils import resolve as resolve_lib
@@ -134,11 +135,11 @@ class ActionModule(engine.Action):
             # This run's estate validation knows every address already.
             # Checked like the inventory: a webroot_estate can also come from outside (-e).
             addresses, left_out, unknown = rules_lib.check_estate(estate, allowed)
-            cache = rules_lib.HostvarsCache(task_vars.get("hostvars") or {}, addresses=addresses)
+            cache = HostvarsCache(task_vars.get("hostvars") or {}, addresses=addresses)
             cache.why.update(left_out)
             cache.unknown.update(unknown)
         else:
-            cache = rules_lib.HostvarsCache(task_vars.get("hostvars") or {})
+            cache = HostvarsCache(task_vars.get("hostvars") or {})
             cache.allowed = allowed
             if settings["resolve"] and args["state"] == "present" and not args["peers"] and not args["any_peer"]:
                 names = {}

@@ -47,7 +47,7 @@ class ActionModule(engine.Action):
         summary = estate_lib.validate(groups, task_vars.get("hostvars") or {}, resolver=resolver,
                                       strict=settings["strict"], client_networks=settings["client_networks"],
                                       not_in_run=not_in_run, allowed_networks=self._templar.template(
-                                 task_vars.get("webroot_allowed_networks", [])))
+                                          task_vars.get("webroot_allowed_networks", [])))
         result.update(changed=False, hosts=summary["hosts"], plans=summary["plans"],
                       errors=summary["errors"], addresses=summary["addresses"], left_out=summary["left_out"],
                       unknown=summary["unknown"], duplicates=summary["duplicates"])

@@ -4,7 +4,7 @@
 """The estate validation: every host's plan, from the inventory, once.
 
 Pure Python over ``groups`` and ``hostvars`` (plugins/action/validate_estate.py
-passes Ansible's); each host's variables are read once (rules.HostvarsCache) and
+passes Ansible's); each host's variables are read once (hostvars.HostvarsCache) and
 each address computed once, so an estate of thousands of hosts is checked in a
 few seconds, before any firewall changes anywhere.
 """
@@ -13,6 +13,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.webroot.enterprise.plugins.plugin_utils import rules as rules_lib
+from ansible_collections.webroot.enterprise.plugins.plugin_utils.hostvars import HostvarsCache
 from ansible_collections.webroot.enterprise.plugins.plugin_utils.settings import component_settings, role_variables
 from ansible_collections.webroot.enterprise.plugins.plugin_utils.catalog import (
     GROUP_CLIENTS,
@@ -78,7 +79,7 @@ def validate(groups, hostvars, resolver=None, strict=False, client_networks=None
     derived address outside them is left out, named. ``duplicates``: {address:
     [hosts]} claimed by more than one host.
     """
-    cache = rules_lib.HostvarsCache(hostvars)
+    cache = HostvarsCache(hostvars)
     cache.not_in_run = set(not_in_run or ())
     try:
         cache.allowed = rules_lib.allowed_networks(allowed_networks)

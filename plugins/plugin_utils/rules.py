@@ -14,9 +14,9 @@ A *rule* is one (component, direction) on one host::
      "comment": "webroot.enterprise sweep_now 50001/tcp in", ...}
 
 ``peers`` are the addresses on the other side of the flow (sources of an inbound
-rule, destinations of an outbound one), aggregated exactly. backends.py turns a
-rule into native objects (ipsets and one rule, or one rule per peer on ufw), each
-carrying the marker so that ours can be told apart from everyone else's.
+rule, destinations of an outbound one), aggregated exactly. The backend units (fw_iptables.py, fw_ufw.py,
+fw_firewalld.py, fw_windows.py) turn a rule into native objects (ipsets and one rule,
+one rule per peer on ufw, Windows rules of 1,000 addresses), each carrying the marker so that ours can be told apart from everyone else's.
 """
 from __future__ import absolute_import, division, print_function
 
@@ -26,16 +26,7 @@ import ipaddress
 import re
 
 
-from ansible_collections.webroot.enterprise.plugins.plugin_utils.catalog import (
-    GROUP_CLIENTS,
-    MARKER,
-    ROLE_VARIABLES,
-    TABLE_11,
-    WINDOWS_GROUP,
-)
-# The adapter to Ansible's hostvars lives in hostvars.py; the action plugin, estate.py
-# and the tests still name it rules.HostvarsCache.
-from ansible_collections.webroot.enterprise.plugins.plugin_utils.hostvars import HostvarsCache  # noqa: F401  # pylint: disable=unused-import
+from ansible_collections.webroot.enterprise.plugins.plugin_utils.catalog import GROUP_CLIENTS, MARKER, ROLE_VARIABLES, TABLE_11, WINDOWS_GROUP
 
 STATES = ("present", "absent")
 DIRECTIONS = {"inbound": "in", "outbound": "out"}
@@ -497,13 +488,13 @@ def host_rules(role, host, groups, hostvars, settings):
                 rule["peers"] = sorted(set(rule["peers"]) | set(networks), key=_cidr_key)
                 rule["peer_networks"] = True
                 continue
-            rule["derived"] = True   # from the inventory: its removals are bounded (backends.hold_peers)
+            rule["derived"] = True   # from the inventory: its removals are bounded (fw_common.hold_peers)
             found, left_out, unknown = _group_addresses(there, groups, hostvars, role, peers_var,
                                                         strict=settings.get("strict", True))
             rule["peers"] = sorted(set(rule["peers"]) | set(found), key=_cidr_key)
             rule["left_out"] = sorted(set(rule.get("left_out", [])) | set(left_out))
             if unknown:
-                # Nothing is removed from this scope this run (backends.hold_peers).
+                # Nothing is removed from this scope this run (fw_common.hold_peers).
                 rule["unknown"] = sorted(set(rule.get("unknown", [])) | set(unknown))
     if state == "absent":
         return []

@@ -19,7 +19,7 @@ returns the read, or raises :class:`ReadError` naming the host and what was wron
 
 Rules that Group Policy supplies (``PolicyRules``, the RSOP store) are marked
 ``PolicyStore: GroupPolicy`` in ``Rules`` (added there when ``FwPolicy2.Rules`` does
-not list them), so they are never taken for ours: backends.py treats them as
+not list them), so they are never taken for ours: fw_windows.py treats them as
 foreign, and a wanted rule with such a name is refused. Either way
 ``FwPolicy2.Rules`` behaves (listing Group Policy rules or not), a Group Policy rule
 named like ours is therefore never changed, removed or counted as ours.

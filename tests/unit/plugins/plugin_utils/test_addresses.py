@@ -15,6 +15,7 @@ import pytest
 
 from ansible_collections.webroot.enterprise.plugins.plugin_utils import estate as estate_lib
 from ansible_collections.webroot.enterprise.plugins.plugin_utils import rules as rules_lib
+from ansible_collections.webroot.enterprise.plugins.plugin_utils.hostvars import HostvarsCache
 from ansible_collections.webroot.enterprise.plugins.plugin_utils import resolve as resolve_lib
 
 # ansible.windows.setup's interfaces of a laptop on LAN and VPN (shape of setup.ps1's
@@ -48,13 +49,13 @@ def test_the_documented_order():
         "f": {"ansible_host": "f.corp.example"},
         "g": {"ansible_host": "198.51.100.0/24"},
     }
-    cache = rules_lib.HostvarsCache(hv, resolved={"e": ("198.18.90.5/32", None), "f": (None, "f.corp.example does not resolve")})
+    cache = HostvarsCache(hv, resolved={"e": ("198.18.90.5/32", None), "f": (None, "f.corp.example does not resolve")})
     assert [rules_lib.host_address(h, cache) for h in "abcdefg"] == [
         "198.18.90.1/32", "198.18.90.23/32", "198.18.90.3/32", "10.0.0.4/32", "198.18.90.5/32", None, None]
     assert cache.why["f"] == "f.corp.example does not resolve"
     # Only the hosts whose address nothing else gives are resolved; a network is a name
     # to nobody and never one address.
-    assert [rules_lib.name_to_resolve(h, rules_lib.HostvarsCache(hv)) for h in "abcdefg"] == [
+    assert [rules_lib.name_to_resolve(h, HostvarsCache(hv)) for h in "abcdefg"] == [
         None, None, None, None, "e.corp.example", "f.corp.example", "198.51.100.0/24"]
 
 

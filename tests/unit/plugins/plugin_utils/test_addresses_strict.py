@@ -16,6 +16,7 @@ import pytest
 from ansible_collections.webroot.enterprise.plugins.plugin_utils import backends
 from ansible_collections.webroot.enterprise.plugins.plugin_utils import estate as estate_lib
 from ansible_collections.webroot.enterprise.plugins.plugin_utils import rules as rules_lib
+from ansible_collections.webroot.enterprise.plugins.plugin_utils.hostvars import HostvarsCache
 
 GROUPS = {"webroot_distributors": ["d1"], "webroot_servers": ["s1"], "webroot_clients": ["c1", "c2"],
           "webroot_update_endpoints": ["u1"]}
@@ -79,8 +80,8 @@ def test_the_any_source_guard_holds_after_aggregation(kw):
 
 
 def test_the_any_source_guard_holds_for_what_a_host_keeps():
-    cache = rules_lib.HostvarsCache(hostvars(c2={"ansible_host": "c2.corp.example"}),
-                                    resolved={"c2": (None, rules_lib.Transient("c2.corp.example did not resolve within 10 s"))})
+    cache = HostvarsCache(hostvars(c2={"ansible_host": "c2.corp.example"}),
+                          resolved={"c2": (None, rules_lib.Transient("c2.corp.example did not resolve within 10 s"))})
     plan = rules_lib.host_plan("client_service", "s1", GROUPS, cache, settings())
     mark = "webroot.enterprise client_service 50000/tcp in"
     read = {"ufw": [{"action": "allow", "direction": "in", "protocol": "tcp", "port": 50000, "from": peer,

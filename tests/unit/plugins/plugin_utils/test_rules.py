@@ -1,5 +1,5 @@
 # -*- coding: utf-8 -*-
-"""Rule computation: the rules one host needs (the parsers live in backends.py)."""
+"""Rule computation: the rules one host needs (the parsers live in the fw_*.py backend units)."""
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type

@@ -17,6 +17,7 @@ from ansible_collections.webroot.enterprise.plugins.plugin_utils import backends
 from ansible_collections.webroot.enterprise.plugins.plugin_utils import fw_windows
 from ansible_collections.webroot.enterprise.plugins.plugin_utils import estate as estate_lib
 from ansible_collections.webroot.enterprise.plugins.plugin_utils import rules as rules_lib
+from ansible_collections.webroot.enterprise.plugins.plugin_utils.hostvars import HostvarsCache
 from ansible_collections.webroot.enterprise.plugins.plugin_utils import resolve as resolve_lib
 
 GROUPS = {"webroot_distributors": ["d1"], "webroot_servers": ["s1"],
@@ -75,7 +76,7 @@ def test_facts_that_could_not_be_gathered_are_unknown_and_a_host_outside_the_lim
 
 
 def plan_of(comp, host, estate):
-    cache = rules_lib.HostvarsCache(HV, addresses=estate["addresses"])
+    cache = HostvarsCache(HV, addresses=estate["addresses"])
     cache.why.update(estate["left_out"])
     cache.unknown.update(estate["unknown"])
     return rules_lib.host_plan(comp, host, GROUPS, cache, {"state": "present", "port": None, "peers": [],
@@ -129,7 +130,7 @@ def test_a_left_out_host_does_not_hold_back_removals():
 def test_every_peer_unknown_keeps_the_rule_and_its_set():
     # Sweep Now on a workstation: its only peer, the server, does not resolve this time.
     hv = dict(HV, s1={"ansible_host": "s1.corp.example"})
-    cache = rules_lib.HostvarsCache(hv, resolved={"s1": (None, rules_lib.Transient("s1.corp.example did not resolve within 10 s"))})
+    cache = HostvarsCache(hv, resolved={"s1": (None, rules_lib.Transient("s1.corp.example did not resolve within 10 s"))})
     plan = rules_lib.host_plan("sweep_now", "c1", GROUPS, cache, {"state": "present", "peers": [], "any_peer": False,
                                                                   "strict": False})
     assert plan["rules"][0]["peers"] == [] and plan["rules"][0]["unknown"] == ["s1"]
@@ -139,7 +140,7 @@ def test_every_peer_unknown_keeps_the_rule_and_its_set():
     ops = backends.ops("iptables", plan, backends.ours("iptables", read))
     assert not ops["changed"] and ops["remove"] == [] and ops["sets_absent"] == []
     # The same with the definitive answer: the rule goes (a host with no address).
-    cache = rules_lib.HostvarsCache(hv, resolved={"s1": (None, "s1.corp.example does not resolve")})
+    cache = HostvarsCache(hv, resolved={"s1": (None, "s1.corp.example does not resolve")})
     plan = rules_lib.host_plan("sweep_now", "c1", GROUPS, cache, {"state": "present", "peers": [], "any_peer": False,
                                                                   "strict": False})
     ops = backends.ops("iptables", plan, backends.ours("iptables", read))
