@@ -321,11 +321,14 @@ def test_2_two_concurrent_first_applies_leave_each_rule_once(lab):
             outs.append(handle.read())
     lab.summary["runs"].append({"step": "concurrent apply x2", "rc": rcs})
     assert_safe(lab, "two concurrent first applies", HOLD_MAIN, fault="two concurrent runs")
-    if rcs != [0, 0]:
-        assert sorted(rcs)[0] == 0, "both concurrent runs failed:\n%s\n----\n%s" % (outs[0][-4000:], outs[1][-4000:])
-        failed = outs[rcs.index(max(rcs))]
-        assert any(re.search(m, failed) for m in CONCURRENCY_MESSAGES), (
-            "one concurrent run failed, not on a lock or concurrency message:\n" + failed[-6000:])
+    # A run that loses a race fails only on a firewall tool's lock or on an object the other
+    # run created in between (docs/safety.md, "Two runs at once"); test 3 then converges.
+    # Both runs may lose, each on another host (run A loses wrs-dist1, run B wrs-client2:
+    # seen in CI), so no run is required to succeed; every failed one must fail that way.
+    for rc, out in zip(rcs, outs):
+        if rc != 0:
+            assert any(re.search(m, out) for m in CONCURRENCY_MESSAGES), (
+                "a concurrent run failed, not on a lock or concurrency message:\n" + out[-6000:])
     for out in outs:
         assert "PLAY RECAP" in out, out[-3000:]
 
