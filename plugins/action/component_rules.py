@@ -32,9 +32,6 @@ from ansible_collections.webroot.enterprise.plugins.plugin_utils.settings import
 from ansible_collections.webroot.enterprise.plugins.plugin_utils import engine
 from ansible_collections.webroot.enterprise.plugins.plugin_utils import resolve as resolve_lib
 
-# The note of a save for boot pending (its command is fw_iptables'): named here too.
-MARK_PENDING = fw_iptables.MARK_PENDING
-
 ARGUMENT_SPEC = dict(
     component=dict(type="str", required=True, choices=list(fw_common.COMPONENTS)),
     state=dict(type="str", default="present", choices=list(rules_lib.STATES)),

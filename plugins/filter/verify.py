@@ -14,7 +14,6 @@ __metaclass__ = type
 
 import json
 
-
 from ansible_collections.webroot.enterprise.plugins.plugin_utils import estate as estate_lib
 from ansible_collections.webroot.enterprise.plugins.plugin_utils import rules as rules_lib
 from ansible_collections.webroot.enterprise.plugins.plugin_utils import resolve as resolve_lib

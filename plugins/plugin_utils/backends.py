@@ -6,13 +6,12 @@
 
 Each backend is one unit (plugins/plugin_utils/fw_iptables.py, fw_ufw.py,
 fw_firewalld.py, fw_windows.py): what of one read is ours (have), what a plan needs
-(want), what differs, and the ready list of module calls (commands). What they share is
+(want), what differs (``ops``; Windows: fw_windows.windows_ops), and the ready list of
+module calls (commands); callers that know the backend call its unit. What they share is
 fw_common.py, below them. This file is above them all and only picks one by name:
 
 - ``ours`` turns the one structured read (module firewall_info; Windows: the read
   script's object) into the objects of ours, keyed by component (have);
-- ``ops`` compares one component's want with its have on a Linux firewall and returns
-  what to add and remove (Windows compares in fw_windows.windows_ops);
 - ``found_plan`` gives a read in the shape of a plan, for reports and verify.
 
 Pure functions over plain data. Nothing here talks to a host.
@@ -38,21 +37,6 @@ def ours(backend, read, management_ports=(22,)):
     object uses (never removed), and for firewalld ``_default_zone``.
     """
     return UNITS[backend].ours(read or {}, tuple(int(p) for p in management_ports))
-
-
-def ops(backend, plan, found, zone=None):
-    """What to change for one component: {add, remove, sets, sets_absent, changed, want, diff}.
-
-    ``found`` is the component's part of ``ours(...)`` (firewalld: with the other
-    components' parts, for the default zone and foreign references). ``want`` is
-    what the component's part looks like once the changes are made, so a later
-    role in the same run can trust the one read without reading again. Raises
-    ForeignConflict when a change would remove a set or service a foreign rule uses.
-    ``zone`` is firewalld's (the others have none).
-    """
-    if backend == "firewalld":
-        return fw_firewalld.ops(plan, found, zone)
-    return UNITS[backend].ops(plan, found)
 
 
 def found_plan(backend, found, zones=None):

@@ -15,6 +15,7 @@ __metaclass__ = type
 
 from ansible_collections.webroot.enterprise.plugins.action import component_rules
 from ansible_collections.webroot.enterprise.plugins.plugin_utils import backends
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import fw_iptables
 from ansible_collections.webroot.enterprise.plugins.module_utils import fwread
 from ansible_collections.webroot.enterprise.plugins.plugin_utils import rules as rules_lib
 
@@ -80,7 +81,7 @@ def test_iptables_first_run_commands():
     names = [n for n, _a in sent]
     assert names == ["ansible.builtin.command", "webroot.enterprise.address_set", "ansible.builtin.iptables",
                      "ansible.builtin.command"]
-    assert sent[0][1]["argv"][:3] == ["sh", "-c", component_rules.MARK_PENDING]
+    assert sent[0][1]["argv"][:3] == ["sh", "-c", fw_iptables.MARK_PENDING]
     assert sent[1][1] == {"name": "webroot-client-service-v4", "family": "ipv4", "entries": ["10.0.2.1/32"],
                           "provider": "ipset"}
     assert sent[2][1] == {"chain": "INPUT", "protocol": "tcp", "destination_port": "50000", "jump": "ACCEPT",

@@ -14,6 +14,7 @@ __metaclass__ = type
 import pytest
 
 from ansible_collections.webroot.enterprise.plugins.plugin_utils import backends
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import fw_ufw
 from ansible_collections.webroot.enterprise.plugins.plugin_utils import estate as estate_lib
 from ansible_collections.webroot.enterprise.plugins.plugin_utils import rules as rules_lib
 from ansible_collections.webroot.enterprise.plugins.plugin_utils.hostvars import HostvarsCache
@@ -87,7 +88,7 @@ def test_the_any_source_guard_holds_for_what_a_host_keeps():
     read = {"ufw": [{"action": "allow", "direction": "in", "protocol": "tcp", "port": 50000, "from": peer,
                      "to": "any", "comment": mark} for peer in ("0.0.0.0/1", "128.0.0.0/1")]}
     with pytest.raises(rules_lib.RuleError, match="together admit every address"):
-        backends.ops("ufw", plan, backends.ours("ufw", read))
+        fw_ufw.ops(plan, backends.ours("ufw", read))
 
 
 def test_a_derived_address_outside_the_allowed_networks_is_left_out_and_named():

@@ -13,6 +13,7 @@ from ansible_collections.webroot.enterprise.plugins.plugin_utils import backends
 from ansible_collections.webroot.enterprise.plugins.plugin_utils import fw_common
 from ansible_collections.webroot.enterprise.plugins.plugin_utils import fw_firewalld
 from ansible_collections.webroot.enterprise.plugins.plugin_utils import fw_iptables
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import fw_ufw
 from ansible_collections.webroot.enterprise.plugins.plugin_utils import fw_windows
 from ansible_collections.webroot.enterprise.plugins.plugin_utils import rules as rules_lib
 
@@ -97,7 +98,7 @@ IPT_READ = {"backend": "iptables", "iptables": {"ipv4": [
 
 def test_iptables_ops_from_one_read():
     found = backends.ours("iptables", IPT_READ)
-    ops = backends.ops("iptables", plan("update_distributor", "d1"), found)
+    ops = fw_iptables.ops(plan("update_distributor", "d1"), found)
     # The set is brought to the plan's entries; the set rule stays; the 0.1.0
     # per-peer rule goes; nothing of anyone else's is named.
     assert ops["sets"] == [{"name": "webroot-update-distributor-v4", "family": "ipv4",
@@ -124,7 +125,7 @@ def test_iptables_ours_is_the_exact_marker_on_its_chain_and_port_never_a_managem
     assert [(r["port"], r["peer"], r["match_set"]) for r in found["update_distributor"]["rules"]] == [
         (50003, "10.0.0.1/32", None), (50003, None, "webroot-update-distributor-v4")]
     assert found["sweep_now"]["rules"] == []
-    ops = backends.ops("iptables", plan("sweep_now", "c1", state="absent"), found)
+    ops = fw_iptables.ops(plan("sweep_now", "c1", state="absent"), found)
     assert ops["remove"] == [] and not ops["changed"]
     # The exact marker on the wrong chain or port is not ours either.
     other = {"iptables": {"ipv4": [ipt("OUTPUT", 50003, MARK), ipt("INPUT", 50004, MARK)]}}
@@ -138,19 +139,19 @@ def test_iptables_a_foreign_rule_using_our_set_blocks_its_removal():
     ]}, "ipsets": {"webroot-update-distributor-v4": {"type": "hash:net", "family": "ipv4", "entries": ["10.0.0.1"]}}}
     found = backends.ours("iptables", read)
     with pytest.raises(fw_common.ForeignConflict, match="webroot-update-distributor-v4"):
-        backends.ops("iptables", plan("update_distributor", "d1", state="absent"), found)
+        fw_iptables.ops(plan("update_distributor", "d1", state="absent"), found)
 
 
 def test_iptables_nothing_to_do_when_the_read_matches():
     read = {"iptables": {"ipv4": [ipt("INPUT", 50003, MARK, match_set="webroot-update-distributor-v4", flags="src")]},
             "ipsets": {"webroot-update-distributor-v4": {"type": "hash:net", "family": "ipv4", "entries": [
                 "10.0.0.1", "10.0.0.2/31", "10.0.0.4", "10.0.0.9"]}}}
-    ops = backends.ops("iptables", plan("update_distributor", "d1"), backends.ours("iptables", read))
+    ops = fw_iptables.ops(plan("update_distributor", "d1"), backends.ours("iptables", read))
     assert not ops["changed"] and ops["add"] == [] and ops["remove"] == [] and ops["sets"] == []
 
 
 def test_iptables_absent_removes_rule_and_set():
-    ops = backends.ops("iptables", plan("update_distributor", "d1", state="absent"), backends.ours("iptables", IPT_READ))
+    ops = fw_iptables.ops(plan("update_distributor", "d1", state="absent"), backends.ours("iptables", IPT_READ))
     assert len(ops["remove"]) == 2 and ops["add"] == []
     assert [s["name"] for s in ops["sets_absent"]] == ["webroot-update-distributor-v4"]
 
@@ -171,7 +172,7 @@ def test_firewalld_ops():
         services={"webroot-update-distributor": {"ports": ["50003/tcp"]}})
     found = backends.ours("firewalld", read)
     assert found["_default_zone"] == "public"
-    ops = backends.ops("firewalld", plan("update_distributor", "d1"), found, zone="public")
+    ops = fw_firewalld.ops(plan("update_distributor", "d1"), found, zone="public")
     assert [r["rich_rule"] for r in ops["add"]] == [RICH]
     # The per-address rule naming our service is not the exact rule we write: foreign,
     # never removed (an admin's rule), and it keeps our service from being removed.
@@ -190,14 +191,14 @@ def test_firewalld_a_deny_rule_naming_our_service_is_kept_and_blocks_removal():
     found = backends.ours("firewalld", read)
     assert [r["rich_rule"] for r in found["update_distributor"]["rules"]] == [RICH]
     with pytest.raises(fw_common.ForeignConflict, match="webroot-update-distributor"):
-        backends.ops("firewalld", plan("update_distributor", "d1", state="absent"), found, zone="public")
+        fw_firewalld.ops(plan("update_distributor", "d1", state="absent"), found, zone="public")
 
 
 def test_firewalld_our_rule_in_another_zone_is_stale():
     read = fwd_read({"public": {"services": [], "rich_rules": []},
                      "internal": {"services": [], "rich_rules": [RICH]}},
                     services={"webroot-update-distributor": {"ports": ["50003/tcp"]}})
-    ops = backends.ops("firewalld", plan("update_distributor", "d1"), backends.ours("firewalld", read), zone="public")
+    ops = fw_firewalld.ops(plan("update_distributor", "d1"), backends.ours("firewalld", read), zone="public")
     assert [(r["zone"], r["rich_rule"]) for r in ops["add"]] == [("public", RICH)]
     assert [(r["zone"], r["rich_rule"]) for r in ops["remove"]] == [("internal", RICH)]
 
@@ -209,7 +210,7 @@ def test_ufw_ops_per_aggregated_peer():
     read = {"ufw": [rule("any", "lab: management", port=22), rule("10.0.0.1"), rule("10.0.0.3"),
                     rule("10.0.0.5", action="deny"), rule("any", "webroot.enterprise sweep_now 22/tcp in", port=22)]}
     found = backends.ours("ufw", read)
-    ops = backends.ops("ufw", plan("update_distributor", "d1"), found)
+    ops = fw_ufw.ops(plan("update_distributor", "d1"), found)
     assert sorted(r["peer"] for r in ops["add"]) == ["10.0.0.2/31", "10.0.0.4/32", "10.0.0.9/32"]
     assert [r["peer"] for r in ops["remove"]] == ["10.0.0.3/32"]
     assert found["sweep_now"]["rules"] == []
@@ -336,11 +337,11 @@ def test_firewalld_reloads_beside_runtime_only_settings_and_refuses_only_pending
     drift = ["zone public: port 2222/tcp is in the runtime configuration only"]
     fresh = fwd_read({"public": {"services": [], "rich_rules": []}})
     fresh["firewalld"]["drift"] = drift
-    ops = backends.ops("firewalld", plan("update_distributor", "d1"), backends.ours("firewalld", fresh), zone="public")
+    ops = fw_firewalld.ops(plan("update_distributor", "d1"), backends.ours("firewalld", fresh), zone="public")
     assert ops["reload"] and ops["changed"]
     fresh["firewalld"]["pending"] = ["zone lab is in the permanent configuration only (not loaded yet)"]
     with pytest.raises(fw_common.ForeignConflict, match="zone lab is in the permanent configuration only") as exc:
-        backends.ops("firewalld", plan("update_distributor", "d1"), backends.ours("firewalld", fresh), zone="public")
+        fw_firewalld.ops(plan("update_distributor", "d1"), backends.ours("firewalld", fresh), zone="public")
     assert "runtime-to-permanent" not in str(exc.value)
     # Converged already: nothing new to load, so no reload and no refusal (a scope change
     # only changes set entries, which needs no reload either).
@@ -350,7 +351,7 @@ def test_firewalld_reloads_beside_runtime_only_settings_and_refuses_only_pending
                     runtime={"webroot-update-distributor-v4": {"entries": ["10.0.0.1"]}})
     done["firewalld"]["drift"] = drift
     done["firewalld"]["pending"] = ["zone lab is in the permanent configuration only (not loaded yet)"]
-    ops = backends.ops("firewalld", plan("update_distributor", "d1"), backends.ours("firewalld", done), zone="public")
+    ops = fw_firewalld.ops(plan("update_distributor", "d1"), backends.ours("firewalld", done), zone="public")
     assert ops["changed"] and not ops["reload"]
 
 
@@ -362,12 +363,12 @@ def test_firewalld_a_run_stopped_before_its_reload_is_reloaded_by_the_next():
                     services={"webroot-update-distributor": {"ports": ["50003/tcp"]}},
                     ipsets={"webroot-update-distributor-v4": {"entries": entries}})
     read["firewalld"]["runtime_services"] = {}
-    ops = backends.ops("firewalld", plan("update_distributor", "d1"), backends.ours("firewalld", read), zone="public")
+    ops = fw_firewalld.ops(plan("update_distributor", "d1"), backends.ours("firewalld", read), zone="public")
     assert ops["reload"] and ops["service_reload"] and not ops["service_define"] and ops["sets"] == []
     # Loaded: nothing to reload.
     read["firewalld"]["runtime_services"] = {"webroot-update-distributor": {"ports": ["50003/tcp"]}}
     read["firewalld"]["runtime_ipsets"] = {"webroot-update-distributor-v4": {"entries": entries}}
-    ops = backends.ops("firewalld", plan("update_distributor", "d1"), backends.ours("firewalld", read), zone="public")
+    ops = fw_firewalld.ops(plan("update_distributor", "d1"), backends.ours("firewalld", read), zone="public")
     assert not ops["reload"] and not ops["service_reload"]
 
 
@@ -379,11 +380,10 @@ def test_firewalld_our_service_used_by_the_admin_elsewhere_is_kept():
                     services={"webroot-update-distributor": {"ports": ["50003/tcp"]}},
                     ipsets={"webroot-update-distributor-v4": {"entries": ["10.0.0.1"]}},
                     runtime={"webroot-update-distributor-v4": {"entries": ["10.0.0.1"]}})
-    ops = backends.ops("firewalld", plan("update_distributor", "d1"), backends.ours("firewalld", read), zone="public")
+    ops = fw_firewalld.ops(plan("update_distributor", "d1"), backends.ours("firewalld", read), zone="public")
     assert ops["remove"] == []
     with pytest.raises(fw_common.ForeignConflict, match="webroot-update-distributor"):
-        backends.ops("firewalld", plan("update_distributor", "d1", state="absent"), backends.ours("firewalld", read),
-                     zone="public")
+        fw_firewalld.ops(plan("update_distributor", "d1", state="absent"), backends.ours("firewalld", read), zone="public")
     read = fwd_read({"public": {"services": [], "rich_rules": [RICH]}},
                     services={"webroot-update-distributor": {"ports": ["50003/tcp"]}},
                     ipsets={"webroot-update-distributor-v4": {"entries": ["10.0.0.1"]}})
@@ -391,7 +391,7 @@ def test_firewalld_our_service_used_by_the_admin_elsewhere_is_kept():
     found = backends.ours("firewalld", read)
     assert found["_foreign_refs"] == ["webroot-update-distributor"]
     with pytest.raises(fw_common.ForeignConflict, match="webroot-update-distributor"):
-        backends.ops("firewalld", plan("update_distributor", "d1", state="absent"), found, zone="public")
+        fw_firewalld.ops(plan("update_distributor", "d1", state="absent"), found, zone="public")
 
 
 # --- Windows rules as Windows may hold them (issue 23, item 5) ---------------------------

@@ -128,7 +128,7 @@ def test_iptables_extra_match_rules_are_foreign(line):
     p = {"component": "client_service", "port": 50000, "protocol": "tcp", "rules": [{
         "direction": "in", "port": 50000, "protocol": "tcp", "any_peer": False, "peers": ["198.18.10.21/32"],
         "comment": CS}]}
-    ops = backends.ops("iptables", p, found)
+    ops = fw_iptables.ops(p, found)
     assert ops["remove"] == [] and len(ops["add"]) == 1
     assert backends.found_plan("iptables", found)["client_service"]["rules"] == []
 
@@ -162,10 +162,10 @@ def test_nomatch_entries_are_read_apart_and_kept():
     p = {"component": "client_service", "port": 50000, "protocol": "tcp", "rules": [{
         "direction": "in", "port": 50000, "protocol": "tcp", "any_peer": False, "peers": ["198.18.10.0/24"],
         "comment": CS}]}
-    assert not backends.ops("iptables", p, found)["changed"]      # the exception is not a stale entry
+    assert not fw_iptables.ops(p, found)["changed"]      # the exception is not a stale entry
     # Wanting the excepted address itself: the exception stays (nothing to do).
     p["rules"][0]["peers"] = ["198.18.10.0/24", "198.18.10.5/32"]
-    assert not backends.ops("iptables", p, found)["changed"]
+    assert not fw_iptables.ops(p, found)["changed"]
 
 
 # --- a peer's DROP further down the chain applies to our port too ------------------
@@ -238,7 +238,7 @@ def test_our_rule_ahead_of_a_peers_drop_is_moved_after_it():
     p = {"component": "client_service", "port": 50000, "protocol": "tcp", "rules": [{
         "direction": "in", "port": 50000, "protocol": "tcp", "any_peer": False, "peers": ["198.18.10.21/32"],
         "comment": CS}]}
-    ops = backends.ops("iptables", p, found)
+    ops = fw_iptables.ops(p, found)
     assert ops["changed"] and ops["add"] == [] and ops["remove"] == []
     assert [r["index"] for r in ops["move"]] == [1]
     assert ops["diff"]["after"][-1] == (
@@ -247,7 +247,7 @@ def test_our_rule_ahead_of_a_peers_drop_is_moved_after_it():
     # Once after it: nothing to do.
     read["iptables"]["ipv4"][0]["index"] = 2
     read["iptables"]["denies"]["ipv4"]["INPUT"][0]["index"] = 1
-    assert not backends.ops("iptables", p, backends.ours("iptables", read))["changed"]
+    assert not fw_iptables.ops(p, backends.ours("iptables", read))["changed"]
 
 
 UFW_NUMBERED = """\
@@ -321,12 +321,12 @@ def test_ufw_allow_of_ours_ahead_of_a_later_deny_is_moved_after_it():
                 "allows": fwread.parse_ufw_allows(numbered)}
     assert fwread.parse_ufw_allows(UFW_OURS_AHEAD) == [
         {"index": 2, "direction": "in", "peer": "198.18.10.21", "comment": CS}]
-    ops = backends.ops("ufw", p, backends.ours("ufw", read(UFW_OURS_AHEAD)))
+    ops = fw_ufw.ops(p, backends.ours("ufw", read(UFW_OURS_AHEAD)))
     assert ops["changed"] and ops["add"] == [] and ops["remove"] == []
     assert [(r["peer"], r["index"]) for r in ops["move"]] == [("198.18.10.21/32", 2)]
     assert ops["diff"]["after"][-1] == (
         "allow in 50000/tcp from 198.18.10.21/32: after "
         "'[ 3] 50000/tcp                  DENY IN     198.18.10.20/31            # acme: later'")
     # Once after it (the idempotent twin): nothing to do.
-    again = backends.ops("ufw", p, backends.ours("ufw", read(UFW_OURS_AFTER)))
+    again = fw_ufw.ops(p, backends.ours("ufw", read(UFW_OURS_AFTER)))
     assert not again["changed"] and again["move"] == []

@@ -13,6 +13,7 @@ __metaclass__ = type
 import pytest
 
 from ansible_collections.webroot.enterprise.plugins.plugin_utils import backends
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import fw_firewalld
 from ansible_collections.webroot.enterprise.plugins.plugin_utils import fw_windows
 from ansible_collections.webroot.enterprise.plugins.plugin_utils import rules as rules_lib
 
@@ -63,7 +64,10 @@ def ops(backend, p):
                            "RemoteAddresses": ",".join(a + "/255.255.255.255" for a in ALL)}]}
         return fw_windows.windows_ops(p, read, "client_service", lambda c: {"remoteip": c["remoteip"]},
                                       lambda a, r: ["remoteip"])
-    return backends.ops(backend, p, backends.ours(backend, reads()[backend]), zone="public")
+    found = backends.ours(backend, reads()[backend])
+    if backend == "firewalld":
+        return fw_firewalld.ops(p, found, zone="public")
+    return backends.UNITS[backend].ops(p, found)
 
 
 BACKENDS = ("iptables", "firewalld", "ufw", "windows")

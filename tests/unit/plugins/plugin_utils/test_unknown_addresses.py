@@ -14,6 +14,9 @@ __metaclass__ = type
 import socket
 
 from ansible_collections.webroot.enterprise.plugins.plugin_utils import backends
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import fw_firewalld
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import fw_iptables
+from ansible_collections.webroot.enterprise.plugins.plugin_utils import fw_ufw
 from ansible_collections.webroot.enterprise.plugins.plugin_utils import fw_windows
 from ansible_collections.webroot.enterprise.plugins.plugin_utils import estate as estate_lib
 from ansible_collections.webroot.enterprise.plugins.plugin_utils import rules as rules_lib
@@ -106,7 +109,7 @@ IPT = {"iptables": {"ipv4": [ipt("INPUT", 50000, MARK, match_set=SET, flags="src
 def test_iptables_keeps_every_peer_of_a_scope_with_an_unknown_host_and_adds_the_known():
     estate = validate_with({"c3.corp.example": AGAIN, "c4.corp.example": AGAIN})
     plan = plan_of("client_service", "s1", estate)
-    ops = backends.ops("iptables", plan, backends.ours("iptables", IPT))
+    ops = fw_iptables.ops(plan, backends.ours("iptables", IPT))
     # .32 is added; .33, .34 (c3, c4 unknown) and even .40 stay: nothing removed.
     assert ops["sets"] == [{"name": SET, "family": "ipv4", "entries": [
         "198.18.120.31/32", "198.18.120.32/31", "198.18.120.34/32", "198.18.120.40/32"]}]
@@ -114,7 +117,7 @@ def test_iptables_keeps_every_peer_of_a_scope_with_an_unknown_host_and_adds_the_
     assert ops["kept"] == {"in": ["198.18.120.33/32", "198.18.120.34/32", "198.18.120.40/32"]}
     # The next night knows everyone: .40 (no host claims it) goes.
     estate = validate_with({"c3.corp.example": "198.18.120.33", "c4.corp.example": "198.18.120.34"})
-    ops = backends.ops("iptables", plan_of("client_service", "s1", estate), backends.ours("iptables", IPT))
+    ops = fw_iptables.ops(plan_of("client_service", "s1", estate), backends.ours("iptables", IPT))
     assert ops["sets"] == [{"name": SET, "family": "ipv4",
                             "entries": ["198.18.120.31/32", "198.18.120.32/31", "198.18.120.34/32"]}]
     assert ops["kept"] == {}
@@ -122,7 +125,7 @@ def test_iptables_keeps_every_peer_of_a_scope_with_an_unknown_host_and_adds_the_
 
 def test_a_left_out_host_does_not_hold_back_removals():
     estate = validate_with({"c3.corp.example": NONAME, "c4.corp.example": "198.18.120.34"})
-    ops = backends.ops("iptables", plan_of("client_service", "s1", estate), backends.ours("iptables", IPT))
+    ops = fw_iptables.ops(plan_of("client_service", "s1", estate), backends.ours("iptables", IPT))
     assert ops["sets"] == [{"name": SET, "family": "ipv4", "entries": [
         "198.18.120.31/32", "198.18.120.32/32", "198.18.120.34/32"]}]
 
@@ -137,13 +140,13 @@ def test_every_peer_unknown_keeps_the_rule_and_its_set():
     mark = "webroot.enterprise sweep_now 50001/tcp in"
     read = {"iptables": {"ipv4": [ipt("INPUT", 50001, mark, match_set="webroot-sweep-now-v4", flags="src")]},
             "ipsets": {"webroot-sweep-now-v4": {"type": "hash:net", "family": "ipv4", "entries": ["198.18.120.21"]}}}
-    ops = backends.ops("iptables", plan, backends.ours("iptables", read))
+    ops = fw_iptables.ops(plan, backends.ours("iptables", read))
     assert not ops["changed"] and ops["remove"] == [] and ops["sets_absent"] == []
     # The same with the definitive answer: the rule goes (a host with no address).
     cache = HostvarsCache(hv, resolved={"s1": (None, "s1.corp.example does not resolve")})
     plan = rules_lib.host_plan("sweep_now", "c1", GROUPS, cache, {"state": "present", "peers": [], "any_peer": False,
                                                                   "strict": False})
-    ops = backends.ops("iptables", plan, backends.ours("iptables", read))
+    ops = fw_iptables.ops(plan, backends.ours("iptables", read))
     assert len(ops["remove"]) == 1 and [s["name"] for s in ops["sets_absent"]] == ["webroot-sweep-now-v4"]
 
 
@@ -154,7 +157,7 @@ def test_firewalld_keeps_the_set_entries():
                           "services": {"webroot-client-service": {"ports": ["50000/tcp"]}},
                           "ipsets": {SET: {"entries": HELD}}, "runtime_ipsets": {SET: {"entries": HELD}}}}
     estate = validate_with({"c3.corp.example": AGAIN, "c4.corp.example": AGAIN})
-    ops = backends.ops("firewalld", plan_of("client_service", "s1", estate), backends.ours("firewalld", read), zone="public")
+    ops = fw_firewalld.ops(plan_of("client_service", "s1", estate), backends.ours("firewalld", read), zone="public")
     assert ops["remove"] == [] and ops["sets_absent"] == []
     assert ops["sets"] == [{"name": SET, "family": "ipv4", "entries": [
         "198.18.120.31/32", "198.18.120.32/31", "198.18.120.34/32", "198.18.120.40/32"]}]
@@ -166,13 +169,13 @@ def test_ufw_removes_no_peer_rule():
                 "comment": MARK, "line": "ufw"}
     read = {"ufw": [rule(a) for a in HELD]}
     estate = validate_with({"c3.corp.example": AGAIN, "c4.corp.example": NONAME})
-    ops = backends.ops("ufw", plan_of("client_service", "s1", estate), backends.ours("ufw", read))
+    ops = fw_ufw.ops(plan_of("client_service", "s1", estate), backends.ours("ufw", read))
     assert [r["peer"] for r in ops["add"]] == ["198.18.120.32/32"]
     assert ops["remove"] == []
     # All known again (c3 answers, c4 has no address): .34 and .40 go, .32 and .33
     # become one rule (.32/31, added before .33's own rule goes).
     estate = validate_with({"c3.corp.example": "198.18.120.33", "c4.corp.example": NONAME})
-    ops = backends.ops("ufw", plan_of("client_service", "s1", estate), backends.ours("ufw", read))
+    ops = fw_ufw.ops(plan_of("client_service", "s1", estate), backends.ours("ufw", read))
     assert [r["peer"] for r in ops["add"]] == ["198.18.120.32/31"]
     assert sorted(r["peer"] for r in ops["remove"]) == ["198.18.120.33/32", "198.18.120.34/32", "198.18.120.40/32"]
 
