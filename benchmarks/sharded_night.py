@@ -15,10 +15,13 @@ webroot_phase_clock callback; the inventory's parsing before the first play is n
 it). Afterwards every host's rules are compared with the unsharded run's: they must be
 identical for every K. Verify is skipped (it needs real hosts).
 
-Small sizes only (a few dozen workstations, about a minute per night on 2 CPUs): the K
-shards share this machine's CPUs, so the night's wall time here says little; the main
-process CPU of each job is the figure that carries to an AWX cluster, where each shard
-runs on an execution node of its own.
+How long it takes on 2 CPUs (docs/benchmarks.md): about a minute per night at 24
+workstations, 77 minutes for the unsharded run and K = 4, 2, 1 at 1,000; at 3,000 more
+than three times that (a task's cost grows with its play's hosts), so run it unattended
+(``--json`` keeps the figures; each run's line is printed as it ends). The K shards share
+this machine's CPUs, so the night's wall time here says little; the main process CPU of
+each job is the figure that carries to an AWX cluster, where each shard runs on an
+execution node of its own.
 
     .venv/bin/python benchmarks/sharded_night.py [--workstations 24] [--shards 1 2 4] [--json FILE] [--write-docs]
 """
