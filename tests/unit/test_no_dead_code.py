@@ -10,10 +10,10 @@ In Python a use is code (a name read, an attribute, an import), not a word in a
 docstring or a comment: ``backends.ops`` was kept alive by docstrings that spoke of
 other files' ``ops`` while only the tests called it. In the other files (YAML, Jinja,
 PowerShell) a use is the word. A name only the tests use is dead (the tests would test
-what nothing runs). Every filter
-the collection registers is used by a role, a playbook or the Molecule scenarios (which
-show users the public filters at work). The names Ansible itself
-looks up (DOCUMENTATION, ActionModule, main...) are the plugin's interface, not dead.
+what nothing runs). Every filter the collection registers is used by a role, a playbook
+or the Molecule scenarios (which show users the public filters at work). The names
+Ansible itself looks up (DOCUMENTATION, ActionModule, main...) are the plugin's
+interface, not dead.
 """
 from __future__ import absolute_import, division, print_function
 
@@ -61,25 +61,28 @@ def top_level_names_of(node):
                 yield target.id
 
 
-def code_references(tree, skip=None, own=True):
-    """The names a Python tree uses as code; nothing inside ``skip`` (a definition does
-    not use itself). In its own file (``own``) a top-level name is used where it is read;
-    another file can only reach it through an import (``from module import name``) or
-    an attribute (``module.name``): a local variable of the same name there is not a use."""
+def code_references(tree, own=True):
+    """The names a Python tree uses as code. In its own file (``own``) a top-level name is
+    used where it is read; another file can only reach it through an import (``from module
+    import name``) or an attribute (``module.name``): a local variable of the same name
+    there is not a use."""
     found = set()
-    stack = [tree]
-    while stack:
-        node = stack.pop()
-        if node is skip:
-            continue
+    for node in ast.walk(tree):
         if own and isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
             found.add(node.id)
         elif isinstance(node, ast.Attribute):
             found.add(node.attr)
         elif isinstance(node, ast.ImportFrom):
             found.update(alias.name for alias in node.names)
-        stack.extend(ast.iter_child_nodes(node))
     return found
+
+
+def unused_in_own_file(tree):
+    """The top-level names of a file that no other top-level statement of it uses (a
+    definition does not use itself). Each statement is walked once."""
+    uses = [code_references(node) for node in tree.body]
+    return [name for i, node in enumerate(tree.body) for name in top_level_names_of(node)
+            if not any(name in used for j, used in enumerate(uses) if j != i)]
 
 
 def used_names():
@@ -101,17 +104,12 @@ def test_every_top_level_name_in_plugins_is_used_by_shipped_code():
     for path, text in sorted(TEXTS.items()):
         if not (path.startswith("plugins/") and path.endswith(".py")):
             continue
-        tree = ast.parse(text)
-        for node in tree.body:
-            for name in top_level_names_of(node):
-                if name in ANSIBLE_INTERFACE or name in code_references(tree, skip=node):
-                    continue
-                word = re.compile(r"\b%s\b" % re.escape(name))
-                if any(name in used for p, used in code.items() if p != path):
-                    continue
-                if any(word.search(other) for other in words.values()):
-                    continue
-                dead.append("%s: %s" % (path, name))
+        for name in unused_in_own_file(ast.parse(text)):
+            if name in ANSIBLE_INTERFACE or any(name in used for p, used in code.items() if p != path):
+                continue
+            if any(re.search(r"\b%s\b" % re.escape(name), other) for other in words.values()):
+                continue
+            dead.append("%s: %s" % (path, name))
     assert dead == []
 
 
@@ -130,10 +128,8 @@ def ops(plan):
 def ours(read):
     return read
 ''')
-    ops_node, ours_node = tree.body[1], tree.body[2]
-    assert "ops" not in code_references(tree, skip=ops_node)
-    assert "ours" in code_references(tree, skip=ours_node)   # ops calls it
-    assert "ours" not in code_references(tree, skip=ours_node, own=False)   # a bare name elsewhere is not ours
+    assert unused_in_own_file(tree) == ["ops"]      # ours: ops calls it
+    assert "ours" not in code_references(tree.body[1], own=False)   # a bare name elsewhere is not ours
     other = ast.parse("from x.backends import ours\nops = 1\nprint(ops, backends.found_plan)\n")
     assert code_references(other, own=False) == {"ours", "found_plan"}
 
