@@ -24,6 +24,11 @@ each job is the figure that carries to an AWX cluster, where each shard runs on 
 execution node of its own.
 
     .venv/bin/python benchmarks/sharded_night.py [--workstations 24] [--shards 1 2 4] [--json FILE] [--write-docs]
+        [--state DIR]
+
+A night longer than the machine is up can go on: with ``--state DIR --json FILE`` the rule
+stores stay in DIR and FILE is written after every run; started again with the same two,
+it runs only what FILE does not hold (a run cut off is run again from its start).
 """
 from __future__ import absolute_import, division, print_function
 
@@ -34,6 +39,7 @@ import ipaddress
 import json
 import os
 import platform
+import shutil
 import sys
 import tempfile
 import time
@@ -99,38 +105,78 @@ def env_for_clock():
             "WEBROOT_PHASE_CLOCK": "{job}/clock.jsonl"}
 
 
-def measure(workstations, ks):
-    out = {"unsharded": {}, "sharded": []}
-    base = tempfile.mkdtemp(prefix="webroot-sharded-")
+def phases(ks):
+    """The order of the runs: the unsharded first run (the reference rules), then the first
+    K's night and the unsharded rerun (the two goals of issue 27 once these four have run),
+    then the other K's. A run that is cut off is run again by the next invocation."""
+    out = [("unsharded", "first")]
+    for i, k in enumerate(ks):
+        out += [(k, "first"), (k, "rerun")] + ([("unsharded", "rerun")] if i == 0 else [])
+    return out
+
+
+def measure(workstations, ks, state, figures, save):
+    """Runs the phases not yet in ``figures`` (an earlier invocation's, with the same
+    ``state`` directory: the rule stores and the reference rules are kept there), calling
+    ``save()`` after each, so that a night longer than the machine's session can go on."""
     hosts, groups, _shards = estate(workstations, 1)
     names = ["dist1", "srv1"] + groups["webroot_clients"]
-    one = AwxLike(os.path.join(base, "unsharded"), hosts, groups, env=env_for_clock())
-    for run in ("first", "rerun"):
-        os.makedirs(os.path.join(base, "unsharded"), exist_ok=True)
-        started = time.time()
-        result = one.finish(one.start("site-" + run, "playbooks/site.yml", workflow=None))
-        if result[0] != "successful":
-            sys.exit("unsharded %s: %s\n%s" % (run, result[0], result[3][-3000:]))
-        out["unsharded"][run] = dict(job_figures(os.path.join(one.dir, "jobs", "site-" + run)),
-                                     took=round(time.time() - started, 1))
-        print("unsharded %s: %s" % (run, out["unsharded"][run]), flush=True)
-    reference = snapshot(one, names)
-    for k in ks:
+    reference_file = os.path.join(state, "reference.json")
+    udir = os.path.join(state, "unsharded")
+    for who, run in phases(ks):
+        if who == "unsharded":
+            if run in figures["unsharded"]:
+                continue
+            if run == "first":
+                shutil.rmtree(udir, ignore_errors=True)
+            shutil.rmtree(os.path.join(udir, "jobs", "site-" + run), ignore_errors=True)
+            one = AwxLike(udir, hosts, groups, env=env_for_clock(), reopen=run == "rerun", job_timeout=None)
+            started = time.time()
+            result = one.finish(one.start("site-" + run, "playbooks/site.yml", workflow=None))
+            if result[0] != "successful":
+                sys.exit("unsharded %s: %s\n%s" % (run, result[0], result[3][-3000:]))
+            rules = snapshot(one, names)
+            if run == "first":
+                with open(reference_file, "w") as handle:
+                    json.dump(rules, handle)
+            elif rules != reference(reference_file):
+                sys.exit("unsharded rerun: the rules changed (not a no-op)")
+            figures["unsharded"][run] = dict(job_figures(os.path.join(one.dir, "jobs", "site-" + run)),
+                                             took=round(time.time() - started, 1))
+            print("unsharded %s: %s" % (run, figures["unsharded"][run]), flush=True)
+            save()
+            continue
+        k = who
         hosts, groups, shards = estate(workstations, k)
-        entry = {"k": k, "shard_sizes": [len(groups[s]) for s in shards]}
-        awx = AwxLike(os.path.join(base, "k%d" % k), hosts, groups, shards, {"webroot_max_left_out": 0},
-                      {"webroot_shards": shards}, env=env_for_clock())
-        for run in ("first", "rerun"):
-            if run == "rerun":   # a new job directory per night
-                os.rename(os.path.join(awx.dir, "jobs"), os.path.join(awx.dir, "jobs-first"))
-            entry[run] = night(awx, "K=%d %s" % (k, run))
-            print("K=%d %s: %s" % (k, run, entry[run]), flush=True)
-        entry["rules_identical"] = snapshot(awx, names) == reference
-        if not entry["rules_identical"]:
-            sys.exit("K=%d: the rules differ from the unsharded run's" % k)
-        print("K=%d: every host's rules identical to the unsharded run's (%d hosts)" % (k, len(names)), flush=True)
-        out["sharded"].append(entry)
-    return out
+        entry = [e for e in figures["sharded"] if e["k"] == k]
+        if entry and run in entry[0]:
+            continue
+        if not entry:
+            figures["sharded"].append({"k": k, "shard_sizes": [len(groups[s]) for s in shards]})
+        entry = [e for e in figures["sharded"] if e["k"] == k][0]
+        kdir = os.path.join(state, "k%d" % k)
+        if run == "first":
+            shutil.rmtree(kdir, ignore_errors=True)
+        elif os.path.isdir(os.path.join(kdir, "jobs-first")):   # a rerun cut off before
+            shutil.rmtree(os.path.join(kdir, "jobs"), ignore_errors=True)
+        else:                 # a new job directory per night
+            os.rename(os.path.join(kdir, "jobs"), os.path.join(kdir, "jobs-first"))
+        awx = AwxLike(kdir, hosts, groups, shards, {"webroot_max_left_out": 0}, {"webroot_shards": shards},
+                      env=env_for_clock(), reopen=run == "rerun", job_timeout=None)
+        entry[run] = night(awx, "K=%d %s" % (k, run))
+        print("K=%d %s: %s" % (k, run, entry[run]), flush=True)
+        if snapshot(awx, names) != reference(reference_file):
+            sys.exit("K=%d %s: the rules differ from the unsharded run's" % (k, run))
+        entry["rules_identical"] = True
+        print("K=%d %s: every host's rules identical to the unsharded run's (%d hosts)" % (k, run, len(names)),
+              flush=True)
+        save()
+    return figures
+
+
+def reference(path):
+    with open(path) as handle:
+        return json.load(handle)
 
 
 def table(m):
@@ -145,25 +191,39 @@ def table(m):
         "|---|---|---|",
     ]
     u = m["figures"]["unsharded"]
-    lines.append("| unsharded site.yml (one job) | %.1f s / %.2f s | %.1f s / %.2f s |" % (
-        u["first"]["wall"], u["first"]["cpu_main"], u["rerun"]["wall"], u["rerun"]["cpu_main"]))
-    for e in m["figures"]["sharded"]:
-        for node in sorted(e["first"]["jobs"], key=lambda n: (n != "estate", n == "merge", n)):
-            f, r = e["first"]["jobs"][node], e["rerun"]["jobs"][node]
-            lines.append("| K = %d, %s | %.1f s / %.2f s | %.1f s / %.2f s |" % (
-                e["k"], node, f["wall"], f["cpu_main"], r["wall"], r["cpu_main"]))
-        lines.append("| K = %d, the whole night (shards %s) | %.1f s | %.1f s |" % (
-            e["k"], "+".join(str(s) for s in e["shard_sizes"]), e["first"]["wall"], e["rerun"]["wall"]))
+    sharded = m["figures"]["sharded"]
+
+    def cell(fig):
+        return "%.1f s / %.2f s" % (fig["wall"], fig["cpu_main"]) if fig else "not run"
+
+    def whole(e, run):
+        return "%.1f s" % e[run]["wall"] if run in e else "not run"
+
+    lines.append("| unsharded site.yml (one job) | %s | %s |" % (cell(u.get("first")), cell(u.get("rerun"))))
+    for e in sharded:
+        nodes = set(e.get("first", {}).get("jobs", {})) | set(e.get("rerun", {}).get("jobs", {}))
+        for node in sorted(nodes, key=lambda n: (n != "estate", n == "merge", n)):
+            first, rerun = (e.get(run, {}).get("jobs", {}).get(node) for run in ("first", "rerun"))
+            lines.append("| K = %d, %s | %s | %s |" % (e["k"], node, cell(first), cell(rerun)))
+        lines.append("| K = %d, the whole night (shards %s) | %s | %s |" % (
+            e["k"], "+".join(str(s) for s in e["shard_sizes"]), whole(e, "first"), whole(e, "rerun")))
     lines.append("")
-    biggest = dict((e["k"], max(j["cpu_main"] for n, j in e["rerun"]["jobs"].items() if n.startswith("webroot_shard_")))
-                   for e in m["figures"]["sharded"])
-    lines.append("Rules identical to the unsharded run's on every host, for every K: %s. The largest shard's "
-                 "main-process CPU in the rerun, as a share of the unsharded job's: %s." % (
-                     "yes" if all(e["rules_identical"] for e in m["figures"]["sharded"]) else "NO",
-                     ", ".join("K = %d: %.2f" % (k, biggest[k] / u["rerun"]["cpu_main"]) for k in sorted(biggest))))
+    shares = []
+    for run, what in (("rerun", "in the rerun"), ("first", "in the first run")):
+        biggest = dict((e["k"], max(j["cpu_main"] for n, j in e[run]["jobs"].items() if n.startswith("webroot_shard_")))
+                       for e in sharded if run in e)
+        if biggest and run in u:
+            shares.append("%s: %s" % (what, ", ".join("K = %d: %.2f" % (k, biggest[k] / u[run]["cpu_main"])
+                                                      for k in sorted(biggest))))
+    lines.append("Rules identical to the unsharded run's on every host, for every K run: %s. The largest shard's "
+                 "main-process CPU as a share of the unsharded job's: %s." % (
+                     "yes" if all(e.get("rules_identical") for e in sharded) else "NO", "; ".join(shares) or "not run"))
+    if "rerun" not in u or not any("rerun" in e for e in sharded):
+        return "\n".join(lines) + "\n"
+    rerun_ks = sorted(e["k"] for e in sharded if "rerun" in e)
     # What carries to a large estate: each job's fixed main-process cost (about the estate
     # node's, which plans the whole estate and applies two hosts) and the cost per workstation.
-    fixed = min(e["rerun"]["jobs"]["estate"]["cpu_main"] for e in m["figures"]["sharded"])
+    fixed = min(e["rerun"]["jobs"]["estate"]["cpu_main"] for e in sharded if "rerun" in e)
     per_ws = (u["rerun"]["cpu_main"] - fixed) / m["workstations"]
     lines.append("")
     lines.append(
@@ -177,7 +237,7 @@ def table(m):
         "grows with the estate (measure it at 10,000 before relying on the shares)." % (
             fixed, m["workstations"], per_ws, m["workstations"],
             ", ".join("%.2f at K = %d" % ((fixed + per_ws * 10000.0 / k) / (fixed + per_ws * 10000.0), k)
-                      for k in sorted(biggest))))
+                      for k in rerun_ks)))
     return "\n".join(lines) + "\n"
 
 
@@ -188,18 +248,36 @@ def main():
     ap.add_argument("--json", metavar="FILE")
     ap.add_argument("--write-docs", action="store_true")
     ap.add_argument("--from-json", metavar="FILE", help="no run: the table of the figures in FILE")
+    ap.add_argument("--state", metavar="DIR",
+                    help="keep the rule stores here and go on where an earlier invocation with the same DIR and "
+                         "--json FILE stopped (the runs in FILE are not run again)")
     args = ap.parse_args()
     if args.from_json:
         with open(args.from_json) as handle:
             m = json.load(handle)
     else:
-        from ansible import __version__ as ansible_version
-        m = {"date": datetime.date.today().isoformat(), "kernel": platform.release(), "cpus": os.cpu_count() or 0,
-             "python": platform.python_version(), "ansible": "ansible-core " + ansible_version,
-             "workstations": args.workstations, "figures": measure(args.workstations, args.shards)}
-        if args.json:
-            with open(args.json, "w") as handle:
-                json.dump(m, handle, indent=1)
+        if args.state and not args.json:
+            ap.error("--state needs --json (the figures of the runs so far)")
+        m = None
+        if args.state and os.path.exists(args.json):
+            with open(args.json) as handle:
+                m = json.load(handle)
+            if m["workstations"] != args.workstations:
+                ap.error("%s holds a night of %d workstations" % (args.json, m["workstations"]))
+        if m is None:
+            from ansible import __version__ as ansible_version
+            m = {"date": datetime.date.today().isoformat(), "kernel": platform.release(), "cpus": os.cpu_count() or 0,
+                 "python": platform.python_version(), "ansible": "ansible-core " + ansible_version,
+                 "workstations": args.workstations, "figures": {"unsharded": {}, "sharded": []}}
+
+        def save():
+            if args.json:
+                with open(args.json, "w") as handle:
+                    json.dump(m, handle, indent=1)
+
+        state = args.state or tempfile.mkdtemp(prefix="webroot-sharded-")
+        os.makedirs(state, exist_ok=True)
+        measure(args.workstations, args.shards, state, m["figures"], save)
     text = table(m)
     print("\n" + text)
     if args.write_docs:

@@ -65,11 +65,16 @@ def script_data(hosts, groups, all_vars, slice_number=1, slice_count=1):
 class AwxLike(object):
     """Runs workflow nodes the way AWX does (see the module's docstring)."""
 
-    def __init__(self, directory, hosts, groups, shards=None, jt_extra=None, wf_extra=None, env=None):
+    def __init__(self, directory, hosts, groups, shards=None, jt_extra=None, wf_extra=None, env=None,
+                 reopen=False, job_timeout=600):
         """``hosts``: {name: hostvars}; ``groups``: {group: [names]}; ``shards``: the
         shard groups of the workflow; ``jt_extra`` / ``wf_extra``: the job templates' and
-        the workflow's extra variables; ``env``: more environment for every job."""
+        the workflow's extra variables; ``env``: more environment for every job;
+        ``reopen``: go on in a directory made before, its hosts' rule stores as they are
+        (a long benchmark resumed); ``job_timeout``: seconds to wait for a job (None: no
+        limit)."""
         self.dir = directory
+        self.job_timeout = job_timeout
         self.shards = sorted(shards or [])
         self.jt_extra = dict(jt_extra or {})
         self.wf_extra = dict(wf_extra or {})
@@ -77,14 +82,15 @@ class AwxLike(object):
         self.stores = os.path.join(directory, "stores")
         self.bin = os.path.join(directory, "bin")
         self.log = os.path.join(directory, "calls.log")
-        os.makedirs(self.stores)
-        os.makedirs(self.bin)
+        os.makedirs(self.stores, exist_ok=reopen)
+        os.makedirs(self.bin, exist_ok=reopen)
         self.hosts = {}
         for name, hv in hosts.items():
             hv = dict(hv)
             if name != "upd1":
                 hv["ansible_python_interpreter"] = self._interpreter(name)
-                sim.save(self.store(name), [])
+                if not reopen:
+                    sim.save(self.store(name), [])
             self.hosts[name] = hv
         self.groups = groups
         self.all_vars = inventory_vars(webroot_gather_facts=False, webroot_resolve_names=False)
@@ -158,11 +164,10 @@ class AwxLike(object):
             kwargs["limit"] = limit
         return ansible_runner.run_async(**kwargs)
 
-    @staticmethod
-    def finish(job):
+    def finish(self, job):
         """Waits for a job; returns (status, rc, artifacts, stdout)."""
         thread, runner = job
-        thread.join(600)
+        thread.join(self.job_timeout)
         artifacts = {}
         for event in runner.events:
             if event.get("event") == "playbook_on_stats":
