@@ -16,9 +16,9 @@ it). Afterwards every host's rules are compared with the unsharded run's: they m
 identical for every K. Verify is skipped (it needs real hosts).
 
 How long it takes on 2 CPUs (docs/benchmarks.md): about a minute per night at 24
-workstations, 77 minutes for the unsharded run and K = 4, 2, 1 at 1,000; at 3,000 more
-than three times that (a task's cost grows with its play's hosts), so run it unattended
-(``--json`` keeps the figures; each run's line is printed as it ends). The K shards share
+workstations, 77 minutes for the unsharded run and K = 4, 2, 1 at 1,000; at 3,000 99
+minutes for the unsharded run and K = 4 alone, so run it unattended (``--json`` keeps the
+figures; each run's line is printed as it ends). The K shards share
 this machine's CPUs, so the night's wall time here says little; the main process CPU of
 each job is the figure that carries to an AWX cluster, where each shard runs on an
 execution node of its own.
