@@ -16,8 +16,8 @@ it). Afterwards every host's rules are compared with the unsharded run's: they m
 identical for every K. Verify is skipped (it needs real hosts).
 
 How long it takes on 2 CPUs (docs/benchmarks.md): about a minute per night at 24
-workstations, 77 minutes for the unsharded run and K = 4, 2, 1 at 1,000; at 3,000 99
-minutes for the unsharded run and K = 4 alone, so run it unattended (``--json`` keeps the
+workstations, 77 minutes for the unsharded run and K = 4, 2, 1 at 1,000, 3 hours 34
+minutes at 3,000 (99 for the unsharded run and K = 4), so run it unattended (``--json`` keeps the
 figures; each run's line is printed as it ends). The K shards share
 this machine's CPUs, so the night's wall time here says little; the main process CPU of
 each job is the figure that carries to an AWX cluster, where each shard runs on an
@@ -115,68 +115,79 @@ def phases(ks):
     return out
 
 
+def unsharded_job(udir, run, workstations):
+    """The one site.yml job over the whole estate; its figures like a night's node's."""
+    hosts, groups, _shards = estate(workstations, 1)
+    if run == "first":
+        shutil.rmtree(udir, ignore_errors=True)
+    shutil.rmtree(os.path.join(udir, "jobs", "site-" + run), ignore_errors=True)
+    one = AwxLike(udir, hosts, groups, env=env_for_clock(), reopen=run == "rerun", job_timeout=None)
+    started = time.time()
+    result = one.finish(one.start("site-" + run, "playbooks/site.yml", workflow=None))
+    if result[0] != "successful":
+        sys.exit("unsharded %s: %s\n%s" % (run, result[0], result[3][-3000:]))
+    return one, dict(job_figures(os.path.join(one.dir, "jobs", "site-" + run)), took=round(time.time() - started, 1))
+
+
+def sharded_night(kdir, k, run, workstations):
+    """K's night (estate, the K shards at once, the merge); a new job directory per night."""
+    hosts, groups, shards = estate(workstations, k)
+    if run == "first":
+        shutil.rmtree(kdir, ignore_errors=True)
+    elif os.path.isdir(os.path.join(kdir, "jobs-first")):   # a rerun cut off before
+        shutil.rmtree(os.path.join(kdir, "jobs"), ignore_errors=True)
+    else:
+        os.rename(os.path.join(kdir, "jobs"), os.path.join(kdir, "jobs-first"))
+    awx = AwxLike(kdir, hosts, groups, shards, {"webroot_max_left_out": 0}, {"webroot_shards": shards},
+                  env=env_for_clock(), reopen=run == "rerun", job_timeout=None)
+    return awx, night(awx, "K=%d %s" % (k, run))
+
+
 def measure(workstations, ks, state, figures, save):
     """Runs the phases not yet in ``figures`` (an earlier invocation's, with the same
     ``state`` directory: the rule stores and the reference rules are kept there), calling
-    ``save()`` after each, so that a night longer than the machine's session can go on."""
-    hosts, groups, _shards = estate(workstations, 1)
-    names = ["dist1", "srv1"] + groups["webroot_clients"]
+    ``save()`` after each, so that a night longer than the machine's session can go on.
+    After every run each host's rules are compared with the unsharded first run's (kept in
+    ``state``/reference.json): a K's nights must give the same, the unsharded rerun too."""
+    names = ["dist1", "srv1"] + sorted(estate(workstations, 1)[1]["webroot_clients"])
     reference_file = os.path.join(state, "reference.json")
-    udir = os.path.join(state, "unsharded")
+    reference = None
+    if os.path.exists(reference_file) and "first" in figures["unsharded"]:
+        with open(reference_file) as handle:
+            reference = json.load(handle)
     for who, run in phases(ks):
         if who == "unsharded":
-            if run in figures["unsharded"]:
-                continue
-            if run == "first":
-                shutil.rmtree(udir, ignore_errors=True)
-            shutil.rmtree(os.path.join(udir, "jobs", "site-" + run), ignore_errors=True)
-            one = AwxLike(udir, hosts, groups, env=env_for_clock(), reopen=run == "rerun", job_timeout=None)
-            started = time.time()
-            result = one.finish(one.start("site-" + run, "playbooks/site.yml", workflow=None))
-            if result[0] != "successful":
-                sys.exit("unsharded %s: %s\n%s" % (run, result[0], result[3][-3000:]))
-            rules = snapshot(one, names)
-            if run == "first":
-                with open(reference_file, "w") as handle:
-                    json.dump(rules, handle)
-            elif rules != reference(reference_file):
-                sys.exit("unsharded rerun: the rules changed (not a no-op)")
-            figures["unsharded"][run] = dict(job_figures(os.path.join(one.dir, "jobs", "site-" + run)),
-                                             took=round(time.time() - started, 1))
-            print("unsharded %s: %s" % (run, figures["unsharded"][run]), flush=True)
-            save()
+            entry, label = figures["unsharded"], "unsharded %s" % run
+        else:
+            entry = next((e for e in figures["sharded"] if e["k"] == who), None)
+            if entry is None:
+                _h, groups, shards = estate(workstations, who)
+                entry = {"k": who, "shard_sizes": [len(groups[s]) for s in shards]}
+                figures["sharded"].append(entry)
+            label = "K=%d %s" % (who, run)
+        if run in entry:
             continue
-        k = who
-        hosts, groups, shards = estate(workstations, k)
-        entry = [e for e in figures["sharded"] if e["k"] == k]
-        if entry and run in entry[0]:
-            continue
-        if not entry:
-            figures["sharded"].append({"k": k, "shard_sizes": [len(groups[s]) for s in shards]})
-        entry = [e for e in figures["sharded"] if e["k"] == k][0]
-        kdir = os.path.join(state, "k%d" % k)
-        if run == "first":
-            shutil.rmtree(kdir, ignore_errors=True)
-        elif os.path.isdir(os.path.join(kdir, "jobs-first")):   # a rerun cut off before
-            shutil.rmtree(os.path.join(kdir, "jobs"), ignore_errors=True)
-        else:                 # a new job directory per night
-            os.rename(os.path.join(kdir, "jobs"), os.path.join(kdir, "jobs-first"))
-        awx = AwxLike(kdir, hosts, groups, shards, {"webroot_max_left_out": 0}, {"webroot_shards": shards},
-                      env=env_for_clock(), reopen=run == "rerun", job_timeout=None)
-        entry[run] = night(awx, "K=%d %s" % (k, run))
-        print("K=%d %s: %s" % (k, run, entry[run]), flush=True)
-        if snapshot(awx, names) != reference(reference_file):
-            sys.exit("K=%d %s: the rules differ from the unsharded run's" % (k, run))
-        entry["rules_identical"] = True
-        print("K=%d %s: every host's rules identical to the unsharded run's (%d hosts)" % (k, run, len(names)),
-              flush=True)
+        if who == "unsharded":
+            awx, entry[run] = unsharded_job(os.path.join(state, "unsharded"), run, workstations)
+        else:
+            awx, entry[run] = sharded_night(os.path.join(state, "k%d" % who), who, run, workstations)
+        print("%s: %s" % (label, entry[run]), flush=True)
+        rules = snapshot(awx, names)
+        if (who, run) == ("unsharded", "first"):      # the reference
+            reference = rules
+            with open(reference_file, "w") as handle:
+                json.dump(rules, handle)
+        elif reference is None:
+            sys.exit("%s lost: run again with an empty --json FILE" % reference_file)
+        elif rules != reference:
+            sys.exit("%s: the rules differ from the unsharded first run's" % label)
+        else:
+            print("%s: every host's rules identical to the unsharded first run's (%d hosts)" % (label, len(names)),
+                  flush=True)
+        if who != "unsharded":
+            entry["rules_identical"] = True
         save()
     return figures
-
-
-def reference(path):
-    with open(path) as handle:
-        return json.load(handle)
 
 
 def table(m):
